@@ -1,0 +1,77 @@
+// swift-tools-version: 6.1
+// procsim: a discrete-event simulator and capacity planner for business processes.
+//
+// Dependencies point one way:
+//   procsim (CLI) → SimReport → SimExperiment → SimScenario → SimModel → SimStatistics, SimKernel
+// SimKernel knows nothing of areas or YAML; SimModel knows nothing of files; only the CLI prints or exits.
+import PackageDescription
+
+let package = Package(
+    name: "procsim",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "procsim", targets: ["procsim"]),
+        .library(name: "SimKernel", targets: ["SimKernel"]),
+        .library(name: "SimModel", targets: ["SimModel"]),
+        .library(name: "SimScenario", targets: ["SimScenario"]),
+        .library(name: "SimStatistics", targets: ["SimStatistics"]),
+        .library(name: "SimExperiment", targets: ["SimExperiment"]),
+        .library(name: "SimReport", targets: ["SimReport"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift.git", from: "0.2.0"),
+    ],
+    targets: [
+        // MARK: - Public API
+
+        /// The event list, keyed random streams and distributions. No Foundation, no I/O.
+        .target(name: "SimKernel"),
+        /// Across-replication statistics through BLAS, percentiles, special functions.
+        .target(
+            name: "SimStatistics",
+            dependencies: [
+                "_COpenBLAS",
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
+            ]),
+        /// Areas, demand and journeys, and the engine that runs one replication of them.
+        .target(name: "SimModel", dependencies: ["SimKernel", "SimStatistics"]),
+        /// YAML scenario files → validated models, with compiler-style diagnostics.
+        .target(
+            name: "SimScenario",
+            dependencies: ["SimModel", .product(name: "Yams", package: "Yams")]),
+        /// Replications in parallel, reduced in replication order; summaries with intervals.
+        .target(name: "SimExperiment", dependencies: ["SimModel", "SimScenario", "SimStatistics"]),
+        /// Text and JSON renderings of experiment results.
+        .target(name: "SimReport", dependencies: ["SimExperiment"]),
+        /// The command-line tool: parses arguments, prints, sets exit codes. Nothing else.
+        .executableTarget(
+            name: "procsim",
+            dependencies: [
+                "SimReport", "SimExperiment", "SimScenario",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
+
+        // MARK: - Implementation details
+
+        /// OpenBLAS (CBLAS and the Fortran LAPACK symbols) on Linux. No Swift API of its own.
+        .systemLibrary(
+            name: "_COpenBLAS", path: "Sources/_COpenBLAS",
+            providers: [.apt(["libopenblas-dev"])]),
+
+        // MARK: - Tests
+
+        .target(name: "_SimTestSupport", dependencies: ["SimKernel", "SimStatistics"], path: "Tests/_SimTestSupport"),
+        .testTarget(name: "SimKernelTests", dependencies: ["SimKernel", "SimStatistics", "_SimTestSupport"]),
+        .testTarget(name: "SimStatisticsTests", dependencies: ["SimStatistics", "_SimTestSupport"]),
+        .testTarget(
+            name: "SimModelTests",
+            dependencies: ["SimModel", "SimScenario", "SimExperiment", "_SimTestSupport"]),
+        .testTarget(
+            name: "SimScenarioTests", dependencies: ["SimScenario"],
+            resources: [.copy("Fixtures")]),
+        .testTarget(
+            name: "ProcsimCLITests", dependencies: ["SimReport", "SimExperiment", "SimScenario"]),
+    ]
+)

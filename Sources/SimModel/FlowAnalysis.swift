@@ -1,0 +1,77 @@
+import SimStatistics
+
+/// Static facts about a model, computed without simulating: expected visits per step (the traffic
+/// equations), offered load per area, steps an item can never leave, steps never reached.
+public struct FlowAnalysis: Sendable {
+    /// For each journey, the expected number of visits one item makes to each step.
+    public let expectedVisits: [[Double]]
+    /// For each area, the mean number of busy staff the demand asks for (λ·E[S] summed over visits).
+    public let offeredLoad: [Double]
+
+    public init(model: Model) {
+        var visits: [[Double]] = []
+        for journey in model.journeys {
+            visits.append(Self.visits(journey) ?? Array(repeating: .infinity, count: journey.steps.count))
+        }
+        var load = Array(repeating: 0.0, count: model.areas.count)
+        for demand in model.demands {
+            let journey = model.journeys[demand.journey]
+            for (s, step) in journey.steps.enumerated() {
+                load[step.area] += demand.arrivals.rate * visits[demand.journey][s] * step.duration.mean
+            }
+        }
+        expectedVisits = visits
+        offeredLoad = load
+    }
+
+    /// Solves v = e₀ + Pᵀv through LAPACK: the visits an item entering at step 0 makes to each step.
+    static func visits(_ journey: Journey) -> [Double]? {
+        let n = journey.steps.count
+        var a = [Double](repeating: 0, count: n * n)  // I − Pᵀ, row-major
+        for i in 0..<n { a[i * n + i] = 1 }
+        for from in 0..<n {
+            for (destination, p) in journey.transitions(from: from) {
+                if case .step(let to) = destination { a[to * n + from] -= p }
+            }
+        }
+        var e0 = [Double](repeating: 0, count: n)
+        e0[0] = 1
+        return LinearAlgebra.solve(a, e0, n: n)
+    }
+
+    /// Steps from which no sequence of possible branches reaches an exit or a cancellation:
+    /// an item that gets there circles for ever.
+    public static func trappingSteps(_ journey: Journey) -> [Int] {
+        let n = journey.steps.count
+        var canLeave = Array(repeating: false, count: n)
+        var changed = true
+        while changed {
+            changed = false
+            for s in 0..<n where !canLeave[s] {
+                for (destination, p) in journey.transitions(from: s) where p > 0 {
+                    let leaves: Bool
+                    switch destination {
+                    case .exit, .cancel: leaves = true
+                    case .step(let t): leaves = canLeave[t]
+                    }
+                    if leaves { canLeave[s] = true; changed = true; break }
+                }
+            }
+        }
+        return (0..<n).filter { !canLeave[$0] }
+    }
+
+    /// Steps no item can reach from the first step.
+    public static func unreachableSteps(_ journey: Journey) -> [Int] {
+        let n = journey.steps.count
+        var reached = Array(repeating: false, count: n)
+        var stack = [0]
+        reached[0] = true
+        while let s = stack.popLast() {
+            for (destination, p) in journey.transitions(from: s) where p > 0 {
+                if case .step(let t) = destination, !reached[t] { reached[t] = true; stack.append(t) }
+            }
+        }
+        return (0..<n).filter { !reached[$0] }
+    }
+}

@@ -1,0 +1,517 @@
+import SimKernel
+import SimStatistics
+
+/// Settings of one replication that are not part of the model.
+public struct ReplicationOptions: Sendable {
+    public var seed: UInt64
+    public var replication: Int
+    /// Lead times and waits kept exactly, per recorder, before switching to a histogram.
+    public var exactLimit: Int
+    /// How many points the work-in-progress time series has over the horizon.
+    public var seriesPoints: Int
+
+    public init(seed: UInt64, replication: Int, exactLimit: Int = 10_000_000, seriesPoints: Int = 100) {
+        self.seed = seed
+        self.replication = replication
+        self.exactLimit = exactLimit
+        self.seriesPoints = seriesPoints
+    }
+}
+
+/// What one replication yields.
+public struct ReplicationOutput: Sendable {
+    /// The figures, in the order of the model's `MetricLayout`; NaN where undefined
+    /// (no item completed, an unlimited area has no utilisation).
+    public var metrics: [Double]
+    /// Work in progress sampled at `seriesTimes` (from time zero, warm-up included).
+    public var wipSeries: [Double]
+    public var seriesTimes: [Double]
+    /// Events the kernel ran, and the peers' yardstick: two per station visit.
+    public var events: Int
+    public var modelEvents: Int
+    /// The simulated time at which the run ended.
+    public var endTime: Double
+    /// How lead-time percentiles were computed.
+    public var leadTimeMethod: DurationRecorder.Method
+}
+
+/// Runs one replication of a model: the event loop and the order-flow logic.
+///
+/// Items are slots in struct-of-arrays storage, recycled when an item leaves, so memory follows
+/// the work in progress, not the number of arrivals. Every random draw is keyed as
+/// `StreamKeying` describes. The loop allocates nothing per event except when a buffer doubles.
+public struct FlowSimulation: ~Copyable {
+    // Event kinds and their priorities at equal times: bookkeeping first, then departures, then arrivals.
+    static let arrival: Int32 = 0, serviceEnd: Int32 = 1, warmupEnd: Int32 = 2, sample: Int32 = 3
+
+    let model: Model
+    let layout: MetricLayout
+    let options: ReplicationOptions
+    let horizon: Double
+
+    // Flattened step tables, indexed by global step (journey base + local index).
+    let stepArea: [Int32]
+    let stepLocal: [Int32]
+    let stepKey: [UInt64]
+    let stepDuration: [Distribution]
+    let stepRejectProbability: [Double]
+    let stepRejectTo: [Int32]         // local step, or exitCode / cancelCode
+    let stepRouteStart: [Int32]
+    let stepRouteCount: [Int32]
+    let stepDefaultNext: [Int32]
+    let routeCumulative: [Double]
+    let routeTo: [Int32]
+    let journeyBase: [Int32]
+    let journeyLength: Int
+    static let exitCode: Int32 = -1, cancelCode: Int32 = -2
+
+    // Demand.
+    let demandJourney: [Int32]
+    let demandClass: [Int32]
+    let demandKey: [UInt64]
+    let demandGaps: [Distribution]
+    let demandLimit: [Int]
+    let demandPromise: [Double]       // +inf when none
+    let classCount: Int
+
+    // Kernel.
+    var events = EventList(capacity: 4096)
+    var now = 0.0
+    var eventCount = 0
+    var modelEvents = 0
+    var observing: Bool
+
+    // Items (struct of arrays), recycled through a free list.
+    var itemArrival = Slots<Double>(repeating: 0, count: 0)
+    var itemEnter = Slots<Double>(repeating: 0, count: 0)
+    var itemKey = Slots<UInt64>(repeating: 0, count: 0)
+    var itemDemand = Slots<Int32>(repeating: 0, count: 0)
+    var itemStep = Slots<Int32>(repeating: 0, count: 0)
+    var itemVisits = Slots<UInt32>(repeating: 0, count: 0)
+    var itemAlive = Slots<Bool>(repeating: false, count: 0)
+    var freeSlots: [Int32] = []
+    var wip = 0
+
+    // Areas.
+    var areaStaff: Slots<Int32>        // -1: unlimited
+    var areaLimit: Slots<Int32>        // -1: none
+    var areaBusy: Slots<Int32>
+    var areaQueued: Slots<Int32>
+    var areaLast: Slots<Double>
+    var areaBusyArea: Slots<Double>
+    var areaQueueArea: Slots<Double>
+    var areaTurnedAway: Slots<Int>
+    var queues: Slots<IndexRing>       // area * classCount + class
+
+    // Observations since the end of warm-up.
+    var wipArea = 0.0
+    var wipLast = 0.0
+    var observedFrom = 0.0
+    var arrivalsSoFar: Slots<Int>      // all arrivals, for keys and limits
+    var arrivals: Slots<Int>
+    var completed: Slots<Int>
+    var onTime: Slots<Int>
+    var rework: Slots<Int>
+    var cancelled: Slots<Int>
+    var turnedAway: Slots<Int>
+    var stepVisits: Slots<Int>
+    var stepServiceSum: Slots<Double>
+    var stepWaits: Slots<DurationRecorder>
+    var leadTimes: Slots<DurationRecorder>   // [0]: all items; [1 + d]: demand d, when there are several
+    var wipSeries: [Double] = []
+    var seriesTimes: [Double] = []
+    let seriesStep: Double
+
+    public init(model: Model, options: ReplicationOptions) {
+        self.model = model
+        self.options = options
+        layout = MetricLayout(model: model)
+        horizon = model.horizon ?? .infinity
+
+        var base: [Int32] = [], area: [Int32] = [], local: [Int32] = [], key: [UInt64] = []
+        var duration: [Distribution] = [], rejectP: [Double] = [], rejectTo: [Int32] = []
+        var routeStart: [Int32] = [], routeCount: [Int32] = [], defaultNext: [Int32] = []
+        var cumulative: [Double] = [], to: [Int32] = []
+        func code(_ d: Destination) -> Int32 {
+            switch d {
+            case .step(let s): return Int32(s)
+            case .exit: return Self.exitCode
+            case .cancel: return Self.cancelCode
+            }
+        }
+        var longest = 1
+        for journey in model.journeys {
+            base.append(Int32(area.count))
+            longest = max(longest, journey.steps.count)
+            for (s, step) in journey.steps.enumerated() {
+                area.append(Int32(step.area))
+                local.append(Int32(s))
+                key.append(StreamKeying.hash(journey.name + "/" + step.name))
+                duration.append(step.duration)
+                rejectP.append(step.approval?.rejectProbability ?? 0)
+                rejectTo.append(step.approval.map { code($0.onReject) } ?? Self.cancelCode)
+                routeStart.append(Int32(cumulative.count))
+                routeCount.append(Int32(step.routes.count))
+                var sum = 0.0
+                for route in step.routes {
+                    sum += route.probability
+                    cumulative.append(sum)
+                    to.append(code(route.destination))
+                }
+                defaultNext.append(s + 1 < journey.steps.count ? Int32(s + 1) : Self.exitCode)
+            }
+        }
+        stepArea = area; stepLocal = local; stepKey = key; stepDuration = duration
+        stepRejectProbability = rejectP; stepRejectTo = rejectTo
+        stepRouteStart = routeStart; stepRouteCount = routeCount; stepDefaultNext = defaultNext
+        routeCumulative = cumulative; routeTo = to
+        journeyBase = base; journeyLength = longest
+
+        let priorities = Array(Set(model.demands.map(\.priority))).sorted(by: >)
+        classCount = max(priorities.count, 1)
+        let runKey = StreamKeying.combine(
+            StreamKeying.combine(StreamKeying.hash("procsim"), options.seed), UInt64(options.replication))
+        demandJourney = model.demands.map { Int32($0.journey) }
+        demandClass = model.demands.map { d in Int32(priorities.firstIndex(of: d.priority)!) }
+        demandKey = model.demands.map { StreamKeying.combine(runKey, StreamKeying.hash($0.name)) }
+        demandGaps = model.demands.map { $0.arrivals.gapDistribution }
+        demandLimit = model.demands.map { $0.maxArrivals ?? Int.max }
+        demandPromise = model.demands.map { $0.promise ?? .infinity }
+
+        let areas = model.areas.count, demands = model.demands.count, steps = area.count
+        areaStaff = Slots(repeating: 0, count: areas)
+        areaLimit = Slots(repeating: -1, count: areas)
+        for (a, spec) in model.areas.enumerated() {
+            areaStaff[a] = spec.staff.map(Int32.init) ?? -1
+            areaLimit[a] = spec.queueLimit.map(Int32.init) ?? -1
+        }
+        areaBusy = Slots(repeating: 0, count: areas)
+        areaQueued = Slots(repeating: 0, count: areas)
+        areaLast = Slots(repeating: 0, count: areas)
+        areaBusyArea = Slots(repeating: 0, count: areas)
+        areaQueueArea = Slots(repeating: 0, count: areas)
+        areaTurnedAway = Slots(repeating: 0, count: areas)
+        queues = Slots(repeating: IndexRing(capacity: 1), count: 0)
+        queues.grow(to: areas * max(priorities.count, 1), filling: IndexRing(capacity: 1))
+        for q in 0..<queues.count { queues[q] = IndexRing(capacity: 64) }
+
+        arrivalsSoFar = Slots(repeating: 0, count: demands)
+        arrivals = Slots(repeating: 0, count: demands)
+        completed = Slots(repeating: 0, count: demands)
+        onTime = Slots(repeating: 0, count: demands)
+        rework = Slots(repeating: 0, count: demands)
+        cancelled = Slots(repeating: 0, count: demands)
+        turnedAway = Slots(repeating: 0, count: demands)
+        stepVisits = Slots(repeating: 0, count: steps)
+        stepServiceSum = Slots(repeating: 0, count: steps)
+        stepWaits = Slots(repeating: DurationRecorder(exactLimit: options.exactLimit), count: steps)
+        leadTimes = Slots(
+            repeating: DurationRecorder(exactLimit: options.exactLimit), count: demands > 1 ? demands + 1 : 1)
+        observing = model.warmup <= 0
+        seriesStep = model.horizon.map { $0 / Double(max(options.seriesPoints, 1)) } ?? 0
+    }
+
+    deinit {
+        for q in 0..<queues.count { queues[q].release() }
+    }
+
+    // MARK: - The run loop
+
+    /// Runs to the horizon (or until the system drains) and returns the replication's figures.
+    public consuming func run() -> ReplicationOutput {
+        for d in 0..<model.demands.count where demandLimit[d] > 0 {
+            scheduleArrival(of: d, index: 0, after: 0)
+        }
+        if model.warmup > 0 { events.schedule(at: model.warmup, kind: Self.warmupEnd, subject: 0, priority: 0) }
+        if seriesStep > 0 { events.schedule(at: 0, kind: Self.sample, subject: 0, priority: 0) }
+
+        while let event = events.popNext() {
+            if event.time >= horizon { break }
+            now = event.time
+            eventCount &+= 1
+            switch event.kind {
+            case Self.arrival: arrive(demand: Int(event.subject))
+            case Self.serviceEnd: finishService(slot: Int(event.subject))
+            case Self.warmupEnd: startObserving()
+            default: takeSample()
+            }
+        }
+        if horizon.isFinite { now = horizon }
+        return finish()
+    }
+
+    // MARK: - Arrivals
+
+    mutating func scheduleArrival(of demand: Int, index: Int, after time: Double) {
+        var stream = RandomStream(key: StreamKeying.combine(
+            StreamKeying.combine(demandKey[demand], UInt64(index)), DrawPurpose.arrival.rawValue))
+        let gap = demandGaps[demand].sample(&stream)
+        events.schedule(at: time + gap, kind: Self.arrival, subject: Int32(demand), priority: 2)
+    }
+
+    mutating func arrive(demand d: Int) {
+        let index = arrivalsSoFar[d]
+        arrivalsSoFar[d] = index + 1
+        if index + 1 < demandLimit[d] { scheduleArrival(of: d, index: index + 1, after: now) }
+        if observing { arrivals[d] += 1 }
+
+        let slot = allocateSlot()
+        itemArrival[slot] = now
+        itemKey[slot] = StreamKeying.combine(demandKey[d], UInt64(index))
+        itemDemand[slot] = Int32(d)
+        let visitBase = slot * journeyLength
+        for s in 0..<journeyLength { itemVisits[visitBase + s] = 0 }
+        touchWIP()
+        wip += 1
+        join(slot: slot, step: Int(journeyBase[Int(demandJourney[d])]))
+    }
+
+    mutating func allocateSlot() -> Int {
+        if let slot = freeSlots.popLast() {
+            itemAlive[Int(slot)] = true
+            return Int(slot)
+        }
+        let slot = itemArrival.count
+        let grown = max(1024, slot * 2)
+        itemArrival.grow(to: grown, filling: 0)
+        itemEnter.grow(to: grown, filling: 0)
+        itemKey.grow(to: grown, filling: 0)
+        itemDemand.grow(to: grown, filling: 0)
+        itemStep.grow(to: grown, filling: 0)
+        itemAlive.grow(to: grown, filling: false)
+        itemVisits.grow(to: grown * journeyLength, filling: 0)
+        freeSlots.reserveCapacity(grown)
+        for s in stride(from: grown - 1, to: slot, by: -1) { freeSlots.append(Int32(s)) }
+        itemAlive[slot] = true
+        return slot
+    }
+
+    mutating func release(slot: Int) {
+        itemAlive[slot] = false
+        freeSlots.append(Int32(slot))
+        touchWIP()
+        wip -= 1
+    }
+
+    // MARK: - Areas
+
+    /// The item joins a step: it starts at once if staff is free, waits in its class's queue
+    /// otherwise, or is turned away when the queue is at its limit.
+    mutating func join(slot: Int, step: Int) {
+        itemStep[slot] = Int32(step)
+        itemEnter[slot] = now
+        itemVisits[slot * journeyLength + Int(stepLocal[step])] &+= 1
+        let a = Int(stepArea[step])
+        let staff = areaStaff[a]
+        if staff < 0 || areaBusy[a] < staff {
+            startService(slot: slot, step: step, area: a)
+            return
+        }
+        let limit = areaLimit[a]
+        if limit >= 0 && areaQueued[a] >= limit {
+            if observing {
+                areaTurnedAway[a] += 1
+                turnedAway[Int(itemDemand[slot])] += 1
+            }
+            release(slot: slot)
+            return
+        }
+        touchArea(a)
+        areaQueued[a] += 1
+        queues[a * classCount + Int(demandClass[Int(itemDemand[slot])])].push(Int32(slot))
+    }
+
+    mutating func startService(slot: Int, step: Int, area a: Int) {
+        touchArea(a)
+        areaBusy[a] += 1
+        var stream = drawStream(slot: slot, step: step, purpose: .duration)
+        let duration = stepDuration[step].sample(&stream)
+        if observing {
+            stepVisits[step] += 1
+            stepServiceSum[step] += duration
+            stepWaits[step].record(now - itemEnter[slot])
+        }
+        events.schedule(at: now + duration, kind: Self.serviceEnd, subject: Int32(slot), priority: 1)
+    }
+
+    mutating func finishService(slot: Int) {
+        let step = Int(itemStep[slot])
+        let a = Int(stepArea[step])
+        modelEvents &+= 2
+        touchArea(a)
+        areaBusy[a] -= 1
+        if areaQueued[a] > 0 {
+            for c in 0..<classCount where !queues[a * classCount + c].isEmpty {
+                let next = Int(queues[a * classCount + c].pop())
+                areaQueued[a] -= 1
+                startService(slot: next, step: Int(itemStep[next]), area: a)
+                break
+            }
+        }
+        route(slot: slot, from: step)
+    }
+
+    /// Decides where the item goes after `step`: an approval first, then the branches.
+    mutating func route(slot: Int, from step: Int) {
+        var next = stepDefaultNext[step]
+        var rejected = false
+        if stepRejectProbability[step] > 0 {
+            var stream = drawStream(slot: slot, step: step, purpose: .approve)
+            if stream.nextOpenUnit() < stepRejectProbability[step] {
+                next = stepRejectTo[step]
+                rejected = true
+            }
+        }
+        if !rejected && stepRouteCount[step] > 0 {
+            var stream = drawStream(slot: slot, step: step, purpose: .route)
+            let u = stream.nextOpenUnit()
+            let start = Int(stepRouteStart[step]), end = start + Int(stepRouteCount[step])
+            next = routeTo[end - 1]
+            for r in start..<end where u < routeCumulative[r] {
+                next = routeTo[r]
+                break
+            }
+        }
+        let d = Int(itemDemand[slot])
+        if next >= 0 {
+            if next <= stepLocal[step] && observing { rework[d] += 1 }
+            join(slot: slot, step: Int(journeyBase[Int(demandJourney[d])] + next))
+        } else if next == Self.exitCode {
+            if observing {
+                let lead = now - itemArrival[slot]
+                completed[d] += 1
+                if lead <= demandPromise[d] { onTime[d] += 1 }
+                leadTimes[0].record(lead)
+                if leadTimes.count > 1 { leadTimes[1 + d].record(lead) }
+            }
+            release(slot: slot)
+        } else {
+            if observing { cancelled[d] += 1 }
+            release(slot: slot)
+        }
+    }
+
+    /// The stream for one draw of one item at one step: (item key, journey-qualified step, visit, purpose).
+    @inline(__always)
+    func drawStream(slot: Int, step: Int, purpose: DrawPurpose) -> RandomStream {
+        let visit = itemVisits[slot * journeyLength + Int(stepLocal[step])]
+        let atStep = StreamKeying.combine(StreamKeying.combine(itemKey[slot], stepKey[step]), UInt64(visit))
+        return RandomStream(key: StreamKeying.combine(atStep, purpose.rawValue))
+    }
+
+    // MARK: - Time averages
+
+    @inline(__always)
+    mutating func touchArea(_ a: Int) {
+        let dt = now - areaLast[a]
+        areaBusyArea[a] += Double(areaBusy[a]) * dt
+        areaQueueArea[a] += Double(areaQueued[a]) * dt
+        areaLast[a] = now
+    }
+
+    @inline(__always)
+    mutating func touchWIP() {
+        wipArea += Double(wip) * (now - wipLast)
+        wipLast = now
+    }
+
+    /// The end of warm-up: everything observed so far is forgotten; items in progress stay.
+    mutating func startObserving() {
+        observing = true
+        observedFrom = now
+        for a in 0..<model.areas.count {
+            touchArea(a)
+            areaBusyArea[a] = 0; areaQueueArea[a] = 0; areaTurnedAway[a] = 0
+        }
+        touchWIP()
+        wipArea = 0
+    }
+
+    mutating func takeSample() {
+        seriesTimes.append(now)
+        wipSeries.append(Double(wip))
+        let next = now + seriesStep
+        if next < horizon { events.schedule(at: next, kind: Self.sample, subject: 0, priority: 0) }
+    }
+
+    // MARK: - Figures
+
+    consuming func finish() -> ReplicationOutput {
+        for a in 0..<model.areas.count { touchArea(a) }
+        touchWIP()
+        let window = now - observedFrom
+        var m = [Double](repeating: .nan, count: layout.count)
+        func put(_ name: String, _ scope: MetricScope, _ value: Double?) {
+            if let value, let i = layout.index(name, scope) { m[i] = value }
+        }
+
+        // Items still in the system, by demand type.
+        let demands = model.demands.count
+        var openCount = [Int](repeating: 0, count: demands)
+        var openAgeSum = [Double](repeating: 0, count: demands)
+        var openAgeMax = [Double](repeating: -.infinity, count: demands)
+        for slot in 0..<itemAlive.count where itemAlive[slot] {
+            let d = Int(itemDemand[slot]), age = now - itemArrival[slot]
+            openCount[d] += 1
+            openAgeSum[d] += age
+            openAgeMax[d] = max(openAgeMax[d], age)
+        }
+
+        func outcome(_ scope: MetricScope, recorder r: inout DurationRecorder, demandsIn ds: [Int]) {
+            put("lead_time.mean", scope, r.mean)
+            put("lead_time.p50", scope, r.percentile(0.50))
+            put("lead_time.p90", scope, r.percentile(0.90))
+            put("lead_time.p95", scope, r.percentile(0.95))
+            put("lead_time.p99", scope, r.percentile(0.99))
+            put("lead_time.max", scope, r.count > 0 ? r.maximum : nil)
+            let promised = ds.filter { demandPromise[$0].isFinite }
+            let promisedDone = promised.reduce(0) { $0 + completed[$1] }
+            put("on_time", scope, promisedDone > 0 ? Double(promised.reduce(0) { $0 + onTime[$1] }) / Double(promisedDone) : nil)
+            let done = ds.reduce(0) { $0 + completed[$1] }
+            put("throughput", scope, window > 0 ? Double(done) / window : nil)
+            put("arrivals", scope, Double(ds.reduce(0) { $0 + arrivals[$1] }))
+            put("completed", scope, Double(done))
+            put("rework", scope, Double(ds.reduce(0) { $0 + rework[$1] }))
+            put("cancelled", scope, Double(ds.reduce(0) { $0 + cancelled[$1] }))
+            put("turned_away", scope, Double(ds.reduce(0) { $0 + turnedAway[$1] }))
+            let open = ds.reduce(0) { $0 + openCount[$1] }
+            put("unfinished", scope, Double(open))
+            put("unfinished_age.mean", scope, open > 0 ? ds.reduce(0) { $0 + openAgeSum[$1] } / Double(open) : nil)
+            put("unfinished_age.max", scope, open > 0 ? ds.map { openAgeMax[$0] }.max() : nil)
+        }
+        outcome(.system, recorder: &leadTimes[0], demandsIn: Array(0..<demands))
+        for d in 0..<demands {
+            if leadTimes.count > 1 {
+                outcome(.demand(d), recorder: &leadTimes[1 + d], demandsIn: [d])
+            } else {
+                outcome(.demand(d), recorder: &leadTimes[0], demandsIn: [d])
+            }
+        }
+        put("wip.mean", .system, window > 0 ? wipArea / window : nil)
+
+        for a in 0..<model.areas.count {
+            let staff = areaStaff[a]
+            put("utilisation", .area(a), staff > 0 && window > 0 ? areaBusyArea[a] / (Double(staff) * window) : nil)
+            put("busy.mean", .area(a), window > 0 ? areaBusyArea[a] / window : nil)
+            put("queue.mean", .area(a), window > 0 ? areaQueueArea[a] / window : nil)
+            put("turned_away", .area(a), Double(areaTurnedAway[a]))
+        }
+        for (j, journey) in model.journeys.enumerated() {
+            for s in 0..<journey.steps.count {
+                let g = Int(journeyBase[j]) + s, scope = MetricScope.step(journey: j, step: s)
+                let visits = stepVisits[g]
+                put("visits", scope, Double(visits))
+                put("wait.mean", scope, stepWaits[g].mean)
+                put("wait.p50", scope, stepWaits[g].percentile(0.50))
+                put("wait.p90", scope, stepWaits[g].percentile(0.90))
+                put("wait.p95", scope, stepWaits[g].percentile(0.95))
+                put("wait.p99", scope, stepWaits[g].percentile(0.99))
+                put("wait.max", scope, visits > 0 ? stepWaits[g].maximum : nil)
+                put("service.mean", scope, visits > 0 ? stepServiceSum[g] / Double(visits) : nil)
+            }
+        }
+        return ReplicationOutput(
+            metrics: m, wipSeries: wipSeries, seriesTimes: seriesTimes, events: eventCount,
+            modelEvents: modelEvents, endTime: now, leadTimeMethod: leadTimes[0].method)
+    }
+}

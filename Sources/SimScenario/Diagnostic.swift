@@ -1,0 +1,69 @@
+/// A problem found in a scenario file, located like a compiler error.
+public struct Diagnostic: Sendable, Equatable, CustomStringConvertible {
+    public enum Severity: String, Sendable { case error, warning }
+
+    public var severity: Severity
+    public var file: String
+    /// 1-based line and column; `nil` when the problem concerns the file as a whole.
+    public var line: Int?
+    public var column: Int?
+    /// The key path of the value concerned (`areas.sales.staff`).
+    public var path: String
+    public var message: String
+    /// The source line, for the caret display.
+    public var sourceLine: String?
+
+    public init(severity: Severity, file: String, line: Int?, column: Int?, path: String, message: String, sourceLine: String? = nil) {
+        self.severity = severity
+        self.file = file
+        self.line = line
+        self.column = column
+        self.path = path
+        self.message = message
+        self.sourceLine = sourceLine
+    }
+
+    /// `file:line:column: error: path: message`, then the line with a caret under the column.
+    public var description: String {
+        var location = file
+        if let line { location += ":\(line)" }
+        if let column { location += ":\(column)" }
+        let prefix = path.isEmpty ? "" : "\(path): "
+        var text = "\(location): \(severity.rawValue): \(prefix)\(message)"
+        if let sourceLine, let column {
+            text += "\n    \(sourceLine)\n    \(String(repeating: " ", count: max(0, column - 1)))^"
+        }
+        return text
+    }
+}
+
+/// Thrown when a scenario has at least one error; carries every diagnostic found, warnings too.
+public struct ScenarioError: Error, Sendable, CustomStringConvertible {
+    public var diagnostics: [Diagnostic]
+    public var description: String { diagnostics.map(\.description).joined(separator: "\n") }
+    public var errorCount: Int { diagnostics.filter { $0.severity == .error }.count }
+}
+
+/// The closest name to a misspelt one, if it is close enough to be a likely typo.
+func suggestion(for name: String, among candidates: [String]) -> String? {
+    let scored = candidates.map { ($0, editDistance(name.lowercased(), $0.lowercased())) }
+    guard let best = scored.min(by: { $0.1 < $1.1 }) else { return nil }
+    let allowance = max(1, min(3, name.count / 3))
+    return best.1 <= allowance ? best.0 : nil
+}
+
+/// Levenshtein distance, two rows.
+func editDistance(_ a: String, _ b: String) -> Int {
+    let a = Array(a), b = Array(b)
+    if a.isEmpty { return b.count }
+    if b.isEmpty { return a.count }
+    var previous = Array(0...b.count), current = [Int](repeating: 0, count: b.count + 1)
+    for i in 1...a.count {
+        current[0] = i
+        for j in 1...b.count {
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+        }
+        swap(&previous, &current)
+    }
+    return previous[b.count]
+}

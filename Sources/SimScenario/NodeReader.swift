@@ -1,0 +1,177 @@
+import Yams
+
+/// Walks a YAML node tree, reading typed values and recording a located diagnostic for every
+/// problem instead of stopping at the first.
+struct NodeReader {
+    let file: String
+    let lines: [Substring]
+    var diagnostics: [Diagnostic] = []
+
+    init(file: String, text: String) {
+        self.file = file
+        lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+    }
+
+    var hasErrors: Bool { diagnostics.contains { $0.severity == .error } }
+
+    mutating func report(_ severity: Diagnostic.Severity, at node: Node?, _ path: String, _ message: String) {
+        let mark = node?.mark
+        let line = mark?.line, column = mark?.column
+        let source = line.flatMap { $0 >= 1 && $0 <= lines.count ? String(lines[$0 - 1]) : nil }
+        diagnostics.append(Diagnostic(
+            severity: severity, file: file, line: line, column: column, path: path, message: message,
+            sourceLine: source))
+    }
+
+    mutating func error(_ node: Node?, _ path: String, _ message: String) { report(.error, at: node, path, message) }
+    mutating func warning(_ node: Node?, _ path: String, _ message: String) { report(.warning, at: node, path, message) }
+
+    /// How a node looks, for "found …" in messages.
+    static func describe(_ node: Node) -> String {
+        switch node {
+        case .scalar(let s): return s.string.isEmpty ? "nothing" : "'\(s.string)'"
+        case .mapping: return "a mapping"
+        case .sequence: return "a list"
+        case .alias: return "an alias"
+        }
+    }
+
+    /// The entries of a mapping, in document order, with unknown keys and missing required keys
+    /// reported. `nil` when the node is not a mapping.
+    mutating func mapping(_ node: Node, _ path: String, allowed: [String], required: [String] = [], what: String? = nil)
+        -> Entries?
+    {
+        guard case .mapping(let mapping) = node else {
+            error(node, path, "expected \(what ?? "a mapping with keys \(Self.list(allowed))"), found \(Self.describe(node))")
+            return nil
+        }
+        var entries = Entries()
+        for (keyNode, value) in mapping {
+            guard let key = keyNode.scalar?.string else {
+                error(keyNode, path, "expected a name as key, found \(Self.describe(keyNode))")
+                continue
+            }
+            let keyPath = path.isEmpty ? key : "\(path).\(key)"
+            if !allowed.contains(key) {
+                var message = "unknown key '\(key)'"
+                if let near = suggestion(for: key, among: allowed) {
+                    message += "; did you mean '\(near)'?"
+                } else {
+                    message += "; expected one of \(Self.list(allowed))"
+                }
+                error(keyNode, keyPath, message)
+                continue
+            }
+            entries.append(key: key, keyNode: keyNode, value: value)
+        }
+        for key in required where entries[key] == nil {
+            error(node, path, "missing key '\(key)'\(what.map { " in \($0)" } ?? "")")
+        }
+        return entries
+    }
+
+    /// A mapping from user-chosen names (areas, demand types) to definitions, in document order.
+    mutating func namedMapping(_ node: Node, _ path: String, what: String) -> [(name: String, keyNode: Node, value: Node)] {
+        guard case .mapping(let mapping) = node else {
+            error(node, path, "expected a mapping from \(what) names to their definitions, found \(Self.describe(node))")
+            return []
+        }
+        var out: [(String, Node, Node)] = []
+        for (keyNode, value) in mapping {
+            guard let name = keyNode.scalar?.string, !name.isEmpty else {
+                error(keyNode, path, "expected a \(what) name, found \(Self.describe(keyNode))")
+                continue
+            }
+            if name.contains(".") || name.contains("/") || name.contains(" ") {
+                error(keyNode, "\(path).\(name)", "a \(what) name may not contain spaces, '.' or '/', found '\(name)'")
+                continue
+            }
+            out.append((name, keyNode, value))
+        }
+        return out
+    }
+
+    mutating func string(_ node: Node, _ path: String) -> String? {
+        guard case .scalar(let s) = node, !s.string.isEmpty else {
+            error(node, path, "expected text, found \(Self.describe(node))")
+            return nil
+        }
+        return s.string
+    }
+
+    mutating func integer(_ node: Node, _ path: String, atLeast minimum: Int, what: String) -> Int? {
+        guard case .scalar(let s) = node, let value = Int(s.string) else {
+            error(node, path, "expected \(what), found \(Self.describe(node))")
+            return nil
+        }
+        guard value >= minimum else {
+            error(node, path, "expected \(what), found \(value)")
+            return nil
+        }
+        return value
+    }
+
+    /// A duration with a unit; `positive` also refuses zero.
+    mutating func duration(_ node: Node, _ path: String, positive: Bool = false) -> Double? {
+        let expected = positive ? "a positive duration with a unit (90s, 30m, 4h, 2d, 1w)" : "a duration with a unit (90s, 30m, 4h, 2d, 1w)"
+        guard case .scalar(let s) = node else {
+            error(node, path, "expected \(expected), found \(Self.describe(node))")
+            return nil
+        }
+        guard let value = Quantities.duration(s.string) else {
+            if Double(s.string) != nil {
+                error(node, path, "expected \(expected), found '\(s.string)' without a unit; write for example '\(s.string)m' or '\(s.string)h'")
+            } else {
+                error(node, path, "expected \(expected), found '\(s.string)'")
+            }
+            return nil
+        }
+        if value < 0 || (positive && value == 0) {
+            error(node, path, "expected \(expected), found \(value < 0 ? "a negative duration" : "zero") '\(s.string)'")
+            return nil
+        }
+        return value
+    }
+
+    /// A probability in [0, 1], written `0.15` or `15%`.
+    mutating func probability(_ node: Node, _ path: String) -> Double? {
+        guard case .scalar(let s) = node, let value = Quantities.fraction(s.string) else {
+            error(node, path, "expected a probability such as 0.15 or 15%, found \(Self.describe(node))")
+            return nil
+        }
+        guard value >= 0 && value <= 1 else {
+            error(node, path, "expected a probability between 0 and 1 (0% to 100%), found '\(Self.scalarText(node))'")
+            return nil
+        }
+        return value
+    }
+
+    /// A positive plain number (a shape, a coefficient of variation).
+    mutating func positiveNumber(_ node: Node, _ path: String, what: String) -> Double? {
+        guard case .scalar(let s) = node, let value = Double(s.string), value.isFinite else {
+            error(node, path, "expected \(what), found \(Self.describe(node))")
+            return nil
+        }
+        guard value > 0 else {
+            error(node, path, "expected \(what), found \(s.string)")
+            return nil
+        }
+        return value
+    }
+
+    static func scalarText(_ node: Node) -> String { node.scalar?.string ?? "" }
+
+    static func list(_ names: [String]) -> String {
+        names.map { "'\($0)'" }.joined(separator: ", ")
+    }
+}
+
+/// The entries of one mapping, in document order, addressable by key.
+struct Entries {
+    private(set) var items: [(key: String, keyNode: Node, value: Node)] = []
+
+    mutating func append(key: String, keyNode: Node, value: Node) { items.append((key, keyNode, value)) }
+
+    subscript(key: String) -> Node? { items.first { $0.key == key }?.value }
+    func keyNode(_ key: String) -> Node? { items.first { $0.key == key }?.keyNode }
+}

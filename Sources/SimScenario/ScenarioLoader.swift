@@ -1,0 +1,466 @@
+import Foundation
+import SimKernel
+import SimModel
+import Yams
+
+/// A scenario file, loaded and validated.
+public struct Scenario: Sendable {
+    public var model: Model
+    /// The seed the file asks for, if any (the command line wins).
+    public var seed: UInt64?
+    public var file: String
+    /// FNV-1a 64-bit hash of the file's bytes, as hex: identifies the input in provenance.
+    public var contentHash: String
+    /// Findings that let the run go ahead (unstable areas, unreachable steps, …).
+    public var warnings: [Diagnostic]
+    public var analysis: FlowAnalysis
+}
+
+/// A file that cannot be read at all (exit code 66), as opposed to one that reads but is wrong.
+public struct UnreadableFile: Error, Sendable, CustomStringConvertible {
+    public var path: String
+    public var reason: String
+    public var description: String { "\(path): error: cannot read the scenario file: \(reason)" }
+}
+
+/// Reads scenario files: YAML → `Scenario`, reporting every problem with its location.
+public enum ScenarioLoader {
+    static let topKeys = ["version", "name", "description", "seed", "horizon", "warmup", "areas", "demand", "journeys"]
+    static let areaKeys = ["staff", "queue_limit", "description"]
+    static let demandKeys = ["rate", "interarrival", "journey", "priority", "promise", "max_arrivals", "description"]
+    static let promiseKeys = ["lead_time", "clock"]
+    static let journeyKeys = ["steps", "description"]
+    static let stepKeys = ["name", "area", "duration", "approval", "next", "description"]
+    static let approvalKeys = ["reject", "on_reject"]
+    static let routeKeys = ["to", "p"]
+    /// The parameters of each distribution, in the order the reference table lists them.
+    static let distributions: [(name: String, keys: [String])] = [
+        ("exponential", ["mean"]), ("deterministic", ["value"]), ("uniform", ["min", "max"]),
+        ("triangular", ["min", "mode", "max"]), ("normal", ["mean", "sd"]), ("lognormal", ["mean", "cv"]),
+        ("gamma", ["mean", "cv"]), ("erlang", ["mean", "k"]), ("weibull", ["shape", "scale"]),
+        ("hyperexponential", ["mean", "cv", "phases"]), ("empirical", ["values"]),
+    ]
+
+    /// Loads a file. Throws `UnreadableFile` when it cannot be read, `ScenarioError` when it is invalid.
+    public static func load(path: String) throws -> Scenario {
+        let data: Data
+        do {
+            data = try Data(contentsOf: URL(fileURLWithPath: path))
+        } catch {
+            let reason = FileManager.default.fileExists(atPath: path) ? "permission denied or not a regular file" : "no such file"
+            throw UnreadableFile(path: path, reason: reason)
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw UnreadableFile(path: path, reason: "not UTF-8 text")
+        }
+        return try parse(yaml: text, file: path)
+    }
+
+    /// Parses and validates scenario text; `file` is used in diagnostics only.
+    public static func parse(yaml text: String, file: String) throws(ScenarioError) -> Scenario {
+        var reader = NodeReader(file: file, text: text)
+        let root: Node
+        do {
+            guard let node = try Yams.compose(yaml: text) else {
+                reader.error(nil, "", "the file is empty; expected a scenario starting with 'version: 1'")
+                throw ScenarioError(diagnostics: reader.diagnostics)
+            }
+            root = node
+        } catch let error as ScenarioError {
+            throw error
+        } catch {
+            reader.diagnostics.append(syntaxDiagnostic(error, file: file, lines: reader.lines))
+            throw ScenarioError(diagnostics: reader.diagnostics)
+        }
+        var builder = ModelBuilder(reader: reader)
+        let result = builder.build(root, file: file)
+        reader = builder.reader
+        guard let (model, seed) = result, !reader.hasErrors else {
+            throw ScenarioError(diagnostics: reader.diagnostics)
+        }
+        let analysis = FlowAnalysis(model: model)
+        builder.reader = reader
+        builder.checkFlow(model, analysis: analysis)
+        reader = builder.reader
+        if reader.hasErrors { throw ScenarioError(diagnostics: reader.diagnostics) }
+        return Scenario(
+            model: model, seed: seed, file: file, contentHash: fnv1a64Hex(Array(text.utf8)),
+            warnings: reader.diagnostics, analysis: analysis)
+    }
+
+    static func syntaxDiagnostic(_ error: Error, file: String, lines: [Substring]) -> Diagnostic {
+        var problem = "the file is not valid YAML"
+        var mark: Mark?
+        switch error as? YamlError {
+        case .scanner(_, let p, let m, _), .parser(_, let p, let m, _), .composer(_, let p, let m, _):
+            problem = "invalid YAML: \(p)"
+            mark = m
+        case .duplicatedKeysInMapping(let duplicates, let context):
+            problem = "the key \(duplicates.map { "'\($0)'" }.joined(separator: ", ")) appears twice in one mapping; each key may appear once"
+            mark = context.mark
+        case .reader(let p, _, _, _):
+            problem = "the file cannot be read as YAML: \(p)"
+        default:
+            break
+        }
+        let source = mark.flatMap { $0.line >= 1 && $0.line <= lines.count ? String(lines[$0.line - 1]) : nil }
+        return Diagnostic(severity: .error, file: file, line: mark?.line, column: mark?.column, path: "", message: problem, sourceLine: source)
+    }
+
+    static func fnv1a64Hex(_ bytes: [UInt8]) -> String {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        for b in bytes { h ^= UInt64(b); h &*= 0x0000_0100_0000_01b3 }
+        let hex = String(h, radix: 16)
+        return "fnv1a64:" + String(repeating: "0", count: 16 - hex.count) + hex
+    }
+}
+
+/// Turns the node tree into a `Model`, resolving names to indices.
+struct ModelBuilder {
+    var reader: NodeReader
+    /// Where areas, journeys and steps were defined, for findings about the model as a whole.
+    var nodes: [String: Node] = [:]
+
+    mutating func build(_ root: Node, file: String) -> (Model, UInt64?)? {
+        guard let top = reader.mapping(root, "", allowed: ScenarioLoader.topKeys, required: ["version", "areas", "demand", "journeys"], what: "the scenario") else { return nil }
+        if let v = top["version"], reader.integer(v, "version", atLeast: 1, what: "version 1") != nil, NodeReader.scalarText(v) != "1" {
+            reader.error(v, "version", "this procsim reads version 1 scenarios, found version \(NodeReader.scalarText(v))")
+        }
+        let defaultName = ((file as NSString).lastPathComponent as NSString).deletingPathExtension
+        let name = top["name"].flatMap { reader.string($0, "name") } ?? defaultName
+        if let d = top["description"] { _ = reader.string(d, "description") }
+        var seed: UInt64?
+        if let s = top["seed"] {
+            if case .scalar(let scalar) = s, let value = UInt64(scalar.string) { seed = value } else {
+                reader.error(s, "seed", "expected a whole number from 0 to 18446744073709551615, found \(NodeReader.describe(s))")
+            }
+        }
+        let horizon = top["horizon"].flatMap { reader.duration($0, "horizon", positive: true) }
+        let warmup = top["warmup"].flatMap { reader.duration($0, "warmup") } ?? 0
+
+        // Areas first: journeys refer to them.
+        let areaEntries = top["areas"].map { reader.namedMapping($0, "areas", what: "area") } ?? []
+        var areas: [Area] = []
+        for (name, keyNode, node) in areaEntries {
+            let path = "areas.\(name)"
+            nodes[path] = keyNode
+            var staff: Int?
+            var queueLimit: Int?
+            if let fields = reader.mapping(node, path, allowed: ScenarioLoader.areaKeys, required: ["staff"], what: "area '\(name)'") {
+                if let s = fields["staff"] {
+                    if NodeReader.scalarText(s) == "unlimited" { staff = nil } else {
+                        staff = reader.integer(s, "\(path).staff", atLeast: 1, what: "a whole number of staff of at least 1, or 'unlimited'")
+                    }
+                }
+                if let q = fields["queue_limit"] { queueLimit = reader.integer(q, "\(path).queue_limit", atLeast: 0, what: "a whole number of waiting places of at least 0") }
+                if let d = fields["description"] { _ = reader.string(d, "\(path).description") }
+            }
+            areas.append(Area(name: name, staff: staff, queueLimit: queueLimit))
+        }
+        if top["areas"] != nil && areaEntries.isEmpty && !reader.hasErrors {
+            reader.error(top["areas"], "areas", "expected at least one area")
+        }
+        let areaNames = areas.map(\.name)
+
+        // Journeys next: demand refers to them.
+        let journeyEntries = top["journeys"].map { reader.namedMapping($0, "journeys", what: "journey") } ?? []
+        let journeyNames = journeyEntries.map(\.name)
+        var journeys: [Journey] = []
+        for (name, keyNode, node) in journeyEntries {
+            nodes["journeys.\(name)"] = keyNode
+            journeys.append(journey(name, node, areaNames: areaNames))
+        }
+
+        let demandEntries = top["demand"].map { reader.namedMapping($0, "demand", what: "demand type") } ?? []
+        var demands: [Demand] = []
+        for (name, _, node) in demandEntries {
+            if let d = demand(name, node, journeyNames: journeyNames) { demands.append(d) }
+        }
+        if top["demand"] != nil && demandEntries.isEmpty && !reader.hasErrors {
+            reader.error(top["demand"], "demand", "expected at least one demand type")
+        }
+
+        if horizon == nil && top["horizon"] == nil && !demands.isEmpty && demands.contains(where: { $0.maxArrivals == nil }) {
+            reader.error(root, "", "missing key 'horizon': a scenario runs for a horizon (such as 'horizon: 90d') unless every demand type sets 'max_arrivals'")
+        }
+        if let horizon, warmup >= horizon, let w = top["warmup"] {
+            reader.warning(w, "warmup", "the warm-up (\(NodeReader.scalarText(w))) is not shorter than the horizon (\(NodeReader.scalarText(top["horizon"]!))): nothing will be observed")
+        }
+        if reader.hasErrors { return nil }
+        return (Model(name: name, horizon: horizon, warmup: warmup, areas: areas, demands: demands, journeys: journeys), seed)
+    }
+
+    mutating func demand(_ name: String, _ node: Node, journeyNames: [String]) -> Demand? {
+        let path = "demand.\(name)"
+        guard let fields = reader.mapping(node, path, allowed: ScenarioLoader.demandKeys, required: ["journey"], what: "demand type '\(name)'") else { return nil }
+        var arrivals: ArrivalProcess?
+        switch (fields["rate"], fields["interarrival"]) {
+        case (let r?, nil):
+            if case .scalar(let s) = r, let rate = Quantities.rate(s.string) {
+                if rate > 0 && rate.isFinite { arrivals = .poisson(rate: rate) } else {
+                    reader.error(r, "\(path).rate", "expected a positive rate, found '\(s.string)': a demand type that never arrives has nothing to simulate")
+                }
+            } else {
+                reader.error(r, "\(path).rate", "expected a rate with a period (20/day, 3/h, 100/week), found \(NodeReader.describe(r))")
+            }
+        case (nil, let g?):
+            if let gaps = distribution(g, "\(path).interarrival") {
+                if gaps.mean > 0 { arrivals = .renewal(gaps) } else {
+                    reader.error(g, "\(path).interarrival", "expected gaps with a positive mean; a mean gap of zero would mean infinitely many arrivals")
+                }
+            }
+        case (_?, _?):
+            reader.error(fields.keyNode("interarrival"), "\(path)", "give either 'rate' (Poisson arrivals) or 'interarrival' (a gap distribution), not both")
+        case (nil, nil):
+            reader.error(node, path, "missing key 'rate' in demand type '\(name)': give 'rate' (such as 20/day) or 'interarrival' (a gap distribution)")
+        }
+        var journey: Int?
+        if let j = fields["journey"], let jname = reader.string(j, "\(path).journey") {
+            journey = journeyNames.firstIndex(of: jname)
+            if journey == nil { reader.error(j, "\(path).journey", unknown("journey", jname, journeyNames)) }
+        }
+        let priority = fields["priority"].flatMap { reader.integer($0, "\(path).priority", atLeast: Int.min, what: "a whole number (higher is served first)") } ?? 0
+        var promise: Double?
+        if let p = fields["promise"], let pf = reader.mapping(p, "\(path).promise", allowed: ScenarioLoader.promiseKeys, required: ["lead_time"], what: "a promise such as '{lead_time: 5d}'") {
+            promise = pf["lead_time"].flatMap { reader.duration($0, "\(path).promise.lead_time", positive: true) }
+            if let c = pf["clock"], let clock = reader.string(c, "\(path).promise.clock") {
+                if clock == "business" {
+                    reader.error(c, "\(path).promise.clock", "the 'business' clock needs working calendars, which this version of procsim does not read yet; use 'elapsed'")
+                } else if clock != "elapsed" {
+                    reader.error(c, "\(path).promise.clock", "expected 'elapsed' or 'business', found '\(clock)'")
+                }
+            }
+        }
+        let limit = fields["max_arrivals"].flatMap { reader.integer($0, "\(path).max_arrivals", atLeast: 1, what: "a whole number of arrivals of at least 1") }
+        if let d = fields["description"] { _ = reader.string(d, "\(path).description") }
+        guard let arrivals, let journey else { return nil }
+        return Demand(name: name, arrivals: arrivals, journey: journey, priority: priority, promise: promise, maxArrivals: limit)
+    }
+
+    mutating func journey(_ name: String, _ node: Node, areaNames: [String]) -> Journey {
+        let path = "journeys.\(name)"
+        guard let fields = reader.mapping(node, path, allowed: ScenarioLoader.journeyKeys, required: ["steps"], what: "journey '\(name)'"),
+              let stepsNode = fields["steps"] else { return Journey(name: name, steps: []) }
+        guard case .sequence(let list) = stepsNode, !list.isEmpty else {
+            reader.error(stepsNode, "\(path).steps", "expected a list of steps (each '- name: …'), found \(NodeReader.describe(stepsNode))")
+            return Journey(name: name, steps: [])
+        }
+        // Names first, so that branches may point forward.
+        var names: [String] = []
+        for (i, stepNode) in list.enumerated() {
+            let stepName = stepNode.mapping?["name"]?.scalar?.string ?? "#\(i + 1)"
+            if names.contains(stepName) {
+                reader.error(stepNode.mapping?["name"], "\(path).steps[\(i)].name", "the step name '\(stepName)' is used twice in journey '\(name)'; step names must be unique within a journey")
+            }
+            names.append(stepName)
+        }
+        var steps: [Step] = []
+        for (i, stepNode) in list.enumerated() {
+            let stepPath = "\(path).steps[\(i)]"
+            nodes[stepPath] = stepNode
+            guard let f = reader.mapping(stepNode, stepPath, allowed: ScenarioLoader.stepKeys, required: ["name", "area", "duration"], what: "step \(i + 1) of journey '\(name)'") else { continue }
+            if let n = f["name"] { _ = reader.string(n, "\(stepPath).name") }
+            var area: Int?
+            if let a = f["area"], let aname = reader.string(a, "\(stepPath).area") {
+                area = areaNames.firstIndex(of: aname)
+                if area == nil { reader.error(a, "\(stepPath).area", unknown("area", aname, areaNames)) }
+            }
+            let duration = f["duration"].flatMap { distribution($0, "\(stepPath).duration") }
+            var approval: Approval?
+            if let a = f["approval"], let af = reader.mapping(a, "\(stepPath).approval", allowed: ScenarioLoader.approvalKeys, required: ["reject", "on_reject"], what: "an approval such as '{reject: 15%, on_reject: quote}'") {
+                let reject = af["reject"].flatMap { reader.probability($0, "\(stepPath).approval.reject") }
+                let target = af["on_reject"].flatMap { destination($0, "\(stepPath).approval.on_reject", names: names, allowExit: false) }
+                if let reject, let target { approval = Approval(rejectProbability: reject, onReject: target) }
+            }
+            var routes: [Route] = []
+            if let n = f["next"] { routes = self.routes(n, "\(stepPath).next", names: names) }
+            if let d = f["description"] { _ = reader.string(d, "\(stepPath).description") }
+            if let area, let duration {
+                steps.append(Step(name: names[i], area: area, duration: duration, approval: approval, routes: routes))
+            }
+        }
+        return Journey(name: name, steps: steps)
+    }
+
+    /// `next: pack` (always), or a list of `{to: …, p: …}` whose probabilities sum to one.
+    mutating func routes(_ node: Node, _ path: String, names: [String]) -> [Route] {
+        if case .scalar = node {
+            return destination(node, path, names: names, allowExit: true).map { [Route(to: $0, probability: 1)] } ?? []
+        }
+        guard case .sequence(let list) = node, !list.isEmpty else {
+            reader.error(node, path, "expected a step name, 'exit', 'cancel', or a list of branches '- {to: …, p: …}', found \(NodeReader.describe(node))")
+            return []
+        }
+        var routes: [Route] = []
+        var total = 0.0
+        var complete = true
+        for (i, item) in list.enumerated() {
+            guard let f = reader.mapping(item, "\(path)[\(i)]", allowed: ScenarioLoader.routeKeys, required: ["to", "p"], what: "a branch such as '{to: pack, p: 80%}'") else { complete = false; continue }
+            let to = f["to"].flatMap { destination($0, "\(path)[\(i)].to", names: names, allowExit: true) }
+            let p = f["p"].flatMap { reader.probability($0, "\(path)[\(i)].p") }
+            if let to, let p { routes.append(Route(to: to, probability: p)); total += p } else { complete = false }
+        }
+        if complete && abs(total - 1) > 1e-9 {
+            reader.error(node, path, "the branch probabilities add up to \(Self.percent(total)); they must add up to 100%")
+        }
+        return routes
+    }
+
+    mutating func destination(_ node: Node, _ path: String, names: [String], allowExit: Bool) -> Destination? {
+        guard let name = reader.string(node, path) else { return nil }
+        if name == "cancel" { return .cancel }
+        if name == "exit" {
+            if allowExit { return .exit }
+            reader.error(node, path, "a rejection cannot deliver the item; expected a step to rework or 'cancel', found 'exit'")
+            return nil
+        }
+        if let i = names.firstIndex(of: name) { return .step(i) }
+        let extra = allowExit ? ["exit", "cancel"] : ["cancel"]
+        reader.error(node, path, unknown("step", name, names, extra: extra))
+        return nil
+    }
+
+    /// A distribution: a bare duration is deterministic; otherwise `{dist: NAME, …parameters}`.
+    mutating func distribution(_ node: Node, _ path: String) -> Distribution? {
+        if case .scalar = node {
+            return reader.duration(node, path).map { .deterministic($0) }
+        }
+        guard case .mapping(let mapping) = node else {
+            reader.error(node, path, "expected a duration (such as 30m) or a distribution such as '{dist: exponential, mean: 30m}', found \(NodeReader.describe(node))")
+            return nil
+        }
+        let names = ScenarioLoader.distributions.map(\.name)
+        guard let distNode = mapping["dist"] else {
+            reader.error(node, path, "missing key 'dist': expected one of \(NodeReader.list(names))")
+            return nil
+        }
+        let dist = NodeReader.scalarText(distNode)
+        guard let spec = ScenarioLoader.distributions.first(where: { $0.name == dist }) else {
+            reader.error(distNode, "\(path).dist", unknown("distribution", dist, names))
+            return nil
+        }
+        guard let f = reader.mapping(node, path, allowed: ["dist"] + spec.keys, what: "a \(dist) distribution") else { return nil }
+        func need(_ key: String) -> Node? {
+            if let v = f[key] { return v }
+            reader.error(node, path, "missing key '\(key)' for a \(dist) distribution (it takes \(NodeReader.list(spec.keys)))")
+            return nil
+        }
+        func dur(_ key: String, positive: Bool = false) -> Double? { need(key).flatMap { reader.duration($0, "\(path).\(key)", positive: positive) } }
+        func num(_ key: String, _ what: String) -> Double? { need(key).flatMap { reader.positiveNumber($0, "\(path).\(key)", what: what) } }
+        switch dist {
+        case "exponential":
+            return dur("mean", positive: true).map { .exponential(mean: $0) }
+        case "deterministic":
+            return dur("value").map { .deterministic($0) }
+        case "uniform":
+            guard let a = dur("min"), let b = dur("max") else { return nil }
+            guard a < b else { reader.error(f["max"], "\(path).max", "expected 'max' greater than 'min' (\(NodeReader.scalarText(f["min"]!))), found '\(NodeReader.scalarText(f["max"]!))'"); return nil }
+            return .uniform(min: a, max: b)
+        case "triangular":
+            guard let a = dur("min"), let c = dur("mode"), let b = dur("max") else { return nil }
+            guard a <= c, c <= b, a < b else { reader.error(node, path, "expected min ≤ mode ≤ max with min < max, found min \(NodeReader.scalarText(f["min"]!)), mode \(NodeReader.scalarText(f["mode"]!)), max \(NodeReader.scalarText(f["max"]!))"); return nil }
+            return .triangular(min: a, mode: c, max: b)
+        case "normal":
+            guard let mean = dur("mean"), let sd = dur("sd", positive: true) else { return nil }
+            guard mean / sd > -5 else { reader.error(node, path, "a normal with mean \(NodeReader.scalarText(f["mean"]!)) and sd \(NodeReader.scalarText(f["sd"]!)) has almost no mass above zero; durations are truncated at zero, so raise the mean or lower the sd"); return nil }
+            return .truncatedNormal(mean: mean, sd: sd)
+        case "lognormal":
+            guard let mean = dur("mean", positive: true), let cv = num("cv", "a positive coefficient of variation (sd / mean)") else { return nil }
+            return .lognormal(mean: mean, cv: cv)
+        case "gamma":
+            guard let mean = dur("mean", positive: true), let cv = num("cv", "a positive coefficient of variation (sd / mean)") else { return nil }
+            return .gamma(mean: mean, cv: cv)
+        case "erlang":
+            guard let mean = dur("mean", positive: true), let kNode = need("k"),
+                  let k = reader.integer(kNode, "\(path).k", atLeast: 1, what: "a whole number of phases of at least 1") else { return nil }
+            return .erlang(mean: mean, phases: k)
+        case "weibull":
+            guard let shape = num("shape", "a positive shape"), let scale = dur("scale", positive: true) else { return nil }
+            return .weibull(shape: shape, scale: scale)
+        case "hyperexponential":
+            if let phases = f["phases"] {
+                if f["mean"] != nil || f["cv"] != nil {
+                    reader.error(f.keyNode("phases"), "\(path).phases", "give either 'phases' or 'mean' and 'cv', not both")
+                    return nil
+                }
+                return hyperexponentialPhases(phases, "\(path).phases")
+            }
+            guard let mean = dur("mean", positive: true), let cv = num("cv", "a coefficient of variation of at least 1") else { return nil }
+            guard cv >= 1 else { reader.error(f["cv"], "\(path).cv", "expected a coefficient of variation of at least 1 for a hyperexponential, found \(NodeReader.scalarText(f["cv"]!)); use gamma or lognormal for less variable work"); return nil }
+            return .hyperexponential(mean: mean, cv: cv)
+        case "empirical":
+            guard let v = need("values") else { return nil }
+            guard case .sequence(let list) = v, !list.isEmpty else {
+                reader.error(v, "\(path).values", "expected a list of observed durations, found \(NodeReader.describe(v))")
+                return nil
+            }
+            let values = list.enumerated().compactMap { reader.duration($1, "\(path).values[\($0)]") }
+            return values.count == list.count ? .empirical(values) : nil
+        default:
+            return nil
+        }
+    }
+
+    mutating func hyperexponentialPhases(_ node: Node, _ path: String) -> Distribution? {
+        guard case .sequence(let list) = node, list.count >= 2 else {
+            reader.error(node, path, "expected a list of at least two phases '- {p: 90%, mean: 1h}', found \(NodeReader.describe(node))")
+            return nil
+        }
+        var ps: [Double] = [], means: [Double] = []
+        for (i, item) in list.enumerated() {
+            guard let f = reader.mapping(item, "\(path)[\(i)]", allowed: ["p", "mean"], required: ["p", "mean"], what: "a phase such as '{p: 90%, mean: 1h}'") else { continue }
+            if let p = f["p"].flatMap({ reader.probability($0, "\(path)[\(i)].p") }),
+               let m = f["mean"].flatMap({ reader.duration($0, "\(path)[\(i)].mean", positive: true) }) {
+                ps.append(p); means.append(m)
+            }
+        }
+        guard ps.count == list.count else { return nil }
+        let total = ps.reduce(0, +)
+        guard abs(total - 1) <= 1e-9 else {
+            reader.error(node, path, "the phase probabilities add up to \(Self.percent(total)); they must add up to 100%")
+            return nil
+        }
+        return .hyperexponential(probabilities: ps, means: means)
+    }
+
+    /// Errors that need the whole model: items that can never leave, unstable areas, unused steps.
+    mutating func checkFlow(_ model: Model, analysis: FlowAnalysis) {
+        for (j, journey) in model.journeys.enumerated() {
+            for s in FlowAnalysis.trappingSteps(journey) {
+                reader.error(nodes["journeys.\(journey.name).steps[\(s)]"], "journeys.\(journey.name).steps[\(s)]", "an item that reaches step '\(journey.steps[s].name)' can never leave: every branch from it leads back into a loop with no exit; give the loop a branch to 'exit' or 'cancel'")
+            }
+            let used = model.demands.contains { $0.journey == j }
+            for s in FlowAnalysis.unreachableSteps(journey) where used {
+                reader.warning(nodes["journeys.\(journey.name).steps[\(s)]"], "journeys.\(journey.name).steps[\(s)]", "step '\(journey.steps[s].name)' can never be reached from the first step of journey '\(journey.name)'")
+            }
+            if !used {
+                reader.warning(nodes["journeys.\(journey.name)"], "journeys.\(journey.name)", "no demand type takes journey '\(journey.name)'")
+            }
+        }
+        if reader.hasErrors { return }
+        for (a, area) in model.areas.enumerated() {
+            let load = analysis.offeredLoad[a]
+            if load == 0 {
+                reader.warning(nodes["areas.\(area.name)"], "areas.\(area.name)", "no step uses area '\(area.name)': its staff are never busy")
+            } else if let staff = area.staff, load >= Double(staff) {
+                let rounded = (load * 100).rounded() / 100
+                reader.warning(nodes["areas.\(area.name)"], "areas.\(area.name)", "unstable: the offered load is \(rounded) busy staff on average but area '\(area.name)' has \(staff); its queue will grow without bound (the report shows the backlog over time)")
+            }
+        }
+    }
+
+    func unknown(_ kind: String, _ name: String, _ known: [String], extra: [String] = []) -> String {
+        var message = "unknown \(kind) '\(name)'"
+        if let near = suggestion(for: name, among: known + extra) {
+            message += "; did you mean '\(near)'?"
+        } else if !known.isEmpty || !extra.isEmpty {
+            message += "; expected one of \(NodeReader.list(known + extra))"
+        }
+        return message
+    }
+
+    static func percent(_ x: Double) -> String {
+        let v = (x * 10000).rounded() / 100
+        return v == v.rounded() ? "\(Int(v))%" : "\(v)%"
+    }
+}

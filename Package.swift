@@ -42,9 +42,9 @@ let package = Package(
             name: "SimScenario",
             dependencies: ["SimModel", .product(name: "Yams", package: "Yams")]),
         /// Replications in parallel, reduced in replication order; summaries with intervals.
-        .target(name: "SimExperiment", dependencies: ["SimModel", "SimScenario", "SimStatistics"]),
+        .target(name: "SimExperiment", dependencies: ["SimModel", "SimStatistics"]),
         /// Text and JSON renderings of experiment results.
-        .target(name: "SimReport", dependencies: ["SimExperiment"]),
+        .target(name: "SimReport", dependencies: ["SimExperiment", "SimModel", "SimKernel", "SimStatistics"]),
         /// The command-line tool: parses arguments, prints, sets exit codes. Nothing else.
         .executableTarget(
             name: "procsim",

@@ -116,6 +116,7 @@ public struct FlowSimulation: ~Copyable {
     var turnedAway: Slots<Int>
     var stepVisits: Slots<Int>
     var stepServiceSum: Slots<Double>
+    var stepWaited: Slots<Int>
     var stepWaits: Slots<DurationRecorder>
     var leadTimes: Slots<DurationRecorder>   // [0]: all items; [1 + d]: demand d, when there are several
     var wipSeries: [Double] = []
@@ -204,6 +205,7 @@ public struct FlowSimulation: ~Copyable {
         turnedAway = Slots(repeating: 0, count: demands)
         stepVisits = Slots(repeating: 0, count: steps)
         stepServiceSum = Slots(repeating: 0, count: steps)
+        stepWaited = Slots(repeating: 0, count: steps)
         stepWaits = Slots(repeating: DurationRecorder(exactLimit: options.exactLimit), count: steps)
         leadTimes = Slots(
             repeating: DurationRecorder(exactLimit: options.exactLimit), count: demands > 1 ? demands + 1 : 1)
@@ -329,7 +331,9 @@ public struct FlowSimulation: ~Copyable {
         if observing {
             stepVisits[step] += 1
             stepServiceSum[step] += duration
-            stepWaits[step].record(now - itemEnter[slot])
+            let wait = now - itemEnter[slot]
+            if wait > 0 { stepWaited[step] += 1 }
+            stepWaits[step].record(wait)
         }
         events.schedule(at: now + duration, kind: Self.serviceEnd, subject: Int32(slot), priority: 1)
     }
@@ -436,6 +440,17 @@ public struct FlowSimulation: ~Copyable {
 
     // MARK: - Figures
 
+    /// Mean, p50, p90, p95, p99 and max of a lead-time recorder.
+    mutating func leadTimeFigures(_ i: Int) -> [Double?] {
+        [leadTimes[i].mean, leadTimes[i].percentile(0.50), leadTimes[i].percentile(0.90), leadTimes[i].percentile(0.95),
+         leadTimes[i].percentile(0.99), leadTimes[i].count > 0 ? leadTimes[i].maximum : nil]
+    }
+
+    mutating func waitFigures(_ g: Int) -> [Double?] {
+        [stepWaits[g].mean, stepWaits[g].percentile(0.50), stepWaits[g].percentile(0.90), stepWaits[g].percentile(0.95),
+         stepWaits[g].percentile(0.99), stepWaits[g].count > 0 ? stepWaits[g].maximum : nil]
+    }
+
     consuming func finish() -> ReplicationOutput {
         for a in 0..<model.areas.count { touchArea(a) }
         touchWIP()
@@ -457,13 +472,10 @@ public struct FlowSimulation: ~Copyable {
             openAgeMax[d] = max(openAgeMax[d], age)
         }
 
-        func outcome(_ scope: MetricScope, recorder r: inout DurationRecorder, demandsIn ds: [Int]) {
-            put("lead_time.mean", scope, r.mean)
-            put("lead_time.p50", scope, r.percentile(0.50))
-            put("lead_time.p90", scope, r.percentile(0.90))
-            put("lead_time.p95", scope, r.percentile(0.95))
-            put("lead_time.p99", scope, r.percentile(0.99))
-            put("lead_time.max", scope, r.count > 0 ? r.maximum : nil)
+        func outcome(_ scope: MetricScope, leadTimes lead: [Double?], demandsIn ds: [Int]) {
+            for (name, value) in zip(["lead_time.mean", "lead_time.p50", "lead_time.p90", "lead_time.p95", "lead_time.p99", "lead_time.max"], lead) {
+                put(name, scope, value)
+            }
             let promised = ds.filter { demandPromise[$0].isFinite }
             let promisedDone = promised.reduce(0) { $0 + completed[$1] }
             put("on_time", scope, promisedDone > 0 ? Double(promised.reduce(0) { $0 + onTime[$1] }) / Double(promisedDone) : nil)
@@ -479,13 +491,10 @@ public struct FlowSimulation: ~Copyable {
             put("unfinished_age.mean", scope, open > 0 ? ds.reduce(0) { $0 + openAgeSum[$1] } / Double(open) : nil)
             put("unfinished_age.max", scope, open > 0 ? ds.map { openAgeMax[$0] }.max() : nil)
         }
-        outcome(.system, recorder: &leadTimes[0], demandsIn: Array(0..<demands))
+        let overall = leadTimeFigures(0)
+        outcome(.system, leadTimes: overall, demandsIn: Array(0..<demands))
         for d in 0..<demands {
-            if leadTimes.count > 1 {
-                outcome(.demand(d), recorder: &leadTimes[1 + d], demandsIn: [d])
-            } else {
-                outcome(.demand(d), recorder: &leadTimes[0], demandsIn: [d])
-            }
+            outcome(.demand(d), leadTimes: leadTimes.count > 1 ? leadTimeFigures(1 + d) : overall, demandsIn: [d])
         }
         put("wip.mean", .system, window > 0 ? wipArea / window : nil)
 
@@ -501,12 +510,10 @@ public struct FlowSimulation: ~Copyable {
                 let g = Int(journeyBase[j]) + s, scope = MetricScope.step(journey: j, step: s)
                 let visits = stepVisits[g]
                 put("visits", scope, Double(visits))
-                put("wait.mean", scope, stepWaits[g].mean)
-                put("wait.p50", scope, stepWaits[g].percentile(0.50))
-                put("wait.p90", scope, stepWaits[g].percentile(0.90))
-                put("wait.p95", scope, stepWaits[g].percentile(0.95))
-                put("wait.p99", scope, stepWaits[g].percentile(0.99))
-                put("wait.max", scope, visits > 0 ? stepWaits[g].maximum : nil)
+                put("waited", scope, visits > 0 ? Double(stepWaited[g]) / Double(visits) : nil)
+                for (name, value) in zip(["wait.mean", "wait.p50", "wait.p90", "wait.p95", "wait.p99", "wait.max"], waitFigures(g)) {
+                    put(name, scope, value)
+                }
                 put("service.mean", scope, visits > 0 ? stepServiceSum[g] / Double(visits) : nil)
             }
         }

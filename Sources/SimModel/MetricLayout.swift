@@ -13,6 +13,7 @@ public enum MetricScope: Hashable, Sendable {
 /// language and of the JSON output (`lead_time.p95`, `utilisation`, `wait.mean`).
 public struct MetricLayout: Sendable {
     /// Figures about delivered items, for the system and for each demand type.
+    /// `waited` (per step) is the share of visits that had to queue at all.
     public static let outcome = [
         "lead_time.mean", "lead_time.p50", "lead_time.p90", "lead_time.p95", "lead_time.p99", "lead_time.max",
         "on_time", "throughput", "arrivals", "completed", "rework", "cancelled", "turned_away",
@@ -20,7 +21,7 @@ public struct MetricLayout: Sendable {
     ]
     public static let systemOnly = ["wip.mean"]
     public static let area = ["utilisation", "busy.mean", "queue.mean", "turned_away"]
-    public static let step = ["visits", "wait.mean", "wait.p50", "wait.p90", "wait.p95", "wait.p99", "wait.max", "service.mean"]
+    public static let step = ["visits", "waited", "wait.mean", "wait.p50", "wait.p90", "wait.p95", "wait.p99", "wait.max", "service.mean"]
 
     public let demandCount: Int
     public let areaCount: Int

@@ -1,0 +1,96 @@
+import Foundation
+import SimModel
+import SimStatistics
+
+/// How an experiment is run; none of it changes the figures except `seed` and `replications`.
+public struct ExperimentSettings: Sendable {
+    public var seed: UInt64
+    public var replications: Int
+    /// Worker threads; results are byte-identical for any value.
+    public var threads: Int
+    /// Lead times kept exactly per replication before percentiles come from a histogram.
+    public var exactLimit: Int
+
+    public init(seed: UInt64, replications: Int, threads: Int, exactLimit: Int = 10_000_000) {
+        self.seed = seed
+        self.replications = replications
+        self.threads = threads
+        self.exactLimit = exactLimit
+    }
+}
+
+/// The outcome of a Monte Carlo experiment: every replication's figures and their summary.
+public struct ExperimentResult: Sendable {
+    public let model: Model
+    public let settings: ExperimentSettings
+    public let layout: MetricLayout
+    /// Replications × metrics, row-major, in replication order; NaN where undefined.
+    public let matrix: [Double]
+    public let summary: ReplicationSummary
+    /// Mean work in progress over replications at each sampling time.
+    public let wipSeriesTimes: [Double]
+    public let wipSeriesMean: [Double]
+    public let events: Int
+    public let modelEvents: Int
+    public let leadTimeMethod: DurationRecorder.Method
+
+    public func estimate(_ name: String, _ scope: MetricScope = .system) -> Estimate? {
+        layout.index(name, scope).map { summary.estimates[$0] }
+    }
+
+    /// One replication's value of a figure.
+    public func value(_ name: String, _ scope: MetricScope = .system, replication: Int) -> Double? {
+        layout.index(name, scope).map { matrix[replication * layout.count + $0] }
+    }
+}
+
+/// Runs replications of a model in parallel and reduces them in replication order.
+public enum Experiment {
+    public static func run(_ model: Model, settings: ExperimentSettings) -> ExperimentResult {
+        let layout = MetricLayout(model: model)
+        let count = settings.replications
+        let slots = UnsafeMutableBufferPointer<ReplicationOutput?>.allocate(capacity: count)
+        slots.initialize(repeating: nil)
+        defer {
+            _ = slots.deinitialize()
+            slots.deallocate()
+        }
+        let shared = SendableBuffer(slots)
+        let workers = max(1, min(settings.threads, count))
+        // Replication r always gets the same streams, whichever worker runs it; results land in
+        // slot r, so the reduction below sees them in replication order.
+        let work: @Sendable (Int) -> Void = { worker in
+            for r in stride(from: worker, to: count, by: workers) {
+                let options = ReplicationOptions(seed: settings.seed, replication: r, exactLimit: settings.exactLimit)
+                shared.buffer[r] = FlowSimulation(model: model, options: options).run()
+            }
+        }
+        if workers == 1 { work(0) } else { DispatchQueue.concurrentPerform(iterations: workers, execute: work) }
+
+        let outputs = slots.map { $0! }
+        LinearAlgebra.useSingleThread()
+        var matrix: [Double] = []
+        matrix.reserveCapacity(count * layout.count)
+        for output in outputs { matrix.append(contentsOf: output.metrics) }
+        let summary = ReplicationSummary(matrix: matrix, rows: count, columns: layout.count)
+
+        let points = outputs.map(\.wipSeries.count).min() ?? 0
+        let times = Array(outputs.first?.seriesTimes.prefix(points) ?? [])
+        var wipMean = [Double](repeating: 0, count: points)
+        for output in outputs {
+            for i in 0..<points { wipMean[i] += output.wipSeries[i] / Double(count) }
+        }
+        let method: DurationRecorder.Method = outputs.contains { $0.leadTimeMethod == .hdrHistogram } ? .hdrHistogram : .exact
+        return ExperimentResult(
+            model: model, settings: settings, layout: layout, matrix: matrix, summary: summary,
+            wipSeriesTimes: times, wipSeriesMean: wipMean,
+            events: outputs.reduce(0) { $0 + $1.events }, modelEvents: outputs.reduce(0) { $0 + $1.modelEvents },
+            leadTimeMethod: method)
+    }
+}
+
+/// Distinct replications write distinct slots, so sharing the buffer across workers is safe.
+private struct SendableBuffer: @unchecked Sendable {
+    let buffer: UnsafeMutableBufferPointer<ReplicationOutput?>
+    init(_ buffer: UnsafeMutableBufferPointer<ReplicationOutput?>) { self.buffer = buffer }
+}

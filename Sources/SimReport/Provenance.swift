@@ -1,0 +1,32 @@
+import SimKernel
+
+/// Where a result came from: enough to reproduce it exactly.
+public struct Provenance: Sendable {
+    public var procsimVersion: String
+    public var scenarioFile: String
+    public var scenarioHash: String
+    public var seed: UInt64
+    public var replications: Int
+    public var variant: String?
+
+    public init(procsimVersion: String, scenarioFile: String, scenarioHash: String, seed: UInt64, replications: Int, variant: String? = nil) {
+        self.procsimVersion = procsimVersion
+        self.scenarioFile = scenarioFile
+        self.scenarioHash = scenarioHash
+        self.seed = seed
+        self.replications = replications
+        self.variant = variant
+    }
+
+    var json: JSONValue {
+        .object([
+            ("procsim_version", .string(procsimVersion)),
+            ("scenario", .string(scenarioFile)),
+            ("scenario_hash", .string(scenarioHash)),
+            ("seed", .unsigned(seed)),
+            ("replications", .integer(replications)),
+            ("variant", variant.map { .string($0) } ?? .null),
+            ("stream_keying", .integer(StreamKeying.version)),
+        ])
+    }
+}

@@ -1,0 +1,203 @@
+import SimExperiment
+import SimKernel
+import SimModel
+import SimStatistics
+
+/// The report of `procsim run`: the same content as text for people and as JSON for scripts.
+public struct RunReport: Sendable {
+    public static let schema = "procsim.run/1"
+
+    public let result: ExperimentResult
+    public let provenance: Provenance
+    /// Warnings from the scenario, already printed to stderr; repeated in JSON for scripts.
+    public let warnings: [String]
+    /// Areas whose offered load is at or above their staff.
+    public let unstableAreas: [String]
+
+    public init(result: ExperimentResult, provenance: Provenance, warnings: [String], offeredLoad: [Double]) {
+        self.result = result
+        self.provenance = provenance
+        self.warnings = warnings
+        unstableAreas = result.model.areas.enumerated().compactMap { a, area in
+            guard let staff = area.staff, offeredLoad[a] >= Double(staff) else { return nil }
+            return area.name
+        }
+    }
+
+    var model: Model { result.model }
+
+    // MARK: - JSON
+
+    func estimate(_ e: Estimate?) -> JSONValue {
+        guard let e else { return .null }
+        return .object([
+            ("estimate", .number(e.estimate)),
+            ("ci95", e.ci95.map { .array([.number($0.low), .number($0.high)]) } ?? .null),
+            ("n", .integer(e.n)),
+        ])
+    }
+
+    /// The figures of one scope, nested by the part before the dot: `lead_time.p95` becomes
+    /// `"lead_time": {"p95": …}`, so the JSON path reads like the expression `p95(lead_time)`.
+    func figures(_ names: [String], _ scope: MetricScope) -> [(String, JSONValue)] {
+        var out: [(String, JSONValue)] = []
+        var groups: [String: Int] = [:]
+        for name in names {
+            let value = estimate(result.estimate(name, scope))
+            let parts = name.split(separator: ".", maxSplits: 1).map(String.init)
+            if parts.count == 1 {
+                out.append((name, value))
+            } else if let i = groups[parts[0]], case .object(var inner) = out[i].1 {
+                inner.append((parts[1], value))
+                out[i].1 = .object(inner)
+            } else {
+                groups[parts[0]] = out.count
+                out.append((parts[0], .object([(parts[1], value)])))
+            }
+        }
+        return out
+    }
+
+    public var json: JSONValue {
+        var system = figures(MetricLayout.outcome + MetricLayout.systemOnly, .system)
+        if let i = system.firstIndex(where: { $0.0 == "lead_time" }), case .object(var lt) = system[i].1 {
+            lt.append(("method", .string(result.leadTimeMethod.rawValue)))
+            system[i].1 = .object(lt)
+        }
+        if let i = system.firstIndex(where: { $0.0 == "wip" }), case .object(var wip) = system[i].1 {
+            wip.append(("series", .object([
+                ("time", .array(result.wipSeriesTimes.map { .number($0) })),
+                ("mean", .array(result.wipSeriesMean.map { .number($0) })),
+            ])))
+            system[i].1 = .object(wip)
+        }
+        let demand: [(String, JSONValue)] = model.demands.enumerated().map { d, spec in
+            (spec.name, .object([
+                ("journey", .string(model.journeys[spec.journey].name)),
+                ("promise", .number(spec.promise)),
+            ] + figures(MetricLayout.outcome, .demand(d))))
+        }
+        let areas: [(String, JSONValue)] = model.areas.enumerated().map { a, spec in
+            (spec.name, .object([
+                ("staff", spec.staff.map { .integer($0) } ?? .string("unlimited")),
+                ("stable", .bool(!unstableAreas.contains(spec.name))),
+            ] + figures(MetricLayout.area, .area(a))))
+        }
+        var steps: [(String, JSONValue)] = []
+        for (j, journey) in model.journeys.enumerated() {
+            for (s, step) in journey.steps.enumerated() {
+                steps.append(("\(journey.name)/\(step.name)", .object([
+                    ("journey", .string(journey.name)),
+                    ("step", .string(step.name)),
+                    ("area", .string(model.areas[step.area].name)),
+                ] + figures(MetricLayout.step, .step(journey: j, step: s)))))
+            }
+        }
+        return .object([
+            ("schema", .string(Self.schema)),
+            ("provenance", provenance.json),
+            ("scenario", .object([
+                ("name", .string(model.name)),
+                ("horizon", .number(model.horizon)),
+                ("warmup", .number(model.warmup)),
+            ])),
+            ("stable", .bool(unstableAreas.isEmpty)),
+            ("warnings", .array(warnings.map { .string($0) })),
+            ("system", .object(system)),
+            ("demand", .object(demand)),
+            ("areas", .object(areas)),
+            ("steps", .object(steps)),
+            ("kernel", .object([
+                ("events", .integer(result.events)),
+                ("model_events", .integer(result.modelEvents)),
+            ])),
+        ])
+    }
+
+    // MARK: - Text
+
+    /// `value [lo, hi]` with one replication's worth of caution: no interval for n < 2.
+    func cell(_ e: Estimate?, _ format: (Double?) -> String) -> String {
+        guard let e, let x = e.estimate else { return "–" }
+        guard let ci = e.ci95 else { return format(x) }
+        return "\(format(x))  [\(format(ci.low)), \(format(ci.high))]"
+    }
+
+    /// A duration with its interval, all in the unit that suits the estimate.
+    func durationCell(_ e: Estimate?) -> String {
+        guard let x = e?.estimate else { return "–" }
+        let unit = Formatting.unit(for: x)
+        return cell(e) { Formatting.duration($0, unit: unit) }
+    }
+
+    func pad(_ s: String, _ width: Int) -> String {
+        s.count >= width ? s + " " : s + String(repeating: " ", count: width - s.count)
+    }
+
+    public var text: String {
+        let r = result
+        var lines: [String] = []
+        let horizon = model.horizon.map { "horizon \(Formatting.duration($0))" } ?? "until drained"
+        lines.append("\(model.name) · \(provenance.scenarioFile)")
+        lines.append("seed \(provenance.seed) · \(provenance.replications) replication\(provenance.replications == 1 ? "" : "s") · \(horizon) · warm-up \(Formatting.duration(model.warmup)) · stream keying v\(StreamKeying.version)")
+        if provenance.replications > 1 { lines.append("figures are means over replications with 95% confidence intervals") }
+        if !unstableAreas.isEmpty {
+            lines.append("")
+            lines.append("UNSTABLE: demand exceeds capacity in \(unstableAreas.joined(separator: ", ")); queues grow for as long as the run lasts, so figures depend on the horizon.")
+            let series = zip(r.wipSeriesTimes, r.wipSeriesMean)
+            let picks = Array(series.enumerated().filter { $0.offset % max(1, r.wipSeriesTimes.count / 5) == 0 }.map(\.element))
+            if !picks.isEmpty {
+                lines.append("  work in progress over time: " + picks.map { "\(Formatting.duration($0.0)): \(Formatting.number($0.1))" }.joined(separator: ", "))
+            }
+        }
+        lines.append("")
+        let completed = r.estimate("completed")?.estimate
+        lines.append("Lead time, arrival to delivery (elapsed; \(Formatting.count(completed)) items per replication; percentiles \(r.leadTimeMethod == .exact ? "exact, nearest rank" : "from HdrHistogram, 3 significant digits"))")
+        for (label, name) in [("mean", "lead_time.mean"), ("p50", "lead_time.p50"), ("p90", "lead_time.p90"), ("p95", "lead_time.p95"), ("p99", "lead_time.p99"), ("max", "lead_time.max")] {
+            lines.append("  " + pad(label, 8) + durationCell(r.estimate(name)))
+        }
+        let promises = model.demands.compactMap { $0.promise }
+        if !promises.isEmpty {
+            lines.append("  " + pad("on time", 8) + cell(r.estimate("on_time"), Formatting.percent) + "  (promise \(Set(promises).sorted().map { Formatting.duration($0) }.joined(separator: ", ")))")
+        }
+        lines.append("Throughput      " + cell(r.estimate("throughput"), Formatting.ratePerDay))
+        lines.append("Work in progress " + cell(r.estimate("wip.mean"), Formatting.number) + " items on average")
+        if model.demands.count > 1 {
+            lines.append("")
+            lines.append(pad("By demand type", 18) + pad("completed", 14) + pad("mean lead time", 26) + pad("p95 lead time", 26) + "on time")
+            for d in model.demands.indices {
+                lines.append("  " + pad(model.demands[d].name, 16)
+                    + pad(Formatting.count(r.estimate("completed", .demand(d))?.estimate), 14)
+                    + pad(durationCell(r.estimate("lead_time.mean", .demand(d))), 26)
+                    + pad(durationCell(r.estimate("lead_time.p95", .demand(d))), 26)
+                    + cell(r.estimate("on_time", .demand(d)), Formatting.percent))
+            }
+        }
+        lines.append("")
+        lines.append(pad("Areas", 18) + pad("staff", 11) + pad("utilisation", 26) + "mean queue")
+        for (a, area) in model.areas.enumerated() {
+            let util = area.staff == nil ? "– (\(Formatting.number(r.estimate("busy.mean", .area(a))?.estimate)) busy)" : cell(r.estimate("utilisation", .area(a)), Formatting.percent)
+            lines.append("  " + pad(area.name, 16) + pad(area.staff.map(String.init) ?? "unlimited", 11) + pad(util, 26) + cell(r.estimate("queue.mean", .area(a)), Formatting.number))
+        }
+        lines.append("")
+        lines.append(pad("Steps", 30) + pad("visits", 10) + pad("mean wait", 26) + pad("p95 wait", 26) + "mean work")
+        for (j, journey) in model.journeys.enumerated() {
+            for (s, step) in journey.steps.enumerated() {
+                let scope = MetricScope.step(journey: j, step: s)
+                let name = model.journeys.count > 1 ? "\(journey.name)/\(step.name)" : step.name
+                lines.append("  " + pad(name, 28) + pad(Formatting.count(r.estimate("visits", scope)?.estimate), 10)
+                    + pad(durationCell(r.estimate("wait.mean", scope)), 26)
+                    + pad(durationCell(r.estimate("wait.p95", scope)), 26)
+                    + Formatting.duration(r.estimate("service.mean", scope)?.estimate))
+            }
+        }
+        lines.append("")
+        func count(_ name: String) -> String { Formatting.count(r.estimate(name)?.estimate) }
+        lines.append("Per replication: \(count("arrivals")) arrived, \(count("completed")) delivered, \(count("rework")) sent back for rework, \(count("cancelled")) cancelled, \(count("turned_away")) turned away.")
+        let open = r.estimate("unfinished")?.estimate ?? 0
+        if open > 0 {
+            lines.append("Still in progress at the end: \(count("unfinished")) items (mean age \(Formatting.duration(r.estimate("unfinished_age.mean")?.estimate)), oldest \(Formatting.duration(r.estimate("unfinished_age.max")?.estimate))); they are not in the lead-time figures.")
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+}

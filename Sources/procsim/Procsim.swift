@@ -1,0 +1,96 @@
+import ArgumentParser
+import Foundation
+import SimExperiment
+import SimReport
+import SimScenario
+
+@main
+struct Procsim: ParsableCommand {
+    static let version = "0.1.0"
+
+    static let configuration = CommandConfiguration(
+        commandName: "procsim",
+        abstract: "Simulate how work flows through a company's areas, and measure what customers feel.",
+        discussion: """
+            Exit codes: 0 success; 1 a check failed; 2 inconclusive; 64 bad usage; 65 invalid \
+            scenario; 66 unreadable input; 70 internal error; 73 output not writable.
+            """,
+        version: "procsim \(version) (commit \(BuildInfo.commit))",
+        subcommands: [Run.self, Validate.self])
+}
+
+/// Options every command takes.
+struct CommonOptions: ParsableArguments {
+    @Option(help: "Seed of all random streams (default: the scenario's 'seed', else 1).")
+    var seed: UInt64?
+
+    @Option(name: [.customShort("n"), .long], help: "Number of independent replications.")
+    var replications: Int = 20
+
+    @Option(help: "Worker threads (default: all cores). Results are identical for any value.")
+    var threads: Int?
+
+    @Flag(help: "Print JSON for scripts instead of the text report.")
+    var json = false
+
+    @Flag(name: [.customShort("q"), .long], help: "Print no warnings and no progress; only the result.")
+    var quiet = false
+
+    func validate() throws {
+        guard replications >= 1 else { throw ValidationError("--replications must be at least 1, found \(replications)") }
+        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1, found \(threads)") }
+    }
+
+    var threadCount: Int { threads ?? ProcessInfo.processInfo.activeProcessorCount }
+}
+
+/// Runs `body`, turning every failure into the exit code the contracts promise.
+func withExitCodes(_ body: () throws -> Void) throws {
+    do {
+        try body()
+    } catch let error as ScenarioError {
+        Terminal.error(error.description)
+        let errors = error.errorCount
+        Terminal.error("\(errors) error\(errors == 1 ? "" : "s") in the scenario; nothing was simulated.")
+        throw ExitCode(65)
+    } catch let error as UnreadableFile {
+        Terminal.error(error.description)
+        throw ExitCode(66)
+    } catch let error as OutputError {
+        Terminal.error(error.description)
+        throw ExitCode(73)
+    } catch let error as ExitCode {
+        throw error
+    } catch let error as CleanExit {
+        throw error
+    } catch let error as ValidationError {
+        throw error
+    } catch {
+        Terminal.error("procsim: internal error: \(error)\nThis is a bug in procsim. Please report it with the scenario file and the command line.")
+        throw ExitCode(70)
+    }
+}
+
+enum Terminal {
+    static func error(_ text: String) {
+        FileHandle.standardError.write(Data((text + "\n").utf8))
+    }
+}
+
+/// The commit the binary was built from, when it runs from a git checkout.
+enum BuildInfo {
+    static let commit: String = {
+        let exe = URL(fileURLWithPath: CommandLine.arguments.first ?? ".").deletingLastPathComponent().path
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["git", "-C", exe, "rev-parse", "--short=12", "HEAD"]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = FileHandle.nullDevice
+        guard (try? process.run()) != nil else { return "unknown" }
+        process.waitUntilExit()
+        let text = String(data: pipe.fileHandleForReading.readDataToEndOfFile(), encoding: .utf8)?
+            .trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+        return process.terminationStatus == 0 && !text.isEmpty ? text : "unknown"
+    }()
+}

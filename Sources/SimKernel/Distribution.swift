@@ -64,7 +64,7 @@ public enum Distribution: Sendable, Equatable {
     }
 
     /// Draws one value. Values are never negative.
-    @inlinable
+    @inlinable @inline(__always)
     public func sample(_ stream: inout RandomStream) -> Double {
         switch self {
         case .exponential(let mean):

@@ -89,7 +89,8 @@ public struct FlowSimulation: ~Copyable {
     var itemStep = Slots<Int32>(repeating: 0, count: 0)
     var itemVisits = Slots<UInt32>(repeating: 0, count: 0)
     var itemAlive = Slots<Bool>(repeating: false, count: 0)
-    var freeSlots: [Int32] = []
+    var freeSlots = Slots<Int32>(repeating: 0, count: 0)
+    var freeCount = 0
     var wip = 0
 
     // Areas.
@@ -206,9 +207,16 @@ public struct FlowSimulation: ~Copyable {
         stepVisits = Slots(repeating: 0, count: steps)
         stepServiceSum = Slots(repeating: 0, count: steps)
         stepWaited = Slots(repeating: 0, count: steps)
-        stepWaits = Slots(repeating: DurationRecorder(exactLimit: options.exactLimit), count: steps)
-        leadTimes = Slots(
-            repeating: DurationRecorder(exactLimit: options.exactLimit), count: demands > 1 ? demands + 1 : 1)
+        stepWaits = Slots(repeating: DurationRecorder(exactLimit: 0), count: steps)
+        // Room for the lead times a run expects, so that keeping millions of them never regrows.
+        let expected = model.demands.reduce(0.0) { total, d in
+            total + min(Double(d.maxArrivals ?? .max), d.arrivals.rate * (model.horizon ?? .infinity) * 1.1)
+        }
+        let reserve = expected.isFinite ? Int(min(expected, Double(options.exactLimit))) : 0
+        leadTimes = Slots(repeating: DurationRecorder(exactLimit: 0), count: demands > 1 ? demands + 1 : 1)
+        for r in 0..<leadTimes.count {
+            leadTimes[r] = DurationRecorder(exactLimit: options.exactLimit, expectedCount: r == 0 ? reserve : 0)
+        }
         observing = model.warmup <= 0
         seriesStep = model.horizon.map { $0 / Double(max(options.seriesPoints, 1)) } ?? 0
     }
@@ -245,8 +253,7 @@ public struct FlowSimulation: ~Copyable {
     // MARK: - Arrivals
 
     mutating func scheduleArrival(of demand: Int, index: Int, after time: Double) {
-        var stream = RandomStream(key: StreamKeying.combine(
-            StreamKeying.combine(demandKey[demand], UInt64(index)), DrawPurpose.arrival.rawValue))
+        var stream = RandomStream(key: StreamKeying.arrivalKey(demand: demandKey[demand], index: index))
         let gap = demandGaps[demand].sample(&stream)
         events.schedule(at: time + gap, kind: Self.arrival, subject: Int32(demand), priority: 2)
     }
@@ -259,7 +266,7 @@ public struct FlowSimulation: ~Copyable {
 
         let slot = allocateSlot()
         itemArrival[slot] = now
-        itemKey[slot] = StreamKeying.combine(demandKey[d], UInt64(index))
+        itemKey[slot] = StreamKeying.itemKey(demand: demandKey[d], index: index)
         itemDemand[slot] = Int32(d)
         let visitBase = slot * journeyLength
         for s in 0..<journeyLength { itemVisits[visitBase + s] = 0 }
@@ -269,9 +276,11 @@ public struct FlowSimulation: ~Copyable {
     }
 
     mutating func allocateSlot() -> Int {
-        if let slot = freeSlots.popLast() {
-            itemAlive[Int(slot)] = true
-            return Int(slot)
+        if freeCount > 0 {
+            freeCount -= 1
+            let slot = Int(freeSlots[freeCount])
+            itemAlive[slot] = true
+            return slot
         }
         let slot = itemArrival.count
         let grown = max(1024, slot * 2)
@@ -282,15 +291,19 @@ public struct FlowSimulation: ~Copyable {
         itemStep.grow(to: grown, filling: 0)
         itemAlive.grow(to: grown, filling: false)
         itemVisits.grow(to: grown * journeyLength, filling: 0)
-        freeSlots.reserveCapacity(grown)
-        for s in stride(from: grown - 1, to: slot, by: -1) { freeSlots.append(Int32(s)) }
+        freeSlots.grow(to: grown, filling: 0)
+        for s in stride(from: grown - 1, to: slot, by: -1) {
+            freeSlots[freeCount] = Int32(s)
+            freeCount += 1
+        }
         itemAlive[slot] = true
         return slot
     }
 
     mutating func release(slot: Int) {
         itemAlive[slot] = false
-        freeSlots.append(Int32(slot))
+        freeSlots[freeCount] = Int32(slot)
+        freeCount += 1
         touchWIP()
         wip -= 1
     }
@@ -399,8 +412,7 @@ public struct FlowSimulation: ~Copyable {
     @inline(__always)
     func drawStream(slot: Int, step: Int, purpose: DrawPurpose) -> RandomStream {
         let visit = itemVisits[slot * journeyLength + Int(stepLocal[step])]
-        let atStep = StreamKeying.combine(StreamKeying.combine(itemKey[slot], stepKey[step]), UInt64(visit))
-        return RandomStream(key: StreamKeying.combine(atStep, purpose.rawValue))
+        return RandomStream(key: StreamKeying.drawKey(item: itemKey[slot], step: stepKey[step], visit: visit, purpose: purpose))
     }
 
     // MARK: - Time averages
@@ -442,13 +454,13 @@ public struct FlowSimulation: ~Copyable {
 
     /// Mean, p50, p90, p95, p99 and max of a lead-time recorder.
     mutating func leadTimeFigures(_ i: Int) -> [Double?] {
-        [leadTimes[i].mean, leadTimes[i].percentile(0.50), leadTimes[i].percentile(0.90), leadTimes[i].percentile(0.95),
-         leadTimes[i].percentile(0.99), leadTimes[i].count > 0 ? leadTimes[i].maximum : nil]
+        [leadTimes[i].mean] + leadTimes[i].percentiles([0.50, 0.90, 0.95, 0.99])
+            + [leadTimes[i].count > 0 ? leadTimes[i].maximum : nil]
     }
 
     mutating func waitFigures(_ g: Int) -> [Double?] {
-        [stepWaits[g].mean, stepWaits[g].percentile(0.50), stepWaits[g].percentile(0.90), stepWaits[g].percentile(0.95),
-         stepWaits[g].percentile(0.99), stepWaits[g].count > 0 ? stepWaits[g].maximum : nil]
+        [stepWaits[g].mean] + stepWaits[g].percentiles([0.50, 0.90, 0.95, 0.99])
+            + [stepWaits[g].count > 0 ? stepWaits[g].maximum : nil]
     }
 
     consuming func finish() -> ReplicationOutput {

@@ -12,57 +12,58 @@ public struct DurationRecorder: Sendable {
     public static let histogramResolution = 0.001
 
     public let exactLimit: Int
-    public private(set) var count = 0
-    public private(set) var sum = 0.0
-    public private(set) var maximum = -Double.infinity
-    private var values: [Double] = []
-    private var histogram: Histogram<UInt64>? = nil
-    private var isSorted = false
+    public var count: Int { _count }
+    public var sum: Double { _sum }
+    public var maximum: Double { _maximum }
+    @usableFromInline var _count = 0
+    @usableFromInline var _sum = 0.0
+    @usableFromInline var _maximum = -Double.infinity
+    @usableFromInline var values: [Double] = []
+    @usableFromInline var histogram = Histogram<UInt64>(numberOfSignificantValueDigits: .three)
+    @usableFromInline var usesHistogram = false
 
-    public init(exactLimit: Int) {
+    /// - Parameter expectedCount: room to reserve for exact values, to avoid regrowing.
+    public init(exactLimit: Int, expectedCount: Int = 0) {
+        values.reserveCapacity(Swift.min(exactLimit, expectedCount))
         self.exactLimit = exactLimit
+        histogram.autoResize = true
+        usesHistogram = exactLimit == 0
     }
 
-    public var method: Method { histogram == nil ? .exact : .hdrHistogram }
+    public var method: Method { usesHistogram ? .hdrHistogram : .exact }
 
-    @inlinable public var mean: Double? { count == 0 ? nil : sum / Double(count) }
+    public var mean: Double? { _count == 0 ? nil : _sum / Double(_count) }
 
+    /// Records one duration. Inlined into the event loop: the exact path is an append.
+    @inlinable @inline(__always)
     public mutating func record(_ seconds: Double) {
-        count += 1
-        sum += seconds
-        if seconds > maximum { maximum = seconds }
-        if histogram == nil {
-            if values.count < exactLimit {
-                values.append(seconds)
-                return
-            }
-            var h = Histogram<UInt64>(numberOfSignificantValueDigits: .three)
-            h.autoResize = true
-            for v in values { _ = h.record(Self.ticks(v)) }
+        _count &+= 1
+        _sum += seconds
+        if seconds > _maximum { _maximum = seconds }
+        if !usesHistogram && values.count < exactLimit {
+            values.append(seconds)
+        } else {
+            recordInHistogram(seconds)
+        }
+    }
+
+    @usableFromInline
+    mutating func recordInHistogram(_ seconds: Double) {
+        if !usesHistogram {
+            for v in values { _ = histogram.record(Self.ticks(v)) }
             values = []
-            histogram = h
+            usesHistogram = true
         }
-        _ = histogram!.record(Self.ticks(seconds))
+        _ = histogram.record(Self.ticks(seconds))
     }
 
-    /// The nearest-rank percentile, `p` in (0, 1]; `nil` when nothing was recorded.
-    public mutating func percentile(_ p: Double) -> Double? {
-        guard count > 0 else { return nil }
-        if let histogram {
-            return Double(histogram.valueAtPercentile(p * 100)) * Self.histogramResolution
+    /// Nearest-rank percentiles, each `p` in (0, 1]; `nil` when nothing was recorded.
+    public mutating func percentiles(_ ps: [Double]) -> [Double?] {
+        guard count > 0 else { return ps.map { _ in nil } }
+        if usesHistogram {
+            return ps.map { Double(histogram.valueAtPercentile($0 * 100)) * Self.histogramResolution }
         }
-        if !isSorted {
-            Percentiles.radixSort(&values)
-            isSorted = true
-        }
-        return Percentiles.nearestRank(p, sorted: values)
-    }
-
-    /// The exact values when still kept, ascending.
-    public mutating func sortedValues() -> [Double]? {
-        guard histogram == nil else { return nil }
-        if !isSorted { Percentiles.radixSort(&values); isSorted = true }
-        return values
+        return Percentiles.select(ps, from: &values)
     }
 
     private static func ticks(_ seconds: Double) -> UInt64 {

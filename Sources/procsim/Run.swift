@@ -14,8 +14,15 @@ extension Procsim {
 
         @OptionGroup var common: CommonOptions
 
+        @Option(help: "Lead times kept per replication for exact percentiles; beyond this, HdrHistogram (3 significant digits).")
+        var exactLimit: Int = 10_000_000
+
         @Option(name: [.customShort("o"), .long], help: "Also write the report to this file (atomically); JSON when it ends in .json.")
         var output: String?
+
+        func validate() throws {
+            guard exactLimit >= 0 else { throw ValidationError("--exact-limit must be at least 0, found \(exactLimit)") }
+        }
 
         func run() throws {
             try withExitCodes {
@@ -24,7 +31,8 @@ extension Procsim {
                     for warning in loaded.warnings { Terminal.error(warning.description) }
                 }
                 let seed = common.seed ?? loaded.seed ?? 1
-                let settings = ExperimentSettings(seed: seed, replications: common.replications, threads: common.threadCount)
+                let settings = ExperimentSettings(
+                    seed: seed, replications: common.replications, threads: common.threadCount, exactLimit: exactLimit)
                 let result = Experiment.run(loaded.model, settings: settings)
                 let report = RunReport(
                     result: result,

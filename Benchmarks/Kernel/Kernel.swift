@@ -1,0 +1,86 @@
+// Kernel and engine throughput. Every sample draws a fresh seed so that the CPU's branch
+// predictor cannot learn one fixed sequence (shared/toolchain.md, section 3, pitfall 4).
+import Benchmark
+import Foundation
+import SimKernel
+import SimModel
+import SimScenario
+
+nonisolated(unsafe) var seedCounter: UInt64 = 0
+/// A new seed for every sample.
+func nextSeed() -> UInt64 {
+    seedCounter &+= 1
+    return StreamKeying.mix(seedCounter)
+}
+
+/// An M/M/1 queue at utilisation 0.9 (times in seconds) that stops after 100,000 arrivals.
+let mm1 = Model(
+    name: "M/M/1", horizon: nil, warmup: 0,
+    areas: [Area(name: "server", staff: 1)],
+    demands: [Demand(name: "customers", arrivals: .poisson(rate: 0.9 / 3600), journey: 0, maxArrivals: 100_000)],
+    journeys: [Journey(name: "visit", steps: [Step(name: "serve", area: 0, duration: .exponential(mean: 3600))])])
+
+/// `scenarios/order-to-delivery.yaml` of the main package, found from this file's own path
+/// (Benchmarks/Kernel/Kernel.swift), so it does not depend on the working directory.
+let orderToDeliveryPath = URL(fileURLWithPath: #filePath)
+    .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    .appendingPathComponent("scenarios/order-to-delivery.yaml").path
+
+/// Kernel events per second of one replication. The built-in `.throughput` counts samples
+/// (replications) per second; a replication's event count is not a power of ten, so it is
+/// reported here as well.
+let eventsPerSecond = BenchmarkMetric.custom("kernelEventsPerSecond", polarity: .prefersLarger, useScalingFactor: false)
+
+/// Runs one replication inside the measured region and records its kernel events per second.
+func measureReplication(_ benchmark: Benchmark, _ model: Model) {
+    let options = ReplicationOptions(seed: nextSeed(), replication: 0)
+    let clock = ContinuousClock()
+    benchmark.startMeasurement()
+    let start = clock.now
+    let output = FlowSimulation(model: model, options: options).run()
+    let elapsed = start.duration(to: clock.now)
+    benchmark.stopMeasurement()
+    let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+    benchmark.measurement(eventsPerSecond, Int(Double(output.events) / seconds))
+}
+
+let benchmarks: @Sendable () -> Void = {
+    // Static threshold checks compare p90 only, so every metric listed gets a p90 tolerance.
+    // Times and rates are noisy on a shared 2-core machine; malloc counts are exact.
+    let noisy = BenchmarkThresholds(relative: [.p50: 25, .p90: 35])
+    let exact = BenchmarkThresholds(absolute: [.p50: 0, .p90: 0])
+    Benchmark.defaultConfiguration = .init(
+        metrics: [.wallClock, .throughput, .mallocCountTotal],
+        warmupIterations: 1,
+        maxDuration: .seconds(3),
+        thresholds: [.wallClock: noisy, .throughput: noisy, .mallocCountTotal: exact])
+
+    // The hold model: 1024 pending events; pop the next and schedule it again at time + U(0,1).
+    // One scaled iteration is one event, so throughput reads in events per second.
+    Benchmark("EventListHold1024", configuration: .init(scalingFactor: .mega)) { benchmark in
+        var stream = RandomStream(key: nextSeed())
+        var events = EventList(capacity: 1024)
+        for i in 0..<1024 { events.schedule(at: stream.nextOpenUnit(), kind: 0, subject: Int32(i)) }
+        benchmark.startMeasurement()
+        for _ in benchmark.scaledIterations {
+            let event = events.popNext()!
+            events.schedule(at: event.time + stream.nextOpenUnit(), kind: event.kind, subject: event.subject)
+        }
+        benchmark.stopMeasurement()
+        blackHole(events.first)
+    }
+
+    let replicationMetrics: [BenchmarkMetric] = [.wallClock, .throughput, .mallocCountTotal, eventsPerSecond]
+    let replicationThresholds = [BenchmarkMetric.wallClock: noisy, .throughput: noisy, .mallocCountTotal: exact, eventsPerSecond: noisy]
+
+    // One replication of M/M/1 (about 200,000 kernel events).
+    Benchmark("MM1Events", configuration: .init(metrics: replicationMetrics, thresholds: replicationThresholds)) { benchmark in
+        measureReplication(benchmark, mm1)
+    }
+
+    // One replication of the bundled order-to-delivery scenario (loaded outside the measurement).
+    Benchmark("OrderToDeliveryEvents", configuration: .init(metrics: replicationMetrics, thresholds: replicationThresholds)) { benchmark in
+        let scenario = try ScenarioLoader.load(path: orderToDeliveryPath)
+        measureReplication(benchmark, scenario.model)
+    }
+}

@@ -1,0 +1,64 @@
+import SimStatistics
+import Testing
+
+@Suite struct PercentileTests {
+    /// Nearest rank: the value at rank ⌈p·n⌉ of the sorted sample.
+    @Test func nearestRankDefinition() {
+        let sorted: [Double] = [15, 20, 35, 40, 50]
+        #expect(Percentiles.nearestRank(0.05, sorted: sorted) == 15)
+        #expect(Percentiles.nearestRank(0.30, sorted: sorted) == 20)   // ⌈1.5⌉ = 2
+        #expect(Percentiles.nearestRank(0.40, sorted: sorted) == 20)   // ⌈2.0⌉ = 2
+        #expect(Percentiles.nearestRank(0.50, sorted: sorted) == 35)
+        #expect(Percentiles.nearestRank(1.00, sorted: sorted) == 50)
+        #expect(Percentiles.nearestRank(0.5, sorted: []) == nil)
+    }
+
+    @Test(arguments: [1, 2, 17, 1000, 100_003])
+    func selectionAgreesWithSorting(count: Int) {
+        var state: UInt64 = UInt64(count)
+        var values = (0..<count).map { _ -> Double in
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            return Double((state >> 40) % 500)  // many repeated values
+        }
+        let sorted = values.sorted()
+        let ps = [0.99, 0.5, 0.95, 0.9, 0.01, 1.0]
+        let got = Percentiles.select(ps, from: &values)
+        for (p, value) in zip(ps, got) {
+            #expect(value == Percentiles.nearestRank(p, sorted: sorted), "p = \(p), n = \(count)")
+        }
+        #expect(values.sorted() == sorted)  // a permutation, nothing lost
+    }
+
+    @Test func adversarialOrdersStayCorrect() {
+        for input in [Array(0..<50_000).map(Double.init), Array((0..<50_000).reversed()).map(Double.init), [Double](repeating: 3, count: 50_000)] {
+            var values = input
+            let got = Percentiles.select([0.5, 0.95], from: &values)
+            let sorted = input.sorted()
+            #expect(got[0] == Percentiles.nearestRank(0.5, sorted: sorted))
+            #expect(got[1] == Percentiles.nearestRank(0.95, sorted: sorted))
+        }
+    }
+
+    /// Past the exact limit the recorder answers from HdrHistogram with three significant
+    /// digits: within 0.1% (plus the 1 ms resolution) of the exact nearest-rank value.
+    @Test func histogramFallbackIsWithinItsStatedPrecision() {
+        var exact = DurationRecorder(exactLimit: 1_000_000)
+        var bounded = DurationRecorder(exactLimit: 1000)
+        var state: UInt64 = 5
+        for _ in 0..<50_000 {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            let x = -3600 * log(Double(state >> 11) * 0x1.0p-53 + 1e-17)
+            exact.record(x)
+            bounded.record(x)
+        }
+        #expect(exact.method == .exact)
+        #expect(bounded.method == .hdrHistogram)
+        #expect(exact.count == bounded.count && exact.mean == bounded.mean && exact.maximum == bounded.maximum)
+        let ps = [0.5, 0.9, 0.95, 0.99]
+        for (e, h) in zip(exact.percentiles(ps), bounded.percentiles(ps)) {
+            #expect(abs(h! - e!) <= 0.001 * e! + DurationRecorder.histogramResolution, "\(h!) vs \(e!)")
+        }
+    }
+}
+
+import Foundation

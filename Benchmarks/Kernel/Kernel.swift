@@ -70,8 +70,13 @@ let benchmarks: @Sendable () -> Void = {
         blackHole(events.first)
     }
 
+    // A replication's malloc count depends on its seed (buffers grow with the queues), so it
+    // gets a relative tolerance rather than an exact one.
     let replicationMetrics: [BenchmarkMetric] = [.wallClock, .throughput, .mallocCountTotal, eventsPerSecond]
-    let replicationThresholds = [BenchmarkMetric.wallClock: noisy, .throughput: noisy, .mallocCountTotal: exact, eventsPerSecond: noisy]
+    let replicationThresholds = [
+        BenchmarkMetric.wallClock: noisy, .throughput: noisy, eventsPerSecond: noisy,
+        .mallocCountTotal: BenchmarkThresholds(relative: [.p50: 10, .p90: 10]),
+    ]
 
     // One replication of M/M/1 (about 200,000 kernel events).
     Benchmark("MM1Events", configuration: .init(metrics: replicationMetrics, thresholds: replicationThresholds)) { benchmark in

@@ -14,6 +14,15 @@ struct NodeReader {
 
     var hasErrors: Bool { diagnostics.contains { $0.severity == .error } }
 
+    /// The diagnostics in source order, as a compiler lists them; those about the whole file first.
+    var sorted: [Diagnostic] {
+        diagnostics.enumerated().sorted { a, b in
+            let ka = (a.element.line ?? 0, a.element.column ?? 0, a.offset)
+            let kb = (b.element.line ?? 0, b.element.column ?? 0, b.offset)
+            return ka < kb
+        }.map(\.element)
+    }
+
     mutating func report(_ severity: Diagnostic.Severity, at node: Node?, _ path: String, _ message: String) {
         let mark = node?.mark
         let line = mark?.line, column = mark?.column

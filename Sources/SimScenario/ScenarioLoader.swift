@@ -63,29 +63,29 @@ public enum ScenarioLoader {
         do {
             guard let node = try Yams.compose(yaml: text) else {
                 reader.error(nil, "", "the file is empty; expected a scenario starting with 'version: 1'")
-                throw ScenarioError(diagnostics: reader.diagnostics)
+                throw ScenarioError(diagnostics: reader.sorted)
             }
             root = node
         } catch let error as ScenarioError {
             throw error
         } catch {
             reader.diagnostics.append(syntaxDiagnostic(error, file: file, lines: reader.lines))
-            throw ScenarioError(diagnostics: reader.diagnostics)
+            throw ScenarioError(diagnostics: reader.sorted)
         }
         var builder = ModelBuilder(reader: reader)
         let result = builder.build(root, file: file)
         reader = builder.reader
         guard let (model, seed) = result, !reader.hasErrors else {
-            throw ScenarioError(diagnostics: reader.diagnostics)
+            throw ScenarioError(diagnostics: reader.sorted)
         }
         let analysis = FlowAnalysis(model: model)
         builder.reader = reader
         builder.checkFlow(model, analysis: analysis)
         reader = builder.reader
-        if reader.hasErrors { throw ScenarioError(diagnostics: reader.diagnostics) }
+        if reader.hasErrors { throw ScenarioError(diagnostics: reader.sorted) }
         return Scenario(
             model: model, seed: seed, file: file, contentHash: fnv1a64Hex(Array(text.utf8)),
-            warnings: reader.diagnostics, analysis: analysis)
+            warnings: reader.sorted, analysis: analysis)
     }
 
     static func syntaxDiagnostic(_ error: Error, file: String, lines: [Substring]) -> Diagnostic {

@@ -1,0 +1,53 @@
+import Foundation
+import SimScenario
+import Testing
+
+/// Every broken file in `Fixtures/invalid` against the exact text of its diagnostics in the
+/// `.expected` file beside it. Messages are product output: they are pinned verbatim.
+/// `scripts/update-references.sh` rewrites the expected files; review the diff before committing.
+@Suite struct DiagnosticsTests {
+    static let folder = Bundle.module.resourceURL!.appendingPathComponent("Fixtures/invalid")
+    static let cases: [String] = (try? FileManager.default.contentsOfDirectory(atPath: folder.path))?
+        .filter { $0.hasSuffix(".yaml") }.map { String($0.dropLast(5)) }.sorted() ?? []
+
+    /// What procsim says about a file: the diagnostics, and whether it refused to run.
+    static func diagnose(_ name: String) throws -> String {
+        let text = try String(contentsOf: folder.appendingPathComponent("\(name).yaml"), encoding: .utf8)
+        do {
+            let scenario = try ScenarioLoader.parse(yaml: text, file: "\(name).yaml")
+            return scenario.warnings.map(\.description).joined(separator: "\n") + "\n(runs)\n"
+        } catch {
+            return error.description + "\n(refused: \(error.errorCount) error\(error.errorCount == 1 ? "" : "s"))\n"
+        }
+    }
+
+    @Test func corpusIsLargeEnough() {
+        #expect(Self.cases.count >= 25)
+    }
+
+    @Test(arguments: cases)
+    func diagnosticsMatchTheirGoldenText(name: String) throws {
+        let actual = try Self.diagnose(name)
+        let expectedURL = Self.folder.appendingPathComponent("\(name).expected")
+        if ProcessInfo.processInfo.environment["PROCSIM_UPDATE_GOLDEN"] != nil {
+            // Write into the source tree, not the copied bundle.
+            let source = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+                .appendingPathComponent("Fixtures/invalid/\(name).expected")
+            try actual.write(to: source, atomically: true, encoding: .utf8)
+            return
+        }
+        let expected = try String(contentsOf: expectedURL, encoding: .utf8)
+        #expect(actual == expected)
+    }
+
+    /// Each diagnostic names a file, a line and a column, except those about the file as a whole.
+    @Test(arguments: cases)
+    func errorsAreLocated(name: String) throws {
+        let text = try String(contentsOf: Self.folder.appendingPathComponent("\(name).yaml"), encoding: .utf8)
+        guard case .failure(let error) = Result(catching: { try ScenarioLoader.parse(yaml: text, file: "x.yaml") }),
+              let scenarioError = error as? ScenarioError else { return }
+        for d in scenarioError.diagnostics where name != "empty-file" {
+            #expect(d.line != nil && d.column != nil, "\(name): \(d)")
+        }
+    }
+}

@@ -33,6 +33,7 @@ import Testing
     @Test func suggestionsCatchTyposOnly() {
         #expect(suggestion(for: "logstics", among: ["sales", "logistics"]) == "logistics")
         #expect(suggestion(for: "stafff", among: ["staff", "queue_limit"]) == "staff")
+        #expect(suggestion(for: "qoute", among: ["quote", "credit-check"]) == "quote")
         #expect(suggestion(for: "finance", among: ["sales", "logistics"]) == nil)
     }
 }

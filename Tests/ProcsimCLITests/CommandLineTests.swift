@@ -1,0 +1,117 @@
+import Foundation
+import Testing
+
+/// The `procsim` executable end to end: exit codes, output files, reproducible JSON.
+@Suite struct CommandLineTests {
+    struct Outcome {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+    }
+
+    static let executable = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        .appendingPathComponent("procsim")
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    static func procsim(_ arguments: String...) throws -> Outcome {
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = arguments
+        process.currentDirectoryURL = root
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let stdout = out.fileHandleForReading.readDataToEndOfFile()
+        let stderr = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Outcome(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self), stderr: String(decoding: stderr, as: UTF8.self))
+    }
+
+    static func temporaryFolder() throws -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("procsim-cli-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+
+    @Test func runPrintsTheReportAndTheSeed() throws {
+        let r = try Self.procsim("run", "scenarios/order-to-delivery.yaml", "--replications", "3")
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.contains("Lead time, arrival to delivery"))
+        #expect(r.stdout.contains("seed 42 · 3 replications"))  // the scenario's seed, printed
+        #expect(r.stdout.contains("credit-check"))
+    }
+
+    @Test func jsonIsByteIdenticalForAnyThreadCount() throws {
+        let one = try Self.procsim("run", "scenarios/order-to-delivery.yaml", "-n", "4", "--threads", "1", "--json", "--seed", "5")
+        let two = try Self.procsim("run", "scenarios/order-to-delivery.yaml", "-n", "4", "--threads", "2", "--json", "--seed", "5")
+        #expect(one.status == 0 && two.status == 0)
+        #expect(one.stdout == two.stdout)
+        #expect(one.stdout.hasPrefix("{\n  \"schema\": \"procsim.run/1\",\n  \"provenance\": {"))
+        let json = try JSONSerialization.jsonObject(with: Data(one.stdout.utf8)) as! [String: Any]
+        let provenance = json["provenance"] as! [String: Any]
+        #expect(provenance["seed"] as? Int == 5)
+        #expect(provenance["replications"] as? Int == 4)
+        let other = try Self.procsim("run", "scenarios/order-to-delivery.yaml", "-n", "4", "--json", "--seed", "6")
+        #expect(other.stdout != one.stdout)
+    }
+
+    @Test func invalidScenarioExits65WithLocatedErrors() throws {
+        let r = try Self.procsim("run", "Tests/SimScenarioTests/Fixtures/invalid/unknown-area.yaml")
+        #expect(r.status == 65)
+        #expect(r.stderr.contains("unknown-area.yaml:12:31: error: journeys.order.steps[1].area: unknown area 'logstics'; did you mean 'logistics'?"))
+        #expect(r.stdout.isEmpty)
+        #expect(!r.stderr.contains("DecodingError") && !r.stderr.contains("Fatal"))
+    }
+
+    @Test func missingFileExits66() throws {
+        let r = try Self.procsim("run", "scenarios/no-such-file.yaml")
+        #expect(r.status == 66)
+        #expect(r.stderr.contains("scenarios/no-such-file.yaml: error: cannot read the scenario file: no such file"))
+    }
+
+    @Test func badUsageExits64() throws {
+        #expect(try Self.procsim("run", "scenarios/mm1.yaml", "--replications", "0").status == 64)
+        #expect(try Self.procsim("run", "scenarios/mm1.yaml", "--no-such-flag").status == 64)
+        #expect(try Self.procsim("run").status == 64)
+    }
+
+    @Test func unwritableOutputExits73AndLeavesNothingBehind() throws {
+        let folder = try Self.temporaryFolder()
+        let target = folder.appendingPathComponent("missing-folder/report.json")
+        let r = try Self.procsim("run", "scenarios/mmc.yaml", "-n", "2", "--output", target.path)
+        #expect(r.status == 73)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).isEmpty)
+    }
+
+    @Test func outputFileHoldsTheSameJSONAndNoTemporaryFile() throws {
+        let folder = try Self.temporaryFolder()
+        let target = folder.appendingPathComponent("report.json")
+        let r = try Self.procsim("run", "scenarios/mmc.yaml", "-n", "2", "--json", "-o", target.path)
+        #expect(r.status == 0)
+        #expect(try String(contentsOf: target, encoding: .utf8) == r.stdout)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path) == ["report.json"])
+    }
+
+    @Test func validateReportsWarningsAndStrictTurnsThemIntoErrors() throws {
+        let path = "Tests/SimScenarioTests/Fixtures/invalid/unstable-warning.yaml"
+        let lenient = try Self.procsim("validate", path)
+        #expect(lenient.status == 0)
+        #expect(lenient.stderr.contains("warning: areas.sales: unstable"))
+        #expect(try Self.procsim("validate", path, "--strict").status == 65)
+        #expect(try Self.procsim("validate", "scenarios/order-to-delivery.yaml").status == 0)
+    }
+
+    @Test func unstableRunIsReportedAsSuch() throws {
+        let r = try Self.procsim("run", "Tests/SimScenarioTests/Fixtures/invalid/unstable-warning.yaml", "-n", "2", "--quiet")
+        #expect(r.status == 0)
+        #expect(r.stderr.isEmpty)  // --quiet
+        #expect(r.stdout.contains("UNSTABLE: demand exceeds capacity in sales"))
+    }
+
+    @Test func versionNamesTheRelease() throws {
+        let r = try Self.procsim("--version")
+        #expect(r.status == 0)
+        #expect(r.stdout.hasPrefix("procsim 0.1.0 (commit "))
+    }
+}

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Installs what procsim needs beyond the Swift toolchain, only when it is missing:
+#   libopenblas-dev (BLAS/LAPACK for the statistics), and, with --test, Python's jsonschema
+#   (the JSON Schema checks in the test suite).
+set -euo pipefail
+
+need_apt=()
+if ! { [ -e /usr/include/x86_64-linux-gnu/cblas.h ] || [ -e /usr/include/cblas.h ] || [ -e /usr/include/aarch64-linux-gnu/cblas.h ]; } \
+   || ! ldconfig -p 2>/dev/null | grep -q 'libopenblas\.so'; then
+  need_apt+=(libopenblas-dev)
+fi
+if [ "${1:-}" = "--test" ] && ! command -v python3 >/dev/null 2>&1; then
+  need_apt+=(python3 python3-pip)
+fi
+
+if [ ${#need_apt[@]} -gt 0 ]; then
+  sudo=""
+  [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  echo "installing ${need_apt[*]} with apt-get" >&2
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${need_apt[@]}" >/dev/null
+fi
+
+if [ "${1:-}" = "--test" ] && ! python3 -c 'import jsonschema' 2>/dev/null; then
+  echo "installing Python's jsonschema with pip" >&2
+  python3 -m pip install --quiet jsonschema 2>/dev/null \
+    || python3 -m pip install --quiet --break-system-packages jsonschema
+fi

@@ -49,6 +49,7 @@ public enum Experiment {
     public static func run(_ model: Model, settings: ExperimentSettings) -> ExperimentResult {
         let layout = MetricLayout(model: model)
         let count = settings.replications
+        LinearAlgebra.useSingleThread()
         let slots = UnsafeMutableBufferPointer<ReplicationOutput?>.allocate(capacity: count)
         slots.initialize(repeating: nil)
         defer {
@@ -68,7 +69,6 @@ public enum Experiment {
         if workers == 1 { work(0) } else { DispatchQueue.concurrentPerform(iterations: workers, execute: work) }
 
         let outputs = slots.map { $0! }
-        LinearAlgebra.useSingleThread()
         var matrix: [Double] = []
         matrix.reserveCapacity(count * layout.count)
         for output in outputs { matrix.append(contentsOf: output.metrics) }

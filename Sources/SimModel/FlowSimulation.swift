@@ -116,7 +116,7 @@ public struct FlowSimulation: ~Copyable {
     var cancelled: Slots<Int>
     var turnedAway: Slots<Int>
     var stepVisits: Slots<Int>
-    var stepServiceSum: Slots<Double>
+    var stepServices: Slots<DurationRecorder>
     var stepWaited: Slots<Int>
     var stepWaits: Slots<DurationRecorder>
     var leadTimes: Slots<DurationRecorder>   // [0]: all items; [1 + d]: demand d, when there are several
@@ -205,7 +205,7 @@ public struct FlowSimulation: ~Copyable {
         cancelled = Slots(repeating: 0, count: demands)
         turnedAway = Slots(repeating: 0, count: demands)
         stepVisits = Slots(repeating: 0, count: steps)
-        stepServiceSum = Slots(repeating: 0, count: steps)
+        stepServices = Slots(repeating: DurationRecorder(exactLimit: 0), count: steps)
         stepWaited = Slots(repeating: 0, count: steps)
         stepWaits = Slots(repeating: DurationRecorder(exactLimit: 0), count: steps)
         // Room for the lead times a run expects, so that keeping millions of them never regrows.
@@ -343,7 +343,7 @@ public struct FlowSimulation: ~Copyable {
         let duration = stepDuration[step].sample(&stream)
         if observing {
             stepVisits[step] += 1
-            stepServiceSum[step] += duration
+            stepServices[step].record(duration)
             let wait = now - itemEnter[slot]
             if wait > 0 { stepWaited[step] += 1 }
             stepWaits[step].record(wait)
@@ -463,6 +463,11 @@ public struct FlowSimulation: ~Copyable {
             + [stepWaits[g].count > 0 ? stepWaits[g].maximum : nil]
     }
 
+    mutating func serviceFigures(_ g: Int) -> [Double?] {
+        [stepServices[g].mean] + stepServices[g].percentiles([0.50, 0.90, 0.95, 0.99])
+            + [stepServices[g].count > 0 ? stepServices[g].maximum : nil]
+    }
+
     consuming func finish() -> ReplicationOutput {
         for a in 0..<model.areas.count { touchArea(a) }
         touchWIP()
@@ -526,7 +531,9 @@ public struct FlowSimulation: ~Copyable {
                 for (name, value) in zip(["wait.mean", "wait.p50", "wait.p90", "wait.p95", "wait.p99", "wait.max"], waitFigures(g)) {
                     put(name, scope, value)
                 }
-                put("service.mean", scope, visits > 0 ? stepServiceSum[g] / Double(visits) : nil)
+                for (name, value) in zip(["service.mean", "service.p50", "service.p90", "service.p95", "service.p99", "service.max"], serviceFigures(g)) {
+                    put(name, scope, value)
+                }
             }
         }
         return ReplicationOutput(

@@ -23,13 +23,18 @@ public struct Diagnostic: Sendable, Equatable, CustomStringConvertible {
         self.sourceLine = sourceLine
     }
 
-    /// `file:line:column: error: path: message`, then the line with a caret under the column.
-    public var description: String {
+    /// `file:line:column: error: path: message` on one line, for logs and JSON.
+    public var summary: String {
         var location = file
         if let line { location += ":\(line)" }
         if let column { location += ":\(column)" }
         let prefix = path.isEmpty ? "" : "\(path): "
-        var text = "\(location): \(severity.rawValue): \(prefix)\(message)"
+        return "\(location): \(severity.rawValue): \(prefix)\(message)"
+    }
+
+    /// The summary, then the line with a caret under the column, as a compiler prints it.
+    public var description: String {
+        var text = summary
         if let sourceLine, let column {
             text += "\n    \(sourceLine)\n    \(String(repeating: " ", count: max(0, column - 1)))^"
         }

@@ -269,7 +269,11 @@ struct ModelBuilder {
             var approval: Approval?
             if let a = f["approval"], let af = reader.mapping(a, "\(stepPath).approval", allowed: ScenarioLoader.approvalKeys, required: ["reject", "on_reject"], what: "an approval such as '{reject: 15%, on_reject: quote}'") {
                 let reject = af["reject"].flatMap { reader.probability($0, "\(stepPath).approval.reject") }
-                let target = af["on_reject"].flatMap { destination($0, "\(stepPath).approval.on_reject", names: names, allowExit: false) }
+                var target = af["on_reject"].flatMap { destination($0, "\(stepPath).approval.on_reject", names: names, allowExit: false) }
+                if case .step(let back) = target, back > i {
+                    reader.error(af["on_reject"], "\(stepPath).approval.on_reject", "a rejection sends work back for rework: expected this step, an earlier one (\(NodeReader.list(Array(names[...i])))) or 'cancel', found '\(names[back])', which comes later")
+                    target = nil
+                }
                 if let reject, let target { approval = Approval(rejectProbability: reject, onReject: target) }
             }
             var routes: [Route] = []

@@ -15,8 +15,16 @@ struct Procsim: ParsableCommand {
             Exit codes: 0 success; 1 a check failed; 2 inconclusive; 64 bad usage; 65 invalid \
             scenario; 66 unreadable input; 70 internal error; 73 output not writable.
             """,
-        version: "procsim \(version) (commit \(BuildInfo.commit))",
+        version: versionLine,
         subcommands: [Run.self, Validate.self])
+}
+
+extension Procsim {
+    /// ArgumentParser builds the configuration on every invocation; asking git for the commit
+    /// costs a process, so it is done only when the version is what was asked for.
+    static var versionLine: String {
+        CommandLine.arguments.contains("--version") ? "procsim \(version) (commit \(BuildInfo.commit))" : "procsim \(version)"
+    }
 }
 
 /// Options every command takes.

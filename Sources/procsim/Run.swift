@@ -39,7 +39,7 @@ extension Procsim {
                     provenance: Provenance(
                         procsimVersion: Procsim.version, scenarioFile: scenario, scenarioHash: loaded.contentHash,
                         seed: seed, replications: common.replications),
-                    warnings: loaded.warnings.map(\.description), offeredLoad: loaded.analysis.offeredLoad)
+                    warnings: loaded.warnings.map(\.summary), offeredLoad: loaded.analysis.offeredLoad)
                 let json = report.json.rendered()
                 print(common.json ? json : report.text, terminator: "")
                 if let output {

@@ -25,6 +25,9 @@ import _SimTestSupport
         expectTheory(r, "utilisation", .area(0), equals: 0.8, maxRelativeError: 0.01)
         expectTheory(r, "queue.mean", .area(0), equals: 3.2)
         expectTheory(r, "throughput", equals: 0.8 / Self.hour, maxRelativeError: 0.01)
+        // Work times are exponential with mean 1 h: p95 = ln 20 h (from the histogram, 3 digits).
+        expectTheory(r, "service.p95", .step(journey: 0, step: 0), equals: log(20) * Self.hour)
+        expectTheory(r, "service.mean", .step(journey: 0, step: 0), equals: Self.hour, maxRelativeError: 0.01)
     }
 
     /// M/M/4 with offered load 3: Erlang C gives the probability of waiting and the mean wait.

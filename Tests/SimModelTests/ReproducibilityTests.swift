@@ -67,6 +67,33 @@ import Testing
         #expect(before.value("arrivals", replication: 0) == after.value("arrivals", replication: 0))
     }
 
+    /// Reordering steps moves the queues but not the draws: with no loops, every item visits each
+    /// step once, so the total work sampled at each step is the same in either order.
+    @Test func reorderingStepsLeavesTheirDrawsUnchanged() throws {
+        let template = """
+            version: 1
+            areas: {a: {staff: 1}, b: {staff: 2}, c: {staff: 1}}
+            demand: {orders: {rate: 20/day, journey: j, max_arrivals: 2000}}
+            journeys:
+              j:
+                steps:
+            STEPS
+            """
+        let first = "      - {name: first, area: a, duration: {dist: exponential, mean: 40m}}\n"
+        let second = "      - {name: second, area: b, duration: {dist: gamma, mean: 1h, cv: 1.3}}\n"
+        let third = "      - {name: third, area: c, duration: {dist: weibull, shape: 2, scale: 45m}}\n"
+        let original = try experiment(template.replacingOccurrences(of: "STEPS", with: first + second + third), replications: 2, seed: 8)
+        let shuffled = try experiment(template.replacingOccurrences(of: "STEPS", with: third + first + second), replications: 2, seed: 8)
+        for (before, after) in [(0, 1), (1, 2), (2, 0)] {
+            for rep in 0..<2 {
+                let a = original.value("service.mean", .step(journey: 0, step: before), replication: rep)!
+                let b = shuffled.value("service.mean", .step(journey: 0, step: after), replication: rep)!
+                #expect(abs(a - b) <= 1e-9 * a, "step \(before): \(a) vs \(b)")
+            }
+        }
+        #expect(original.value("lead_time.mean", replication: 0) != shuffled.value("lead_time.mean", replication: 0))
+    }
+
     /// Tie-breaking never draws random numbers: in a model where nothing is random, ties are
     /// everywhere, and the seed must not matter at all.
     @Test func tiesAreBrokenWithoutRandomNumbers() throws {

@@ -8,14 +8,17 @@ public struct Provenance: Sendable {
     public var seed: UInt64
     public var replications: Int
     public var variant: String?
+    /// `--set` overrides, as given (`areas.logistics.staff=4`).
+    public var overrides: [String]
 
-    public init(procsimVersion: String, scenarioFile: String, scenarioHash: String, seed: UInt64, replications: Int, variant: String? = nil) {
+    public init(procsimVersion: String, scenarioFile: String, scenarioHash: String, seed: UInt64, replications: Int, variant: String? = nil, overrides: [String] = []) {
         self.procsimVersion = procsimVersion
         self.scenarioFile = scenarioFile
         self.scenarioHash = scenarioHash
         self.seed = seed
         self.replications = replications
         self.variant = variant
+        self.overrides = overrides
     }
 
     var json: JSONValue {
@@ -26,6 +29,7 @@ public struct Provenance: Sendable {
             ("seed", .unsigned(seed)),
             ("replications", .integer(replications)),
             ("variant", variant.map { .string($0) } ?? .null),
+            ("overrides", .array(overrides.map { .string($0) })),
             ("stream_keying", .integer(StreamKeying.version)),
         ])
     }

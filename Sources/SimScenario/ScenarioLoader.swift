@@ -41,8 +41,9 @@ public enum ScenarioLoader {
         ("hyperexponential", ["mean", "cv", "phases"]), ("empirical", ["values"]),
     ]
 
-    /// Loads a file. Throws `UnreadableFile` when it cannot be read, `ScenarioError` when it is invalid.
-    public static func load(path: String) throws -> Scenario {
+    /// Loads a file, with `--set` overrides applied. Throws `UnreadableFile` when it cannot be read,
+    /// `OverrideError` when an override's path leads nowhere, `ScenarioError` when it is invalid.
+    public static func load(path: String, overrides: [Override] = []) throws -> Scenario {
         let data: Data
         do {
             data = try Data(contentsOf: URL(fileURLWithPath: path))
@@ -53,11 +54,11 @@ public enum ScenarioLoader {
         guard let text = String(data: data, encoding: .utf8) else {
             throw UnreadableFile(path: path, reason: "not UTF-8 text")
         }
-        return try parse(yaml: text, file: path)
+        return try parse(yaml: text, file: path, overrides: overrides)
     }
 
     /// Parses and validates scenario text; `file` is used in diagnostics only.
-    public static func parse(yaml text: String, file: String) throws(ScenarioError) -> Scenario {
+    public static func parse(yaml text: String, file: String, overrides: [Override] = []) throws -> Scenario {
         var reader = NodeReader(file: file, text: text)
         let root: Node
         do {
@@ -65,8 +66,10 @@ public enum ScenarioLoader {
                 reader.error(nil, "", "the file is empty; expected a scenario starting with 'version: 1'")
                 throw ScenarioError(diagnostics: reader.sorted)
             }
-            root = node
+            root = try overrides.reduce(node) { tree, override in try override.apply(to: tree) }
         } catch let error as ScenarioError {
+            throw error
+        } catch let error as OverrideError {
             throw error
         } catch {
             reader.diagnostics.append(syntaxDiagnostic(error, file: file, lines: reader.lines))

@@ -64,6 +64,8 @@ func withExitCodes(_ body: () throws -> Void) throws {
     } catch let error as UnreadableFile {
         Terminal.error(error.description)
         throw ExitCode(66)
+    } catch let error as OverrideError {
+        throw ValidationError(error.description)
     } catch let error as OutputError {
         Terminal.error(error.description)
         throw ExitCode(73)

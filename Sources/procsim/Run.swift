@@ -14,6 +14,12 @@ extension Procsim {
 
         @OptionGroup var common: CommonOptions
 
+        @Option(name: .customLong("set"), help: ArgumentHelp(
+            "Override a scenario value, as KEY=VALUE with the file's own dotted path (repeatable).",
+            discussion: "Examples: --set areas.logistics.staff=4  --set demand.orders.rate=30/day  --set journeys.order.steps[1].approval.reject=10%",
+            valueName: "key=value"))
+        var overrides: [String] = []
+
         @Option(help: "Lead times kept per replication for exact percentiles; beyond this, HdrHistogram (3 significant digits).")
         var exactLimit: Int = 10_000_000
 
@@ -22,11 +28,15 @@ extension Procsim {
 
         func validate() throws {
             guard exactLimit >= 0 else { throw ValidationError("--exact-limit must be at least 0, found \(exactLimit)") }
+            for text in overrides where Override(argument: text) == nil {
+                throw ValidationError("--set expects KEY=VALUE (for example areas.logistics.staff=4), found '\(text)'")
+            }
         }
 
         func run() throws {
             try withExitCodes {
-                let loaded = try ScenarioLoader.load(path: scenario)
+                let sets = overrides.compactMap(Override.init(argument:))
+                let loaded = try ScenarioLoader.load(path: scenario, overrides: sets)
                 if !common.quiet {
                     for warning in loaded.warnings { Terminal.error(warning.description) }
                 }
@@ -38,7 +48,7 @@ extension Procsim {
                     result: result,
                     provenance: Provenance(
                         procsimVersion: Procsim.version, scenarioFile: scenario, scenarioHash: loaded.contentHash,
-                        seed: seed, replications: common.replications),
+                        seed: seed, replications: common.replications, overrides: sets.map(\.description)),
                     warnings: loaded.warnings.map(\.summary), offeredLoad: loaded.analysis.offeredLoad)
                 let json = report.json.rendered()
                 print(common.json ? json : report.text, terminator: "")

@@ -115,3 +115,36 @@ import Testing
         #expect(r.stdout.hasPrefix("procsim 0.1.0 (commit "))
     }
 }
+
+/// `--set` overrides go through the same validation as the file itself.
+@Suite struct OverrideTests {
+    @Test func overrideChangesTheRunAndIsRecorded() throws {
+        let base = try CommandLineTests.procsim("run", "scenarios/mmc.yaml", "-n", "2", "--json")
+        let more = try CommandLineTests.procsim("run", "scenarios/mmc.yaml", "-n", "2", "--json", "--set", "areas.support.staff=6")
+        #expect(more.status == 0)
+        let json = try JSONSerialization.jsonObject(with: Data(more.stdout.utf8)) as! [String: Any]
+        let areas = json["areas"] as! [String: Any], support = areas["support"] as! [String: Any]
+        #expect(support["staff"] as? Int == 6)
+        #expect((json["provenance"] as! [String: Any])["overrides"] as? [String] == ["areas.support.staff=6"])
+        #expect(base.stdout != more.stdout)
+    }
+
+    @Test func overrideOfAStepInAList() throws {
+        let r = try CommandLineTests.procsim("run", "scenarios/order-to-delivery.yaml", "-n", "2", "--json",
+                                              "--set", "journeys.order.steps[1].approval.reject=0%")
+        #expect(r.status == 0)
+        let json = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as! [String: Any]
+        let rework = ((json["system"] as! [String: Any])["rework"] as! [String: Any])["estimate"] as? Double
+        #expect(rework == 0)
+    }
+
+    @Test func badOverridesAreRefused() throws {
+        let typo = try CommandLineTests.procsim("run", "scenarios/mmc.yaml", "--set", "aeras.support.staff=6")
+        #expect(typo.status == 64)
+        #expect(typo.stderr.contains("--set aeras.support.staff=6: the scenario has no 'aeras'; did you mean 'areas'?"))
+        #expect(try CommandLineTests.procsim("run", "scenarios/mmc.yaml", "--set", "areas.support.staff").status == 64)
+        let invalid = try CommandLineTests.procsim("run", "scenarios/mmc.yaml", "--set", "areas.support.staff=-1")
+        #expect(invalid.status == 65)
+        #expect(invalid.stderr.contains("error: areas.support.staff: expected a whole number of staff of at least 1, or 'unlimited', found -1"))
+    }
+}

@@ -16,7 +16,7 @@ import Testing
         do {
             let scenario = try ScenarioLoader.parse(yaml: text, file: "\(name).yaml")
             return scenario.warnings.map(\.description).joined(separator: "\n") + "\n(runs)\n"
-        } catch {
+        } catch let error as ScenarioError {
             return error.description + "\n(refused: \(error.errorCount) error\(error.errorCount == 1 ? "" : "s"))\n"
         }
     }

@@ -58,8 +58,8 @@ public enum StreamKeying {
     /// The key of the gap before arrival `index` of a demand stream: the item's key with the
     /// arrival purpose, as for any other draw of that item.
     @inlinable @inline(__always)
-    public static func arrivalKey(demand: UInt64, index: Int) -> UInt64 {
-        itemKey(demand: demand, index: index) ^ DrawPurpose.arrival.key
+    public static func arrivalKey(item: UInt64) -> UInt64 {
+        item ^ DrawPurpose.arrival.key
     }
 }
 

@@ -109,6 +109,7 @@ public struct FlowSimulation: ~Copyable {
     var wipLast = 0.0
     var observedFrom = 0.0
     var arrivalsSoFar: Slots<Int>      // all arrivals, for keys and limits
+    var nextItemKey: Slots<UInt64>     // the key of each stream's next arrival, hashed once
     var arrivals: Slots<Int>
     var completed: Slots<Int>
     var onTime: Slots<Int>
@@ -198,6 +199,7 @@ public struct FlowSimulation: ~Copyable {
         for q in 0..<queues.count { queues[q] = IndexRing(capacity: 64) }
 
         arrivalsSoFar = Slots(repeating: 0, count: demands)
+        nextItemKey = Slots(repeating: 0, count: demands)
         arrivals = Slots(repeating: 0, count: demands)
         completed = Slots(repeating: 0, count: demands)
         onTime = Slots(repeating: 0, count: demands)
@@ -253,7 +255,9 @@ public struct FlowSimulation: ~Copyable {
     // MARK: - Arrivals
 
     mutating func scheduleArrival(of demand: Int, index: Int, after time: Double) {
-        var stream = RandomStream(key: StreamKeying.arrivalKey(demand: demandKey[demand], index: index))
+        let item = StreamKeying.itemKey(demand: demandKey[demand], index: index)
+        nextItemKey[demand] = item
+        var stream = RandomStream(key: StreamKeying.arrivalKey(item: item))
         let gap = demandGaps[demand].sample(&stream)
         events.schedule(at: time + gap, kind: Self.arrival, subject: Int32(demand), priority: 2)
     }
@@ -261,12 +265,13 @@ public struct FlowSimulation: ~Copyable {
     mutating func arrive(demand d: Int) {
         let index = arrivalsSoFar[d]
         arrivalsSoFar[d] = index + 1
+        let key = nextItemKey[d]
         if index + 1 < demandLimit[d] { scheduleArrival(of: d, index: index + 1, after: now) }
         if observing { arrivals[d] += 1 }
 
         let slot = allocateSlot()
         itemArrival[slot] = now
-        itemKey[slot] = StreamKeying.itemKey(demand: demandKey[d], index: index)
+        itemKey[slot] = key
         itemDemand[slot] = Int32(d)
         let visitBase = slot * journeyLength
         for s in 0..<journeyLength { itemVisits[visitBase + s] = 0 }

@@ -72,7 +72,7 @@ public struct DurationRecorder: Sendable {
         if usesHistogram {
             return ps.map { Double(histogram.valueAtPercentile($0 * 100)) * Self.histogramResolution }
         }
-        return Percentiles.select(ps, from: &values)
+        return Percentiles.select(ps, from: values)
     }
 
     /// Whole milliseconds, rounded half up; a truncating conversion rather than `rounded()`,

@@ -12,62 +12,63 @@ public enum Percentiles {
         sorted.isEmpty ? nil : sorted[rankIndex(p, count: sorted.count)]
     }
 
-    /// Several nearest-rank percentiles of `values`, which are reordered in place.
+    /// Several nearest-rank percentiles of non-negative `values`.
     ///
-    /// Successive selections (quickselect with median-of-three pivots) instead of a full sort:
-    /// each selection leaves everything above the found rank to its right, so the next, higher
-    /// rank is sought only there. About 3n comparisons for the usual p50…p99, and no scratch memory.
-    public static func select(_ ps: [Double], from values: inout [Double]) -> [Double?] {
-        guard !values.isEmpty else { return ps.map { _ in nil } }
-        let order = ps.indices.sorted { ps[$0] < ps[$1] }
-        var result = [Double?](repeating: nil, count: ps.count)
-        values.withUnsafeMutableBufferPointer { a in
-            var low = 0
-            for i in order {
-                let k = rankIndex(ps[i], count: a.count)
-                if k >= low { selectInPlace(a, k, low, a.count) }
-                result[i] = a[k]
-                low = Swift.max(low, k)
+    /// A radix selection instead of a sort: the bit patterns of non-negative doubles order like
+    /// the values, so one counting pass over the top 16 bits finds the bucket holding each wanted
+    /// rank, a second pass over the next 16 bits narrows it to a sliver, and only that sliver is
+    /// sorted. Three branch-free passes over the data; measured faster than quickselect (about 3n
+    /// mispredicted comparisons) on 10 million lead times.
+    public static func select(_ ps: [Double], from values: [Double]) -> [Double?] {
+        let n = values.count
+        guard n > 0 else { return ps.map { _ in nil } }
+        if n < 4096 {
+            let sorted = values.sorted()
+            return ps.map { sorted[rankIndex($0, count: n)] }
+        }
+        let ranks = ps.map { rankIndex($0, count: n) }
+        return values.withUnsafeBufferPointer { raw in
+            raw.withMemoryRebound(to: UInt64.self) { bits in
+                // Pass 1: the top 16 bits.
+                var counts = [Int](repeating: 0, count: 1 << 16)
+                for b in bits { counts[Int(b &>> 48)] &+= 1 }
+                var targets: [(high: Int, rank: Int)] = ranks.map { locate($0, in: &counts) }
+                // Pass 2: the next 16 bits, within the buckets that hold a wanted rank.
+                var slot = [Int](repeating: -1, count: 1 << 16)
+                var highs: [Int] = []
+                for t in targets where slot[t.high] < 0 { slot[t.high] = highs.count; highs.append(t.high) }
+                var second = [[Int]](repeating: [Int](repeating: 0, count: 1 << 16), count: highs.count)
+                for b in bits {
+                    let s = slot[Int(b &>> 48)]
+                    if s >= 0 { second[s][Int((b &>> 32) & 0xffff)] &+= 1 }
+                }
+                var keys: [UInt64] = []
+                for i in targets.indices {
+                    let s = slot[targets[i].high]
+                    let (low, rank) = locate(targets[i].rank, in: &second[s])
+                    keys.append(UInt64(targets[i].high) << 16 | UInt64(low))
+                    targets[i].rank = rank
+                }
+                // Pass 3: gather each wanted sliver (values sharing the top 32 bits) and sort it.
+                let distinct = Array(Set(keys)).sorted()
+                var slivers = [[Double]](repeating: [], count: distinct.count)
+                for b in bits {
+                    let top = b &>> 32
+                    for k in distinct.indices where distinct[k] == top { slivers[k].append(Double(bitPattern: b)) }
+                }
+                for k in slivers.indices { slivers[k].sort() }
+                return zip(keys, targets).map { key, target in slivers[distinct.firstIndex(of: key)!][target.rank] }
             }
         }
-        return result
     }
 
-    /// Puts the k-th smallest element of `a[low..<high]` at index k, smaller ones before it and
-    /// larger ones after. Falls back to sorting the range after too many poor partitions.
-    static func selectInPlace(_ a: UnsafeMutableBufferPointer<Double>, _ k: Int, _ low: Int, _ high: Int) {
-        var lo = low, hi = high - 1
-        var budget = 2 * (Swift.max(high - low, 2)).bitWidthLog2
-        while hi > lo {
-            if hi - lo < 16 || budget == 0 {
-                var range = UnsafeMutableBufferPointer(rebasing: a[lo...hi])
-                range.sort()
-                return
-            }
-            budget -= 1
-            let mid = lo + (hi - lo) / 2
-            // Median of three as pivot, moved to `lo`.
-            if a[mid] < a[lo] { a.swapAt(mid, lo) }
-            if a[hi] < a[lo] { a.swapAt(hi, lo) }
-            if a[hi] < a[mid] { a.swapAt(hi, mid) }
-            a.swapAt(lo, mid)
-            let pivot = a[lo]
-            // Hoare partition: equal keys split evenly, so repeated values do not degrade it.
-            var i = lo, j = hi + 1
-            while true {
-                repeat { i += 1 } while i <= hi && a[i] < pivot
-                repeat { j -= 1 } while a[j] > pivot
-                if i >= j { break }
-                a.swapAt(i, j)
-            }
-            a.swapAt(lo, j)
-            if j == k { return }
-            if j < k { lo = j + 1 } else { hi = j - 1 }
+    /// The bucket holding `rank` (0-based) and the rank within that bucket, from per-bucket counts.
+    static func locate(_ rank: Int, in counts: inout [Int]) -> (Int, Int) {
+        var seen = 0
+        for bucket in counts.indices {
+            if rank < seen + counts[bucket] { return (bucket, rank - seen) }
+            seen += counts[bucket]
         }
+        preconditionFailure("rank \(rank) beyond the sample")
     }
-}
-
-extension Int {
-    /// ⌊log₂ self⌋ + 1 for positive values.
-    var bitWidthLog2: Int { Int.bitWidth - leadingZeroBitCount }
 }

@@ -15,8 +15,7 @@ import Testing
         let r = try experiment(Self.orderToDelivery, replications: 10, seed: 3)
         let l = r.column("wip.mean"), x = r.column("throughput"), w = r.column("lead_time.mean")
         let gaps = (0..<l.count).map { l[$0] - x[$0] * w[$0] }
-        let mean = gaps.reduce(0, +) / Double(gaps.count)
-        let se = (gaps.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(gaps.count - 1) / Double(gaps.count)).squareRoot()
+        let (mean, se) = meanAndError(gaps)
         let window = r.model.horizon! - r.model.warmup
         let edge = 2 * r.meanAndError("wip.mean").mean * r.meanAndError("lead_time.max").mean / window
         #expect(abs(mean) <= 4 * se + edge, "L − λW = \(mean), s.e. \(se), edge allowance \(edge)")
@@ -28,8 +27,7 @@ import Testing
     @Test func approvalRejectionsCauseReworkAtTheGeometricRate() throws {
         let r = try experiment(Self.orderToDelivery, replications: 10, seed: 4)
         let ratio = zip(r.column("rework"), r.column("completed")).map { $0 / $1 }
-        let mean = ratio.reduce(0, +) / Double(ratio.count)
-        let se = (ratio.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(ratio.count - 1) / Double(ratio.count)).squareRoot()
+        let (mean, se) = meanAndError(ratio)
         #expect(abs(mean - 0.15 / 0.85) <= 4 * se + 0.005, "\(mean) ± \(se)")
     }
 
@@ -48,8 +46,7 @@ import Testing
             #expect(r.value("rework", replication: rep) == 0)
         }
         let share = (0..<10).map { r.value("cancelled", replication: $0)! / (r.value("cancelled", replication: $0)! + r.value("completed", replication: $0)!) }
-        let mean = share.reduce(0, +) / 10
-        let se = (share.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / 9 / 10).squareRoot()
+        let (mean, se) = meanAndError(share)
         #expect(abs(mean - 0.15) <= 4 * se + 0.002, "\(mean) ± \(se)")
     }
 

@@ -110,8 +110,7 @@ import _SimTestSupport
             journeys: {service: {steps: [{name: serve, area: clerk, duration: {dist: exponential, mean: 1h}}]}}
             """, replications: 20, seed: 15)
         let share = zip(r.column("turned_away"), r.column("arrivals")).map { $0 / $1 }
-        let mean = share.reduce(0, +) / Double(share.count)
-        let se = (share.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(share.count - 1) / Double(share.count)).squareRoot()
+        let (mean, se) = meanAndError(share)
         let theory = Theory.mm1kBlocking(rho: 0.8, capacity: 5)
         #expect(abs(mean - theory) <= 4 * se, "\(mean) ± \(se) vs \(theory)")
         #expect(r.column("turned_away", .area(0)) == r.column("turned_away"))

@@ -20,9 +20,13 @@ extension ExperimentResult {
     /// The mean over replications and its standard error s/√R: the run-length-derived scale of
     /// every tolerance below.
     func meanAndError(_ name: String, _ scope: MetricScope = .system) -> (mean: Double, se: Double) {
-        let xs = column(name, scope)
-        return (ReferenceStatistics.mean(xs), (ReferenceStatistics.variance(xs) / Double(xs.count)).squareRoot())
+        SimModelTests.meanAndError(column(name, scope))
     }
+}
+
+/// The mean of per-replication values and its standard error s/√R.
+func meanAndError(_ xs: [Double]) -> (mean: Double, se: Double) {
+    (ReferenceStatistics.mean(xs), (ReferenceStatistics.variance(xs) / Double(xs.count)).squareRoot())
 }
 
 /// Expects the across-replication mean of a figure to be within `k` standard errors of theory

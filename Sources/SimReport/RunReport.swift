@@ -188,7 +188,7 @@ public struct RunReport: Sendable {
                 lines.append("  " + pad(name, 28) + pad(Formatting.count(r.estimate("visits", scope)?.estimate), 10)
                     + pad(durationCell(r.estimate("wait.mean", scope)), 26)
                     + pad(durationCell(r.estimate("wait.p95", scope)), 26)
-                    + Formatting.duration(r.estimate("service.mean", scope)?.estimate))
+                    + durationCell(r.estimate("service.mean", scope)))
             }
         }
         lines.append("")

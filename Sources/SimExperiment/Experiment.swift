@@ -72,7 +72,7 @@ public enum Experiment {
         var matrix: [Double] = []
         matrix.reserveCapacity(count * layout.count)
         for output in outputs { matrix.append(contentsOf: output.metrics) }
-        let summary = ReplicationSummary(matrix: matrix, rows: count, columns: layout.count)
+        let summary = ReplicationSummary(matrix: matrix, rows: count, columns: layout.count, bounds: layout.ranges)
 
         let points = outputs.map(\.wipSeries.count).min() ?? 0
         let times = Array(outputs.first?.seriesTimes.prefix(points) ?? [])

@@ -476,7 +476,8 @@ public struct FlowSimulation: ~Copyable {
     consuming func finish() -> ReplicationOutput {
         for a in 0..<model.areas.count { touchArea(a) }
         touchWIP()
-        let window = now - observedFrom
+        // Nothing is observed when the warm-up outlasts the run: time averages are then undefined.
+        let window = observing ? now - observedFrom : 0
         var m = [Double](repeating: .nan, count: layout.count)
         func put(_ name: String, _ scope: MetricScope, _ value: Double?) {
             if let value, let i = layout.index(name, scope) { m[i] = value }

@@ -50,6 +50,22 @@ public struct MetricLayout: Sendable {
     var areaStart: Int { demandStart + demandCount * Self.outcome.count }
     var stepStart: Int { areaStart + areaCount * Self.area.count }
 
+    /// The values a figure can take: shares lie in [0, 1]; every other figure (times, counts,
+    /// rates, queue lengths) is non-negative.
+    public static func range(of name: String) -> ClosedRange<Double> {
+        ["on_time", "utilisation", "waited"].contains(name) ? 0...1 : 0...Double.infinity
+    }
+
+    /// The range of every figure, in vector order.
+    public var ranges: [ClosedRange<Double>] {
+        var out: [ClosedRange<Double>] = []
+        out += (Self.outcome + Self.systemOnly).map(Self.range(of:))
+        for _ in 0..<demandCount { out += Self.outcome.map(Self.range(of:)) }
+        for _ in 0..<areaCount { out += Self.area.map(Self.range(of:)) }
+        for _ in 0..<stepCount { out += Self.step.map(Self.range(of:)) }
+        return out
+    }
+
     /// The number of figures per replication.
     public var count: Int { stepStart + stepCount * Self.step.count }
 

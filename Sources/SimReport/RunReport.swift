@@ -58,19 +58,20 @@ public struct RunReport: Sendable {
         return out
     }
 
+    /// Adds a field to the nested object `group` of `pairs`.
+    static func add(_ key: String, _ value: JSONValue, to group: String, in pairs: inout [(String, JSONValue)]) {
+        guard let i = pairs.firstIndex(where: { $0.0 == group }), case .object(var inner) = pairs[i].1 else { return }
+        inner.append((key, value))
+        pairs[i].1 = .object(inner)
+    }
+
     public var json: JSONValue {
         var system = figures(MetricLayout.outcome + MetricLayout.systemOnly, .system)
-        if let i = system.firstIndex(where: { $0.0 == "lead_time" }), case .object(var lt) = system[i].1 {
-            lt.append(("method", .string(result.leadTimeMethod.rawValue)))
-            system[i].1 = .object(lt)
-        }
-        if let i = system.firstIndex(where: { $0.0 == "wip" }), case .object(var wip) = system[i].1 {
-            wip.append(("series", .object([
-                ("time", .array(result.wipSeriesTimes.map { .number($0) })),
-                ("mean", .array(result.wipSeriesMean.map { .number($0) })),
-            ])))
-            system[i].1 = .object(wip)
-        }
+        Self.add("method", .string(result.leadTimeMethod.rawValue), to: "lead_time", in: &system)
+        Self.add("series", .object([
+            ("time", .array(result.wipSeriesTimes.map { .number($0) })),
+            ("mean", .array(result.wipSeriesMean.map { .number($0) })),
+        ]), to: "wip", in: &system)
         let demand: [(String, JSONValue)] = model.demands.enumerated().map { d, spec in
             (spec.name, .object([
                 ("journey", .string(model.journeys[spec.journey].name)),
@@ -86,11 +87,15 @@ public struct RunReport: Sendable {
         var steps: [(String, JSONValue)] = []
         for (j, journey) in model.journeys.enumerated() {
             for (s, step) in journey.steps.enumerated() {
+                var fields = figures(MetricLayout.step, .step(journey: j, step: s))
+                // Means and maxima are exact; step percentiles always come from HdrHistogram.
+                Self.add("method", .string(DurationRecorder.Method.hdrHistogram.rawValue), to: "wait", in: &fields)
+                Self.add("method", .string(DurationRecorder.Method.hdrHistogram.rawValue), to: "service", in: &fields)
                 steps.append(("\(journey.name)/\(step.name)", .object([
                     ("journey", .string(journey.name)),
                     ("step", .string(step.name)),
                     ("area", .string(model.areas[step.area].name)),
-                ] + figures(MetricLayout.step, .step(journey: j, step: s)))))
+                ] + fields)))
             }
         }
         return .object([
@@ -130,6 +135,17 @@ public struct RunReport: Sendable {
         return cell(e) { Formatting.duration($0, unit: unit) }
     }
 
+    /// Rows padded into columns as wide as their widest cell; the last column is not padded.
+    static func table(_ rows: [[String]]) -> [String] {
+        let columns = rows.map(\.count).max() ?? 0
+        let widths = (0..<columns).map { c in rows.map { c < $0.count ? $0[c].count : 0 }.max()! + 3 }
+        return rows.map { row in
+            row.enumerated().map { c, text in
+                c == row.count - 1 ? text : text + String(repeating: " ", count: widths[c] - text.count)
+            }.joined()
+        }
+    }
+
     func pad(_ s: String, _ width: Int) -> String {
         s.count >= width ? s + " " : s + String(repeating: " ", count: width - s.count)
     }
@@ -139,7 +155,7 @@ public struct RunReport: Sendable {
         var lines: [String] = []
         let horizon = model.horizon.map { "horizon \(Formatting.duration($0))" } ?? "until drained"
         lines.append("\(model.name) · \(provenance.scenarioFile)")
-        lines.append("seed \(provenance.seed) · \(provenance.replications) replication\(provenance.replications == 1 ? "" : "s") · \(horizon) · warm-up \(Formatting.duration(model.warmup)) · stream keying v\(StreamKeying.version)")
+        lines.append("seed \(provenance.seed) · \(provenance.replications) replication\(provenance.replications == 1 ? "" : "s") · \(horizon) · \(model.warmup > 0 ? "warm-up \(Formatting.duration(model.warmup))" : "no warm-up") · stream keying v\(StreamKeying.version)")
         if provenance.replications > 1 { lines.append("figures are means over replications with 95% confidence intervals") }
         if !unstableAreas.isEmpty {
             lines.append("")
@@ -164,33 +180,40 @@ public struct RunReport: Sendable {
         lines.append("Work in progress " + cell(r.estimate("wip.mean"), Formatting.number) + " items on average")
         if model.demands.count > 1 {
             lines.append("")
-            lines.append(pad("By demand type", 18) + pad("completed", 14) + pad("mean lead time", 26) + pad("p95 lead time", 26) + "on time")
+            var rows = [["By demand type", "completed", "mean lead time", "p95 lead time", "on time"]]
             for d in model.demands.indices {
-                lines.append("  " + pad(model.demands[d].name, 16)
-                    + pad(Formatting.count(r.estimate("completed", .demand(d))?.estimate), 14)
-                    + pad(durationCell(r.estimate("lead_time.mean", .demand(d))), 26)
-                    + pad(durationCell(r.estimate("lead_time.p95", .demand(d))), 26)
-                    + cell(r.estimate("on_time", .demand(d)), Formatting.percent))
+                rows.append([
+                    "  " + model.demands[d].name,
+                    Formatting.count(r.estimate("completed", .demand(d))?.estimate),
+                    durationCell(r.estimate("lead_time.mean", .demand(d))),
+                    durationCell(r.estimate("lead_time.p95", .demand(d))),
+                    cell(r.estimate("on_time", .demand(d)), Formatting.percent),
+                ])
             }
+            lines += Self.table(rows)
         }
         lines.append("")
-        lines.append(pad("Areas", 18) + pad("staff", 11) + pad("utilisation", 26) + "mean queue")
+        var areaRows = [["Areas", "staff", "utilisation", "mean queue"]]
         for (a, area) in model.areas.enumerated() {
             let util = area.staff == nil ? "– (\(Formatting.number(r.estimate("busy.mean", .area(a))?.estimate)) busy)" : cell(r.estimate("utilisation", .area(a)), Formatting.percent)
-            lines.append("  " + pad(area.name, 16) + pad(area.staff.map(String.init) ?? "unlimited", 11) + pad(util, 26) + cell(r.estimate("queue.mean", .area(a)), Formatting.number))
+            areaRows.append(["  " + area.name, area.staff.map(String.init) ?? "unlimited", util, cell(r.estimate("queue.mean", .area(a)), Formatting.number)])
         }
+        lines += Self.table(areaRows)
         lines.append("")
-        lines.append(pad("Steps", 30) + pad("visits", 10) + pad("mean wait", 26) + pad("p95 wait", 26) + "mean work")
+        var stepRows = [["Steps", "visits", "waited", "mean wait", "p95 wait", "mean work"]]
         for (j, journey) in model.journeys.enumerated() {
             for (s, step) in journey.steps.enumerated() {
                 let scope = MetricScope.step(journey: j, step: s)
                 let name = model.journeys.count > 1 ? "\(journey.name)/\(step.name)" : step.name
-                lines.append("  " + pad(name, 28) + pad(Formatting.count(r.estimate("visits", scope)?.estimate), 10)
-                    + pad(durationCell(r.estimate("wait.mean", scope)), 26)
-                    + pad(durationCell(r.estimate("wait.p95", scope)), 26)
-                    + durationCell(r.estimate("service.mean", scope)))
+                stepRows.append([
+                    "  " + name, Formatting.count(r.estimate("visits", scope)?.estimate),
+                    Formatting.percent(r.estimate("waited", scope)?.estimate),
+                    durationCell(r.estimate("wait.mean", scope)), durationCell(r.estimate("wait.p95", scope)),
+                    durationCell(r.estimate("service.mean", scope)),
+                ])
             }
         }
+        lines += Self.table(stepRows)
         lines.append("")
         func count(_ name: String) -> String { Formatting.count(r.estimate(name)?.estimate) }
         lines.append("Per replication: \(count("arrivals")) arrived, \(count("completed")) delivered, \(count("rework")) sent back for rework, \(count("cancelled")) cancelled, \(count("turned_away")) turned away.")

@@ -5,11 +5,15 @@ import Yams
 struct NodeReader {
     let file: String
     let lines: [Substring]
+    /// `--set` overrides: a value without a source position came from one of them.
+    let overrides: [Override]
     var diagnostics: [Diagnostic] = []
 
-    init(file: String, text: String) {
+    init(file: String, text: String, overrides: [Override] = []) {
         self.file = file
-        lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        self.overrides = overrides
+        // `\r\n` is one Character in Swift, and a newline: files saved on Windows split correctly.
+        lines = text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline)
     }
 
     var hasErrors: Bool { diagnostics.contains { $0.severity == .error } }
@@ -24,6 +28,11 @@ struct NodeReader {
     }
 
     mutating func report(_ severity: Diagnostic.Severity, at node: Node?, _ path: String, _ message: String) {
+        if let node, node.mark == nil,
+           let override = overrides.last(where: { path == $0.path || path.hasPrefix($0.path + ".") || path.hasPrefix($0.path + "[") }) {
+            diagnostics.append(Diagnostic(severity: severity, file: "--set \(override)", line: nil, column: nil, path: path, message: message))
+            return
+        }
         let mark = node?.mark
         let line = mark?.line, column = mark?.column
         let source = line.flatMap { $0 >= 1 && $0 <= lines.count ? String(lines[$0 - 1]) : nil }
@@ -40,7 +49,7 @@ struct NodeReader {
         switch node {
         case .scalar(let s): return s.string.isEmpty ? "nothing" : "'\(s.string)'"
         case .mapping: return "a mapping"
-        case .sequence: return "a list"
+        case .sequence(let items): return items.isEmpty ? "an empty list" : "a list"
         case .alias: return "an alias"
         }
     }
@@ -55,12 +64,15 @@ struct NodeReader {
             return nil
         }
         var entries = Entries()
-        for (keyNode, value) in mapping {
+        for (keyNode, value) in Self.mergingKeys(mapping) {
             guard let key = keyNode.scalar?.string else {
                 error(keyNode, path, "expected a name as key, found \(Self.describe(keyNode))")
                 continue
             }
             let keyPath = path.isEmpty ? key : "\(path).\(key)"
+            // Top-level keys starting with `x-` hold anchors for reuse (`x-defaults: &slow …`), as in
+            // Compose files; they are not part of the model.
+            if path.isEmpty && key.hasPrefix("x-") { continue }
             if !allowed.contains(key) {
                 var message = "unknown key '\(key)'"
                 if let near = suggestion(for: key, among: allowed) {
@@ -79,6 +91,20 @@ struct NodeReader {
         return entries
     }
 
+    /// The pairs of a mapping with YAML merge keys (`<<: *defaults`) resolved: the merged
+    /// mapping's pairs come first, and keys written explicitly win.
+    static func mergingKeys(_ mapping: Node.Mapping) -> [(Node, Node)] {
+        var explicit: [(Node, Node)] = []
+        var merged: [(Node, Node)] = []
+        for (key, value) in mapping {
+            guard key.scalar?.string == "<<" else { explicit.append((key, value)); continue }
+            let sources: [Node] = value.sequence.map(Array.init) ?? [value]
+            for case .mapping(let source) in sources { merged.append(contentsOf: mergingKeys(source)) }
+        }
+        let names = Set(explicit.compactMap { $0.0.scalar?.string })
+        return merged.filter { !names.contains($0.0.scalar?.string ?? "") } + explicit
+    }
+
     /// A mapping from user-chosen names (areas, demand types) to definitions, in document order.
     mutating func namedMapping(_ node: Node, _ path: String, what: String) -> [(name: String, keyNode: Node, value: Node)] {
         guard case .mapping(let mapping) = node else {
@@ -86,13 +112,13 @@ struct NodeReader {
             return []
         }
         var out: [(String, Node, Node)] = []
-        for (keyNode, value) in mapping {
+        for (keyNode, value) in Self.mergingKeys(mapping) {
             guard let name = keyNode.scalar?.string, !name.isEmpty else {
-                error(keyNode, path, "expected a \(what) name, found \(Self.describe(keyNode))")
+                error(keyNode, path, "expected \(Self.article(what)) name, found \(Self.describe(keyNode))")
                 continue
             }
             if name.contains(".") || name.contains("/") || name.contains(" ") {
-                error(keyNode, "\(path).\(name)", "a \(what) name may not contain spaces, '.' or '/', found '\(name)'")
+                error(keyNode, "\(path).\(name)", "\(Self.article(what).capitalizedFirst) name may not contain spaces, '.' or '/', found '\(name)'")
                 continue
             }
             out.append((name, keyNode, value))
@@ -108,13 +134,17 @@ struct NodeReader {
         return s.string
     }
 
-    mutating func integer(_ node: Node, _ path: String, atLeast minimum: Int, what: String) -> Int? {
+    mutating func integer(_ node: Node, _ path: String, atLeast minimum: Int, atMost maximum: Int = Int(Int32.max), what: String) -> Int? {
         guard case .scalar(let s) = node, let value = Int(s.string) else {
             error(node, path, "expected \(what), found \(Self.describe(node))")
             return nil
         }
         guard value >= minimum else {
             error(node, path, "expected \(what), found \(value)")
+            return nil
+        }
+        guard value <= maximum else {
+            error(node, path, "expected \(what), found \(value), above the largest value procsim accepts here (\(maximum))")
             return nil
         }
         return value
@@ -137,6 +167,10 @@ struct NodeReader {
         }
         if value < 0 || (positive && value == 0) {
             error(node, path, "expected \(expected), found \(value < 0 ? "a negative duration" : "zero") '\(s.string)'")
+            return nil
+        }
+        if value > Quantities.longestDuration {
+            error(node, path, "expected \(expected) of at most 100 years, found '\(s.string)'")
             return nil
         }
         return value
@@ -170,6 +204,11 @@ struct NodeReader {
 
     static func scalarText(_ node: Node) -> String { node.scalar?.string ?? "" }
 
+    /// "an area", "a demand type".
+    static func article(_ noun: String) -> String {
+        ("aeiou".contains(noun.first ?? "x") ? "an " : "a ") + noun
+    }
+
     static func list(_ names: [String]) -> String {
         names.map { "'\($0)'" }.joined(separator: ", ")
     }
@@ -183,4 +222,8 @@ struct Entries {
 
     subscript(key: String) -> Node? { items.first { $0.key == key }?.value }
     func keyNode(_ key: String) -> Node? { items.first { $0.key == key }?.keyNode }
+}
+
+extension String {
+    var capitalizedFirst: String { prefix(1).uppercased() + dropFirst() }
 }

@@ -59,11 +59,22 @@ extension Override {
         }
         let replacement: Node
         if let parsed = (try? Yams.compose(yaml: value)) ?? nil {
-            replacement = parsed
+            replacement = Self.withoutMarks(parsed)
         } else {
             replacement = Node(value)
         }
         return try set(segments[...], in: root, at: "", to: replacement)
+    }
+
+    /// The same tree with no source positions: the positions of a parsed value are within the
+    /// `--set` text, not the file, and a node without one is reported against the override.
+    static func withoutMarks(_ node: Node) -> Node {
+        switch node {
+        case .scalar(let s): return Node(s.string, s.tag, s.style)
+        case .mapping(let m): return Node(m.map { (withoutMarks($0.key), withoutMarks($0.value)) }, m.tag, m.style)
+        case .sequence(let q): return Node(q.map(withoutMarks), q.tag, q.style)
+        case .alias: return node
+        }
     }
 
     private func set(_ segments: ArraySlice<Segment>, in node: Node, at path: String, to value: Node) throws(OverrideError) -> Node {

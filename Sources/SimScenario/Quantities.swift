@@ -4,17 +4,22 @@ import Foundation
 /// period, probabilities as fractions or percentages. Each returns `nil` on text it cannot read;
 /// the caller words the diagnostic.
 enum Quantities {
-    /// Seconds per unit. `m` is minutes: months are not a duration unit (their length varies).
-    static let units: [(String, Double)] = [
-        ("s", 1), ("m", 60), ("h", 3600), ("d", 86_400), ("w", 604_800),
+    /// Seconds per unit, with the spellings analysts write. `m` is minutes: months are not a
+    /// duration unit (their length varies).
+    static let units: [String: Double] = [
+        "s": 1, "sec": 1, "secs": 1, "second": 1, "seconds": 1,
+        "m": 60, "min": 60, "mins": 60, "minute": 60, "minutes": 60,
+        "h": 3600, "hr": 3600, "hrs": 3600, "hour": 3600, "hours": 3600,
+        "d": 86_400, "day": 86_400, "days": 86_400,
+        "w": 604_800, "wk": 604_800, "week": 604_800, "weeks": 604_800,
     ]
-    static let periods: [String: Double] = [
-        "s": 1, "sec": 1, "second": 1, "m": 60, "min": 60, "minute": 60, "h": 3600, "hour": 3600,
-        "d": 86_400, "day": 86_400, "w": 604_800, "week": 604_800,
-    ]
+    /// The longest duration accepted anywhere: 100 years. Longer values are typing mistakes, and
+    /// would overflow the millisecond histograms.
+    static let longestDuration = 100 * 365.25 * 86_400
+    static var periods: [String: Double] { units }
 
-    /// `90s`, `30m`, `1.5h`, `2d`, `1w`, or sums such as `1h 30m` / `1h30m`. Signs are read so
-    /// that the caller can say "negative" rather than "unreadable".
+    /// `90s`, `30m`, `1.5h`, `2 days`, `1e3s`, or sums such as `1h 30m` / `1h30m`. Signs are
+    /// read so that the caller can say "negative" rather than "unreadable".
     static func duration(_ text: String) -> Double? {
         var rest = Substring(text.trimmingCharacters(in: .whitespaces))
         var negative = false
@@ -22,17 +27,27 @@ enum Quantities {
         var total = 0.0, parts = 0
         while !rest.isEmpty {
             rest = rest.drop { $0 == " " }
-            let number = rest.prefix { $0.isNumber || $0 == "." }
-            guard !number.isEmpty, let value = Double(number) else { return nil }
-            rest = rest.dropFirst(number.count)
+            guard let (value, length) = leadingNumber(rest) else { return nil }
+            rest = rest.dropFirst(length).drop { $0 == " " }
             let unit = rest.prefix { $0.isLetter }
-            guard let seconds = units.first(where: { $0.0 == String(unit) })?.1 else { return nil }
+            guard let seconds = units[unit.lowercased()] else { return nil }
             rest = rest.dropFirst(unit.count)
             total += value * seconds
             parts += 1
         }
-        guard parts > 0 else { return nil }
+        guard parts > 0, total.isFinite else { return nil }
         return negative ? -total : total
+    }
+
+    /// The longest prefix that reads as a plain or scientific number (`1.5`, `1e3`), and its length.
+    static func leadingNumber(_ text: Substring) -> (Double, Int)? {
+        let candidate = text.prefix { $0.isNumber || $0 == "." || $0 == "e" || $0 == "E" || $0 == "+" || $0 == "-" }
+        var length = candidate.count
+        while length > 0 {
+            if let value = Double(candidate.prefix(length)), value.isFinite { return (value, length) }
+            length -= 1
+        }
+        return nil
     }
 
     /// `20/day`, `0.9/h`, `3/week`: arrivals per second.

@@ -44,22 +44,54 @@ public enum ScenarioLoader {
     /// Loads a file, with `--set` overrides applied. Throws `UnreadableFile` when it cannot be read,
     /// `OverrideError` when an override's path leads nowhere, `ScenarioError` when it is invalid.
     public static func load(path: String, overrides: [Override] = []) throws -> Scenario {
-        let data: Data
-        do {
-            data = try Data(contentsOf: URL(fileURLWithPath: path))
-        } catch {
-            let reason = FileManager.default.fileExists(atPath: path) ? "permission denied or not a regular file" : "no such file"
-            throw UnreadableFile(path: path, reason: reason)
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            throw UnreadableFile(path: path, reason: "no such file")
         }
-        guard let text = String(data: data, encoding: .utf8) else {
-            throw UnreadableFile(path: path, reason: "not UTF-8 text")
+        if isDirectory.boolValue { throw UnreadableFile(path: path, reason: "it is a folder, not a file") }
+        // A file handle rather than Data(contentsOf:), so that pipes and process substitution work.
+        guard let handle = FileHandle(forReadingAtPath: path) else {
+            throw UnreadableFile(path: path, reason: "permission denied")
+        }
+        defer { try? handle.close() }
+        let bytes: [UInt8]
+        do {
+            bytes = Array(try handle.readToEnd() ?? Data())
+        } catch {
+            throw UnreadableFile(path: path, reason: "reading failed (\(error.localizedDescription))")
+        }
+        guard let text = String(validating: bytes, as: UTF8.self) else {
+            throw ScenarioError(diagnostics: [invalidUTF8(bytes, file: path)])
         }
         return try parse(yaml: text, file: path, overrides: overrides)
     }
 
+    /// Where the first byte that is not UTF-8 sits, as line and column.
+    static func invalidUTF8(_ bytes: [UInt8], file: String) -> Diagnostic {
+        var parser = Unicode.UTF8.ForwardParser()
+        var iterator = bytes.makeIterator()
+        var offset = 0, line = 1, lineStart = 0
+        loop: while true {
+            switch parser.parseScalar(from: &iterator) {
+            case .valid(let scalar):
+                if scalar.count == 1 && scalar.first == UInt8(ascii: "\n") { line += 1; lineStart = offset + 1 }
+                offset += scalar.count
+            case .error(let length):
+                _ = length
+                break loop
+            case .emptyInput:
+                break loop
+            }
+        }
+        let hex = offset < bytes.count ? String(bytes[offset], radix: 16, uppercase: true) : "?"
+        return Diagnostic(
+            severity: .error, file: file, line: line, column: offset - lineStart + 1, path: "",
+            message: "the file is not UTF-8 text: byte 0x\(hex) cannot start a character here; save the file as UTF-8")
+    }
+
     /// Parses and validates scenario text; `file` is used in diagnostics only.
     public static func parse(yaml text: String, file: String, overrides: [Override] = []) throws -> Scenario {
-        var reader = NodeReader(file: file, text: text)
+        var reader = NodeReader(file: file, text: text, overrides: overrides)
         let root: Node
         do {
             guard let node = try Yams.compose(yaml: text) else {
@@ -72,7 +104,7 @@ public enum ScenarioLoader {
         } catch let error as OverrideError {
             throw error
         } catch {
-            reader.diagnostics.append(syntaxDiagnostic(error, file: file, lines: reader.lines))
+            reader.diagnostics.append(contentsOf: syntaxDiagnostics(error, file: file, lines: reader.lines))
             throw ScenarioError(diagnostics: reader.sorted)
         }
         var builder = ModelBuilder(reader: reader)
@@ -91,23 +123,51 @@ public enum ScenarioLoader {
             warnings: reader.sorted, analysis: analysis)
     }
 
-    static func syntaxDiagnostic(_ error: Error, file: String, lines: [Substring]) -> Diagnostic {
+    /// Where `key:` is written for the second time, in block or flow style, from a line on.
+    static func secondOccurrence(of key: String, in lines: [Substring], after start: Int) -> (line: Int, column: Int)? {
+        var seen = 0
+        for index in max(0, start - 1)..<lines.count {
+            let text = String(lines[index])
+            var searchFrom = text.startIndex
+            while let range = text.range(of: key + ":", range: searchFrom..<text.endIndex) {
+                let before = range.lowerBound == text.startIndex ? " " : text[text.index(before: range.lowerBound)]
+                if " {,-\t".contains(before) {
+                    seen += 1
+                    if seen == 2 { return (index + 1, text.distance(from: text.startIndex, to: range.lowerBound) + 1) }
+                }
+                searchFrom = range.upperBound
+            }
+        }
+        return nil
+    }
+
+    static func syntaxDiagnostics(_ error: Error, file: String, lines: [Substring]) -> [Diagnostic] {
         var problem = "the file is not valid YAML"
         var mark: Mark?
         switch error as? YamlError {
         case .scanner(_, let p, let m, _), .parser(_, let p, let m, _), .composer(_, let p, let m, _):
             problem = "invalid YAML: \(p)"
             mark = m
+            if m.line >= 1 && m.line <= lines.count && lines[m.line - 1].contains("\t") {
+                problem += "; YAML does not allow tabs for indentation, use spaces"
+            }
         case .duplicatedKeysInMapping(let duplicates, let context):
-            problem = "the key \(duplicates.map { "'\($0)'" }.joined(separator: ", ")) appears twice in one mapping; each key may appear once"
-            mark = context.mark
+            // Yams reports where the mapping starts; point at each key's second appearance instead.
+            return duplicates.map { key in
+                let found = secondOccurrence(of: key, in: lines, after: context.mark.line)
+                let line = found?.line ?? context.mark.line, column = found?.column ?? context.mark.column
+                return Diagnostic(
+                    severity: .error, file: file, line: line, column: column, path: "",
+                    message: "the key '\(key)' appears a second time in the same mapping; each key may appear once",
+                    sourceLine: line >= 1 && line <= lines.count ? String(lines[line - 1]) : nil)
+            }
         case .reader(let p, _, _, _):
             problem = "the file cannot be read as YAML: \(p)"
         default:
             break
         }
         let source = mark.flatMap { $0.line >= 1 && $0.line <= lines.count ? String(lines[$0.line - 1]) : nil }
-        return Diagnostic(severity: .error, file: file, line: mark?.line, column: mark?.column, path: "", message: problem, sourceLine: source)
+        return [Diagnostic(severity: .error, file: file, line: mark?.line, column: mark?.column, path: "", message: problem, sourceLine: source)]
     }
 
     static func fnv1a64Hex(_ bytes: [UInt8]) -> String {
@@ -139,6 +199,7 @@ struct ModelBuilder {
             }
         }
         let horizon = top["horizon"].flatMap { reader.duration($0, "horizon", positive: true) }
+        nodes["horizon"] = top.keyNode("horizon")
         let warmup = top["warmup"].flatMap { reader.duration($0, "warmup") } ?? 0
 
         // Areas first: journeys refer to them.
@@ -152,10 +213,15 @@ struct ModelBuilder {
             if let fields = reader.mapping(node, path, allowed: ScenarioLoader.areaKeys, required: ["staff"], what: "area '\(name)'") {
                 if let s = fields["staff"] {
                     if NodeReader.scalarText(s) == "unlimited" { staff = nil } else {
-                        staff = reader.integer(s, "\(path).staff", atLeast: 1, what: "a whole number of staff of at least 1, or 'unlimited'")
+                        staff = reader.integer(s, "\(path).staff", atLeast: 1, atMost: 1_000_000, what: "a whole number of staff of at least 1, or 'unlimited'")
                     }
                 }
-                if let q = fields["queue_limit"] { queueLimit = reader.integer(q, "\(path).queue_limit", atLeast: 0, what: "a whole number of waiting places of at least 0") }
+                if let q = fields["queue_limit"] {
+                    queueLimit = reader.integer(q, "\(path).queue_limit", atLeast: 0, what: "a whole number of waiting places of at least 0")
+                    if NodeReader.scalarText(fields["staff"] ?? q) == "unlimited" {
+                        reader.warning(q, "\(path).queue_limit", "area '\(name)' has unlimited staff, so nobody ever waits and the queue limit has no effect")
+                    }
+                }
                 if let d = fields["description"] { _ = reader.string(d, "\(path).description") }
             }
             areas.append(Area(name: name, staff: staff, queueLimit: queueLimit))
@@ -307,10 +373,11 @@ struct ModelBuilder {
             let p = f["p"].flatMap { reader.probability($0, "\(path)[\(i)].p") }
             if let to, let p { routes.append(Route(to: to, probability: p)); total += p } else { complete = false }
         }
-        if complete && abs(total - 1) > 1e-9 {
+        if complete && abs(total - 1) > Self.sumTolerance {
             reader.error(node, path, "the branch probabilities add up to \(Self.percent(total)); they must add up to 100%")
         }
-        return routes
+        // Within the tolerance (three branches of 33.33%), rescale to exactly one.
+        return routes.map { Route(to: $0.destination, probability: $0.probability / total) }
     }
 
     mutating func destination(_ node: Node, _ path: String, names: [String], allowExit: Bool) -> Destination? {
@@ -327,8 +394,18 @@ struct ModelBuilder {
         return nil
     }
 
-    /// A distribution: a bare duration is deterministic; otherwise `{dist: NAME, …parameters}`.
+    /// A distribution whose mean and variance are finite and whose mean is a plausible duration.
     mutating func distribution(_ node: Node, _ path: String) -> Distribution? {
+        guard let d = distributionSpec(node, path) else { return nil }
+        guard d.mean.isFinite, d.variance.isFinite, d.mean <= Quantities.longestDuration else {
+            reader.error(node, path, "with these parameters the distribution's mean or variance is infinite, or its mean exceeds 100 years; check the shape or the coefficient of variation")
+            return nil
+        }
+        return d
+    }
+
+    /// A distribution: a bare duration is deterministic; otherwise `{dist: NAME, …parameters}`.
+    mutating func distributionSpec(_ node: Node, _ path: String) -> Distribution? {
         if case .scalar = node {
             return reader.duration(node, path).map { .deterministic($0) }
         }
@@ -337,7 +414,7 @@ struct ModelBuilder {
             return nil
         }
         let names = ScenarioLoader.distributions.map(\.name)
-        guard let distNode = mapping["dist"] else {
+        guard let distNode = NodeReader.mergingKeys(mapping).last(where: { $0.0.scalar?.string == "dist" })?.1 else {
             reader.error(node, path, "missing key 'dist': expected one of \(NodeReader.list(names))")
             return nil
         }
@@ -423,11 +500,11 @@ struct ModelBuilder {
         }
         guard ps.count == list.count else { return nil }
         let total = ps.reduce(0, +)
-        guard abs(total - 1) <= 1e-9 else {
+        guard abs(total - 1) <= Self.sumTolerance else {
             reader.error(node, path, "the phase probabilities add up to \(Self.percent(total)); they must add up to 100%")
             return nil
         }
-        return .hyperexponential(probabilities: ps, means: means)
+        return .hyperexponential(probabilities: ps.map { $0 / total }, means: means)
     }
 
     /// Errors that need the whole model: items that can never leave, unstable areas, unused steps.
@@ -445,6 +522,12 @@ struct ModelBuilder {
             }
         }
         if reader.hasErrors { return }
+        if let horizon = model.horizon {
+            let expected = model.demands.reduce(0.0) { $0 + min($1.arrivals.rate * horizon, Double($1.maxArrivals ?? .max)) }
+            if expected > 1e8 {
+                reader.warning(nodes["horizon"], "horizon", "about \(Int(expected / 1e6)) million arrivals per replication are expected; each replication will take minutes and memory grows with the work in progress")
+            }
+        }
         for (a, area) in model.areas.enumerated() {
             let load = analysis.offeredLoad[a]
             if load == 0 {
@@ -457,14 +540,20 @@ struct ModelBuilder {
     }
 
     func unknown(_ kind: String, _ name: String, _ known: [String], extra: [String] = []) -> String {
+        var candidates: [String] = []
+        for c in known + extra where !candidates.contains(c) { candidates.append(c) }
         var message = "unknown \(kind) '\(name)'"
-        if let near = suggestion(for: name, among: known + extra) {
+        if let near = suggestion(for: name, among: candidates) {
             message += "; did you mean '\(near)'?"
-        } else if !known.isEmpty || !extra.isEmpty {
-            message += "; expected one of \(NodeReader.list(known + extra))"
+        } else if !candidates.isEmpty {
+            message += "; expected one of \(NodeReader.list(candidates))"
         }
         return message
     }
+
+    /// Probabilities that must add up to one may miss by this much (rounding, as in 3 × 33.33%);
+    /// they are then rescaled.
+    static let sumTolerance = 0.001
 
     static func percent(_ x: Double) -> String {
         let v = (x * 10000).rounded() / 100

@@ -78,6 +78,7 @@ public struct DurationRecorder: Sendable {
     /// Whole milliseconds, rounded half up; a truncating conversion rather than `rounded()`,
     /// which costs a libm call per record on Linux.
     @usableFromInline static func ticks(_ seconds: Double) -> UInt64 {
-        seconds > 0 ? UInt64(seconds / histogramResolution + 0.5) : 0
+        // Clamped below 2⁶²: an extreme draw must not trap the conversion.
+        seconds > 0 ? UInt64(Swift.min(seconds / histogramResolution + 0.5, 0x1p62)) : 0
     }
 }

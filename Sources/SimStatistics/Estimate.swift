@@ -29,8 +29,10 @@ public struct ReplicationSummary: Sendable {
 
     /// Summarises `matrix` (row-major, one row per replication, NaN where a metric is undefined).
     /// Fully defined columns go through BLAS in one pass; columns with gaps are summarised over
-    /// their defined values by the reference code.
-    public init(matrix: [Double], rows: Int, columns: Int, confidence: Double = 0.95) {
+    /// their defined values by the reference code. An interval that reaches outside the values a
+    /// metric can take (`bounds`, per column: a share lies in [0, 1], a time is never negative)
+    /// is cut at the bound.
+    public init(matrix: [Double], rows: Int, columns: Int, bounds: [ClosedRange<Double>]? = nil, confidence: Double = 0.95) {
         self.rows = rows
         self.columns = columns
         guard rows > 0 else {
@@ -54,6 +56,12 @@ public struct ReplicationSummary: Sendable {
                     let v = defined.count > 1 ? ReferenceStatistics.variance(defined) : nil
                     estimates.append(Self.interval(mean: m, variance: v, n: defined.count, confidence: confidence))
                 }
+            }
+        }
+        if let bounds {
+            for c in 0..<columns {
+                guard let ci = estimates[c].ci95 else { continue }
+                estimates[c].ci95 = (Swift.max(ci.low, bounds[c].lowerBound), Swift.min(ci.high, bounds[c].upperBound))
             }
         }
         self.estimates = estimates

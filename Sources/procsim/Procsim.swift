@@ -81,12 +81,6 @@ func withExitCodes(_ body: () throws -> Void) throws {
     }
 }
 
-enum Terminal {
-    static func error(_ text: String) {
-        FileHandle.standardError.write(Data((text + "\n").utf8))
-    }
-}
-
 /// The commit the binary was built from, when it runs from a git checkout.
 enum BuildInfo {
     static let commit: String = {

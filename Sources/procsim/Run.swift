@@ -23,7 +23,7 @@ extension Procsim {
         @Option(help: "Lead times kept per replication for exact percentiles; beyond this, HdrHistogram (3 significant digits).")
         var exactLimit: Int = 10_000_000
 
-        @Option(name: [.customShort("o"), .long], help: "Also write the report to this file (atomically); JSON when it ends in .json.")
+        @Option(name: [.customShort("o"), .long], help: "Also write the report to this file, atomically: JSON with --json or a .json name, else text.")
         var output: String?
 
         func validate() throws {
@@ -31,10 +31,14 @@ extension Procsim {
             for text in overrides where Override(argument: text) == nil {
                 throw ValidationError("--set expects KEY=VALUE (for example areas.logistics.staff=4), found '\(text)'")
             }
+            if output?.isEmpty == true { throw ValidationError("--output needs a file name") }
         }
 
         func run() throws {
             try withExitCodes {
+                // Claim the output file first: a run must not be wasted on a folder that is missing.
+                let file = try output.map(OutputFile.init(path:))
+                defer { file?.discard() }
                 let sets = overrides.compactMap(Override.init(argument:))
                 let loaded = try ScenarioLoader.load(path: scenario, overrides: sets)
                 if !common.quiet {
@@ -51,59 +55,11 @@ extension Procsim {
                         seed: seed, replications: common.replications, overrides: sets.map(\.description)),
                     warnings: loaded.warnings.map(\.summary), offeredLoad: loaded.analysis.offeredLoad)
                 let json = report.json.rendered()
-                print(common.json ? json : report.text, terminator: "")
-                if let output {
-                    try OutputFile.write(output.hasSuffix(".json") ? json : report.text, to: output)
+                try Terminal.output(common.json ? json : report.text)
+                if let file, let output {
+                    try file.commit(common.json || output.hasSuffix(".json") ? json : report.text)
                 }
             }
-        }
-    }
-
-    struct Validate: ParsableCommand {
-        static let configuration = CommandConfiguration(
-            abstract: "Check a scenario file and print every problem found, without simulating.")
-
-        @Argument(help: "The scenario file (YAML).")
-        var scenario: String
-
-        @Flag(help: "Treat warnings as errors.")
-        var strict = false
-
-        func run() throws {
-            try withExitCodes {
-                let loaded = try ScenarioLoader.load(path: scenario)
-                for warning in loaded.warnings { Terminal.error(warning.description) }
-                if strict && !loaded.warnings.isEmpty {
-                    Terminal.error("\(loaded.warnings.count) warning(s) treated as errors (--strict).")
-                    throw ExitCode(65)
-                }
-                print("\(scenario): valid (\(loaded.model.areas.count) areas, \(loaded.model.demands.count) demand types, \(loaded.model.journeys.reduce(0) { $0 + $1.steps.count }) steps)")
-            }
-        }
-    }
-}
-
-struct OutputError: Error, CustomStringConvertible {
-    var path: String
-    var reason: String
-    var description: String { "\(path): error: cannot write the output file: \(reason)" }
-}
-
-/// Output files appear complete or not at all: written to a temporary name beside the target,
-/// then renamed over it.
-enum OutputFile {
-    static func write(_ text: String, to path: String) throws {
-        let target = URL(fileURLWithPath: path)
-        let temporary = target.deletingLastPathComponent()
-            .appendingPathComponent(".\(target.lastPathComponent).\(ProcessInfo.processInfo.processIdentifier).tmp")
-        do {
-            try Data(text.utf8).write(to: temporary)
-        } catch {
-            throw OutputError(path: path, reason: "the folder does not exist or is not writable")
-        }
-        if rename(temporary.path, target.path) != 0 {
-            try? FileManager.default.removeItem(at: temporary)
-            throw OutputError(path: path, reason: String(cString: strerror(errno)))
         }
     }
 }

@@ -76,16 +76,41 @@ import Testing
         #expect(try Self.procsim("run").status == 64)
     }
 
-    @Test func unwritableOutputExits73AndLeavesNothingBehind() throws {
+    @Test func unwritableOutputExits73BeforeSimulatingAndLeavesNothingBehind() throws {
         let folder = try Self.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
         let target = folder.appendingPathComponent("missing-folder/report.json")
         let r = try Self.procsim("run", "scenarios/mmc.yaml", "-n", "2", "--output", target.path)
         #expect(r.status == 73)
+        #expect(r.stdout.isEmpty)  // refused before the run, not after it
+        #expect(r.stderr.contains("does not exist"))
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).isEmpty)
+    }
+
+    @Test func aFullStandardOutputIsAnError() throws {
+        let process = Process()
+        process.executableURL = Self.executable
+        process.arguments = ["run", "scenarios/mmc.yaml", "-n", "2"]
+        process.currentDirectoryURL = Self.root
+        process.standardOutput = FileHandle(forWritingAtPath: "/dev/full")
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 73)
+    }
+
+    @Test func jsonFlagDecidesTheFileFormatToo() throws {
+        let folder = try Self.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let target = folder.appendingPathComponent("report.txt")
+        let r = try Self.procsim("run", "scenarios/mmc.yaml", "-n", "2", "--json", "-o", target.path)
+        #expect(r.status == 0)
+        #expect(try String(contentsOf: target, encoding: .utf8).hasPrefix("{"))
     }
 
     @Test func outputFileHoldsTheSameJSONAndNoTemporaryFile() throws {
         let folder = try Self.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
         let target = folder.appendingPathComponent("report.json")
         let r = try Self.procsim("run", "scenarios/mmc.yaml", "-n", "2", "--json", "-o", target.path)
         #expect(r.status == 0)
@@ -98,7 +123,9 @@ import Testing
         let lenient = try Self.procsim("validate", path)
         #expect(lenient.status == 0)
         #expect(lenient.stderr.contains("warning: areas.sales: unstable"))
-        #expect(try Self.procsim("validate", path, "--strict").status == 65)
+        let strict = try Self.procsim("validate", path, "--strict")
+        #expect(strict.status == 65)
+        #expect(strict.stderr.contains("error: areas.sales: unstable"))
         #expect(try Self.procsim("validate", "scenarios/order-to-delivery.yaml").status == 0)
     }
 

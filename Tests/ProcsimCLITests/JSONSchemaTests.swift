@@ -13,9 +13,22 @@ import Testing
     func runOutputMatchesTheSchema(scenario: String) throws {
         let run = try CommandLineTests.procsim("run", scenario, "-n", "2", "--json", "--quiet")
         #expect(run.status == 0)
+        try Self.expectValid(run.stdout, schema: "run", label: scenario)
+    }
+
+    @Test(arguments: ["scenarios/mm1.yaml", "Tests/SimScenarioTests/Fixtures/invalid/many-problems.yaml", "Tests/SimScenarioTests/Fixtures/invalid/unstable-warning.yaml"])
+    func validateOutputMatchesTheSchema(scenario: String) throws {
+        let run = try CommandLineTests.procsim("validate", scenario, "--json")
+        #expect(run.status == (scenario.contains("many-problems") ? 65 : 0))
+        try Self.expectValid(run.stdout, schema: "validate", label: scenario)
+    }
+
+    static func expectValid(_ text: String, schema: String, label: String) throws {
+        let scenario = label
         let folder = try CommandLineTests.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
         let document = folder.appendingPathComponent("run.json")
-        try run.stdout.write(to: document, atomically: true, encoding: .utf8)
+        try text.write(to: document, atomically: true, encoding: .utf8)
         let check = Process()
         check.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         check.arguments = ["python3", "-c", """
@@ -23,7 +36,7 @@ import Testing
             schema = json.load(open(sys.argv[1]))
             jsonschema.Draft202012Validator.check_schema(schema)
             jsonschema.Draft202012Validator(schema).validate(json.load(open(sys.argv[2])))
-            """, CommandLineTests.root.appendingPathComponent("docs/schemas/run.schema.json").path, document.path]
+            """, CommandLineTests.root.appendingPathComponent("docs/schemas/\(schema).schema.json").path, document.path]
         let err = Pipe()
         check.standardError = err
         try check.run()
@@ -37,6 +50,7 @@ import Testing
         let run = try CommandLineTests.procsim("run", "scenarios/mmc.yaml", "-n", "2", "--json")
         let broken = run.stdout.replacingOccurrences(of: "\"schema\": \"procsim.run/1\"", with: "\"schema\": \"procsim.run/2\"")
         let folder = try CommandLineTests.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
         let document = folder.appendingPathComponent("broken.json")
         try broken.write(to: document, atomically: true, encoding: .utf8)
         let check = Process()

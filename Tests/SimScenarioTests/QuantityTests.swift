@@ -12,7 +12,10 @@ import Testing
         #expect(Quantities.duration("1h30m") == 5400)
         #expect(Quantities.duration("-5m") == -300)
         #expect(Quantities.duration("30") == nil)
-        #expect(Quantities.duration("30 minutes") == nil)
+        #expect(Quantities.duration("30 minutes") == 1800)
+        #expect(Quantities.duration("2 days") == 172_800)
+        #expect(Quantities.duration("1e3s") == 1000)
+        #expect(Quantities.duration("30 fortnights") == nil)
         #expect(Quantities.duration("") == nil)
     }
 

@@ -182,30 +182,6 @@ extension Distribution {
         }
     }
 
-    /// The exact distribution function P(X ≤ x), used by goodness-of-fit tests.
-    /// Gamma needs the incomplete gamma function, which lives in SimStatistics; it returns `nil` here.
-    public func cdf(_ x: Double) -> Double? {
-        if x < 0 { return 0 }
-        switch self {
-        case .exponential(let m): return 1 - exp(-x / m)
-        case .deterministic(let v): return x >= v ? 1 : 0
-        case .uniform(let a, let b): return x <= a ? 0 : x >= b ? 1 : (x - a) / (b - a)
-        case .triangular(let a, let c, let b):
-            if x <= a { return 0 }
-            if x >= b { return 1 }
-            return x <= c ? (x - a) * (x - a) / ((b - a) * (c - a)) : 1 - (b - x) * (b - x) / ((b - a) * (b - c))
-        case .truncatedNormal(let mu, let sd):
-            let z0 = Distribution.bigPhi(-mu / sd)
-            return (Distribution.bigPhi((x - mu) / sd) - z0) / (1 - z0)
-        case .lognormal(let mu, let sigma):
-            return x == 0 ? 0 : Distribution.bigPhi((log(x) - mu) / sigma)
-        case .gamma: return nil
-        case .weibull(let k, let lambda): return 1 - exp(-pow(x / lambda, k))
-        case .hyperexponential(let p, let m): return zip(p, m).reduce(0) { $0 + $1.0 * (1 - exp(-x / $1.1)) }
-        case .empirical(let xs): return Double(xs.filter { $0 <= x }.count) / Double(xs.count)
-        }
-    }
-
     static func phi(_ z: Double) -> Double { exp(-z * z / 2) / (2 * Double.pi).squareRoot() }
     static func bigPhi(_ z: Double) -> Double { 0.5 * erfc(-z / 2.0.squareRoot()) }
 }

@@ -2,7 +2,7 @@
 // procsim: a discrete-event simulator and capacity planner for business processes.
 //
 // Dependencies point one way:
-//   procsim (CLI) → SimReport → SimExperiment → SimScenario → SimModel → SimStatistics, SimKernel
+//   procsim (CLI) → SimReport → SimExperiment → SimModel → SimStatistics, SimKernel; SimScenario → SimModel
 // SimKernel knows nothing of areas or YAML; SimModel knows nothing of files; only the CLI prints or exits.
 import PackageDescription
 
@@ -51,7 +51,10 @@ let package = Package(
             dependencies: [
                 "SimReport", "SimExperiment", "SimScenario",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ]),
+            ],
+            plugins: ["BuildInfoPlugin"]),
+        /// Writes the git commit into the executable at build time, for `procsim --version`.
+        .plugin(name: "BuildInfoPlugin", capability: .buildTool()),
 
         // MARK: - Implementation details
 

@@ -20,11 +20,8 @@ struct Procsim: ParsableCommand {
 }
 
 extension Procsim {
-    /// ArgumentParser builds the configuration on every invocation; asking git for the commit
-    /// costs a process, so it is done only when the version is what was asked for.
-    static var versionLine: String {
-        CommandLine.arguments.contains("--version") ? "procsim \(version) (commit \(BuildInfo.commit))" : "procsim \(version)"
-    }
+    /// `buildCommit` is generated at build time by the BuildInfoPlugin.
+    static let versionLine = "procsim \(version) (commit \(buildCommit))"
 }
 
 /// Options every command takes.
@@ -79,22 +76,4 @@ func withExitCodes(_ body: () throws -> Void) throws {
         Terminal.error("procsim: internal error: \(error)\nThis is a bug in procsim. Please report it with the scenario file and the command line.")
         throw ExitCode(70)
     }
-}
-
-/// The commit the binary was built from, when it runs from a git checkout.
-enum BuildInfo {
-    static let commit: String = {
-        let exe = URL(fileURLWithPath: CommandLine.arguments.first ?? ".").deletingLastPathComponent().path
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["git", "-C", exe, "rev-parse", "--short=12", "HEAD"]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = FileHandle.nullDevice
-        guard (try? process.run()) != nil else { return "unknown" }
-        process.waitUntilExit()
-        let text = String(data: pipe.fileHandleForReading.readDataToEndOfFile(), encoding: .utf8)?
-            .trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
-        return process.terminationStatus == 0 && !text.isEmpty ? text : "unknown"
-    }()
 }

@@ -140,6 +140,17 @@ import Testing
         let r = try Self.procsim("--version")
         #expect(r.status == 0)
         #expect(r.stdout.hasPrefix("procsim 0.1.0 (commit "))
+        // The commit was stamped at build time from this checkout.
+        let git = Process()
+        git.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        git.arguments = ["git", "-C", Self.root.path, "rev-parse", "--short=12", "HEAD"]
+        let pipe = Pipe()
+        git.standardOutput = pipe
+        git.standardError = FileHandle.nullDevice
+        try git.run()
+        let head = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        git.waitUntilExit()
+        if git.terminationStatus == 0 { #expect(r.stdout.contains("(commit \(head)")) }
     }
 }
 

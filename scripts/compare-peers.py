@@ -2,9 +2,10 @@
 """Times the peer models in procsim, the C limit program, SimPy and Ciw, interleaved.
 
 Called by scripts/compare-peers.sh, which builds and installs everything first. Standard library
-only. Each round runs every (model, implementation) pair once, in a rotated order, so that a
-change in the machine's load hits every implementation alike; the table shows medians over the
-rounds. Times are whole-process wall times (start-up included). Throughput is model events per
+and hyperfine. Each round is one hyperfine call that runs every (model, implementation) pair once,
+in a rotated order, so that a change in the machine's load hits every implementation alike; the
+table shows medians over the rounds. Every run uses the same seed; one untimed run per pair gives
+its event count and result. Times are whole-process wall times (start-up included). Throughput is model events per
 second: two per customer per station visit, the yardstick every implementation prints.
 """
 import argparse
@@ -12,9 +13,9 @@ import json
 import os
 import re
 import statistics
+import shlex
 import subprocess
 import sys
-import time
 
 MODELS = {
     "M1": ("M/M/1, utilisation 0.9", "mean time in system", "theory 10.0000"),
@@ -25,6 +26,8 @@ IMPLS = ["procsim", "C", "SimPy", "Ciw"]
 
 # Customers per model and implementation: procsim against C at the issue's target sizes; the
 # Python libraries (about 100x slower) at smaller sizes, compared by throughput.
+SEED = 1
+
 SIZES = {
     "full": {
         "M1": {"procsim": 10_000_000, "C": 10_000_000, "SimPy": 1_000_000, "Ciw": 200_000},
@@ -84,15 +87,25 @@ def parse(model, impl, stdout):
     return int(fields["model_events"]), " ".join(f"{k}={fields[k]}" for k in keep if k in fields)
 
 
-def run_once(args, model, impl, customers, seed):
+def result_of(args, model, impl, customers, seed):
+    """Runs once, untimed, for the event count and the result line (both fixed by the seed)."""
     cmd = command(args, model, impl, customers, seed)
-    start = time.perf_counter()
     done = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    wall = time.perf_counter() - start
     if done.returncode != 0:
         sys.exit(f"failed (exit {done.returncode}): {' '.join(cmd)}\n{done.stderr}")
-    events, result = parse(model, impl, done.stdout)
-    return wall, events, result
+    return parse(model, impl, done.stdout)
+
+
+def time_round(args, commands):
+    """One round: hyperfine runs each command once, in the order given, and reports wall times."""
+    report = os.path.join(args.work, "round.json")
+    cmd = [args.hyperfine, "--runs", "1", "-N", "--output=pipe", "--style", "none", "--export-json", report]
+    cmd += [" ".join(shlex.quote(part) for part in c) for c in commands]
+    done = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    if done.returncode != 0:
+        sys.exit(f"hyperfine failed (exit {done.returncode}):\n{done.stderr}")
+    with open(report) as f:
+        return [r["times"][0] for r in json.load(f)["results"]]
 
 
 def rate(x):
@@ -113,6 +126,7 @@ def main():
     p.add_argument("--rounds", type=int, default=5)
     p.add_argument("--models", default="M1,M2,M3")
     p.add_argument("--quick", action="store_true")
+    p.add_argument("--hyperfine", default="hyperfine")
     args = p.parse_args()
 
     models = args.models.split(",")
@@ -121,19 +135,22 @@ def main():
     pairs = [(m, i) for m in models for i in impls]
     runs = {pair: [] for pair in pairs}  # (wall, events, result) per round
 
-    print(f"{args.rounds} rounds; each round runs every model and implementation once (rotated order); seed = round number",
-          flush=True)
+    print(f"{args.rounds} rounds, timed by hyperfine; each round runs every model and implementation once "
+          f"(rotated order), so the noise of a shared machine falls on all of them alike; seed {SEED}", flush=True)
+    results = {pair: result_of(args, *pair, sizes[pair[0]][pair[1]], SEED) for pair in pairs}
     for r in range(args.rounds):
         shift = r % len(pairs)
-        for model, impl in pairs[shift:] + pairs[:shift]:
-            runs[(model, impl)].append(run_once(args, model, impl, sizes[model][impl], seed=r + 1))
+        order = pairs[shift:] + pairs[:shift]
+        walls = time_round(args, [command(args, m, i, sizes[m][i], SEED) for m, i in order])
+        for pair, wall in zip(order, walls):
+            runs[pair].append((wall, *results[pair]))
         print(f"  round {r + 1}/{args.rounds} done", file=sys.stderr, flush=True)
 
     for model in models:
         title, result_name, theory = MODELS[model]
         print(f"\n{model}: {title}. Result: {result_name}, {theory}")
         print(f"  {'implementation':<15}{'customers':>12}{'model events':>14}{'median wall':>13}"
-              f"{'min-max wall':>17}{'events/s':>12}   result (round 1)")
+              f"{'min-max wall':>17}{'events/s':>12}   result")
         throughput = {}
         for impl in impls:
             rs = runs[(model, impl)]

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs the peer models M1, M2, M3 (shared/peers) in procsim, the C limit program, SimPy and Ciw
-# side by side, interleaved round by round, and prints median wall times, model events per second
-# and the throughput ratios of procsim to each peer.
+# side by side, interleaved round by round (each round timed by hyperfine), and prints median
+# wall times, model events per second and the throughput ratios of procsim to each peer.
 #
 # usage: scripts/compare-peers.sh [--rounds N] [--models M1,M3] [--quick] [--no-python]
 #   --rounds N     rounds; each runs every model and implementation once (default 5; 2 with --quick)
@@ -10,7 +10,7 @@
 #   --no-python    skip SimPy and Ciw
 # Environment: PEERS_DIR (default ../shared/peers from the repository root), XDG_CACHE_HOME.
 #
-# Needs Swift; installs what else is missing with apt-get (gcc, python3-venv, libopenblas-dev)
+# Needs Swift; installs what else is missing with apt-get (gcc, hyperfine, python3-venv, libopenblas-dev)
 # and SimPy and Ciw with pip in ${XDG_CACHE_HOME:-$HOME/.cache}/procsim-peers-venv.
 # procsim is built in release under .build-bench so as not to disturb .build.
 set -euo pipefail
@@ -53,6 +53,7 @@ have_deb() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok
 
 command -v python3 >/dev/null || apt_install python3
 command -v gcc >/dev/null || apt_install gcc
+command -v hyperfine >/dev/null || apt_install hyperfine
 if command -v dpkg-query >/dev/null && ! have_deb libopenblas-dev && [[ ! -e /usr/include/x86_64-linux-gnu/cblas.h ]]; then
     apt_install libopenblas-dev
 fi

@@ -4,6 +4,7 @@ public enum Formatting {
     public static func duration(_ seconds: Double?) -> String {
         guard let seconds, seconds.isFinite else { return "–" }
         if seconds < 0 { return "-" + duration(-seconds) }
+        if seconds == 0 { return "0s" }
         if seconds < 60 {
             return seconds < 10 ? String(format2: seconds) + "s" : "\(Int(seconds.rounded()))s"
         }
@@ -36,6 +37,7 @@ public enum Formatting {
     /// A duration in a given unit with three significant digits: `31.7h`, `4.25d`, `12.0m`.
     public static func duration(_ seconds: Double?, unit: (name: String, size: Double)) -> String {
         guard let seconds, seconds.isFinite else { return "–" }
+        if seconds == 0 { return "0" }
         let v = seconds / unit.size
         let digits = abs(v) >= 100 ? 0 : abs(v) >= 10 ? 1 : 2
         return String.fixed(v, digits) + unit.name

@@ -14,11 +14,7 @@ extension Procsim {
 
         @OptionGroup var common: CommonOptions
 
-        @Option(name: .customLong("set"), help: ArgumentHelp(
-            "Override a scenario value, as KEY=VALUE with the file's own dotted path (repeatable).",
-            discussion: "Examples: --set areas.logistics.staff=4  --set demand.orders.rate=30/day  --set journeys.order.steps[1].approval.reject=10%",
-            valueName: "key=value"))
-        var overrides: [String] = []
+        @OptionGroup var overrides: OverrideOptions
 
         @Option(help: "Lead times kept per replication for exact percentiles; beyond this, HdrHistogram (3 significant digits).")
         var exactLimit: Int = 10_000_000
@@ -28,9 +24,6 @@ extension Procsim {
 
         func validate() throws {
             guard exactLimit >= 0 else { throw ValidationError("--exact-limit must be at least 0, found \(exactLimit)") }
-            for text in overrides where Override(argument: text) == nil {
-                throw ValidationError("--set expects KEY=VALUE (for example areas.logistics.staff=4), found '\(text)'")
-            }
             if output?.isEmpty == true { throw ValidationError("--output needs a file name") }
         }
 
@@ -39,7 +32,7 @@ extension Procsim {
                 // Claim the output file first: a run must not be wasted on a folder that is missing.
                 let file = try output.map(OutputFile.init(path:))
                 defer { file?.discard() }
-                let sets = overrides.compactMap(Override.init(argument:))
+                let sets = overrides.parsed
                 let loaded = try ScenarioLoader.load(path: scenario, overrides: sets)
                 if !common.quiet {
                     for warning in loaded.warnings { Terminal.error(warning.description) }
@@ -60,6 +53,23 @@ extension Procsim {
                     try file.commit(common.json || output.hasSuffix(".json") ? json : report.text)
                 }
             }
+        }
+    }
+}
+
+/// `--set KEY=VALUE`, for every command that reads a scenario.
+struct OverrideOptions: ParsableArguments {
+    @Option(name: .customLong("set"), help: ArgumentHelp(
+        "Override a scenario value, as KEY=VALUE with the file's own dotted path (repeatable).",
+        discussion: "Examples: --set areas.logistics.staff=4  --set demand.orders.rate=30/day  --set journeys.order.steps[1].approval.reject=10%",
+        valueName: "key=value"))
+    var arguments: [String] = []
+
+    var parsed: [Override] { arguments.compactMap(Override.init(argument:)) }
+
+    func validate() throws {
+        for text in arguments where Override(argument: text) == nil {
+            throw ValidationError("--set expects KEY=VALUE (for example areas.logistics.staff=4), found '\(text)'")
         }
     }
 }

@@ -14,6 +14,8 @@ extension Procsim {
 
         @OptionGroup var common: CommonOptions
 
+        @OptionGroup var overrides: OverrideOptions
+
         @Flag(help: "Treat warnings as errors.")
         var strict = false
 
@@ -23,7 +25,7 @@ extension Procsim {
                 var summary = ""
                 var hash: String?
                 do {
-                    let loaded = try ScenarioLoader.load(path: scenario)
+                    let loaded = try ScenarioLoader.load(path: scenario, overrides: overrides.parsed)
                     diagnostics = strict ? loaded.warnings.map { var d = $0; d.severity = .error; return d } : loaded.warnings
                     hash = loaded.contentHash
                     let m = loaded.model

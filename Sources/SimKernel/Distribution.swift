@@ -80,8 +80,8 @@ public enum Distribution: Sendable, Equatable {
                 ? a + ((b - a) * (c - a) * u).squareRoot()
                 : b - ((b - a) * (b - c) * (1 - u)).squareRoot()
         case .truncatedNormal(let mean, let sd):
-            // Rejection keeps the exact conditional law; the loop is bounded in practice because
-            // the loader refuses a normal whose mass above zero is negligible.
+            // Rejection keeps the exact conditional law. The loader takes no negative mean, so at
+            // least half of the draws are accepted (two tries on average at worst).
             while true {
                 let x = mean + sd * Distribution.standardNormal(&stream)
                 if x >= 0 { return x }

@@ -12,6 +12,14 @@ public struct Slots<Element>: ~Copyable {
         base.initialize(repeating: value, count: count)
     }
 
+    /// Slots each made by `make(index)`: for elements that own memory, which must not be copied
+    /// from one template.
+    public init(count: Int, _ make: (Int) -> Element) {
+        self.count = count
+        base = .allocate(capacity: Swift.max(count, 1))
+        for i in 0..<count { (base + i).initialize(to: make(i)) }
+    }
+
     deinit {
         base.deinitialize(count: count)
         base.deallocate()

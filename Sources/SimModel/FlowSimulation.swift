@@ -10,7 +10,10 @@ public struct ReplicationOptions: Sendable {
     /// How many points the work-in-progress time series has over the horizon.
     public var seriesPoints: Int
 
-    public init(seed: UInt64, replication: Int, exactLimit: Int = 10_000_000, seriesPoints: Int = 100) {
+    /// Lead times kept exactly per replication unless told otherwise: ten million, about 80 MB.
+    public static let defaultExactLimit = 10_000_000
+
+    public init(seed: UInt64, replication: Int, exactLimit: Int = defaultExactLimit, seriesPoints: Int = 100) {
         self.seed = seed
         self.replication = replication
         self.exactLimit = exactLimit
@@ -30,7 +33,6 @@ public struct ReplicationOutput: Sendable {
     public var events: Int
     public var modelEvents: Int
     /// The simulated time at which the run ended.
-    public var endTime: Double
     /// How lead-time percentiles were computed.
     public var leadTimeMethod: DurationRecorder.Method
 }
@@ -42,7 +44,24 @@ public struct ReplicationOutput: Sendable {
 /// `StreamKeying` describes. The loop allocates nothing per event except when a buffer doubles.
 public struct FlowSimulation: ~Copyable {
     // Event kinds and their priorities at equal times: bookkeeping first, then departures, then arrivals.
-    static let arrival: Int32 = 0, serviceEnd: Int32 = 1, warmupEnd: Int32 = 2, sample: Int32 = 3
+    enum Kind: Int32 {
+        case sample, warmupEnd, serviceEnd, arrival
+
+        /// At equal times, bookkeeping runs first (a sample or the end of warm-up sees the state
+        /// before anything else happens at that instant), then departures, then arrivals, so an
+        /// item that leaves frees its place for one that arrives at the same moment.
+        var priority: UInt8 {
+            switch self {
+            case .sample, .warmupEnd: return 0
+            case .serviceEnd: return 1
+            case .arrival: return 2
+            }
+        }
+    }
+
+    mutating func schedule(_ kind: Kind, at time: Double, subject: Int32 = 0) {
+        events.schedule(at: time, kind: kind.rawValue, subject: subject, priority: kind.priority)
+    }
 
     let model: Model
     let layout: MetricLayout
@@ -62,7 +81,9 @@ public struct FlowSimulation: ~Copyable {
     let routeCumulative: [Double]
     let routeTo: [Int32]
     let journeyBase: [Int32]
+    /// Visit counters per item slot: room for the longest journey.
     let journeyLength: Int
+    let journeyStepCount: [Int]
     static let exitCode: Int32 = -1, cancelCode: Int32 = -2
 
     // Demand.
@@ -149,19 +170,25 @@ public struct FlowSimulation: ~Copyable {
             for (s, step) in journey.steps.enumerated() {
                 area.append(Int32(step.area))
                 local.append(Int32(s))
-                key.append(StreamKeying.hash(journey.name + "/" + step.name))
+                key.append(StreamKeying.combine(StreamKeying.hash(journey.name), StreamKeying.hash(step.name)))
                 duration.append(step.duration)
                 rejectP.append(step.approval?.rejectProbability ?? 0)
                 rejectTo.append(step.approval.map { code($0.onReject) } ?? Self.cancelCode)
                 routeStart.append(Int32(cumulative.count))
-                routeCount.append(Int32(step.routes.count))
+                // A single branch (`next: pack`) is no decision: it needs no draw.
+                let branches = step.routes.count > 1 ? step.routes : []
+                routeCount.append(Int32(branches.count))
                 var sum = 0.0
-                for route in step.routes {
+                for route in branches {
                     sum += route.probability
                     cumulative.append(sum)
                     to.append(code(route.destination))
                 }
-                defaultNext.append(s + 1 < journey.steps.count ? Int32(s + 1) : Self.exitCode)
+                if let only = step.routes.first, step.routes.count == 1 {
+                    defaultNext.append(code(only.destination))
+                } else {
+                    defaultNext.append(s + 1 < journey.steps.count ? Int32(s + 1) : Self.exitCode)
+                }
             }
         }
         stepArea = area; stepLocal = local; stepKey = key; stepDuration = duration
@@ -169,6 +196,7 @@ public struct FlowSimulation: ~Copyable {
         stepRouteStart = routeStart; stepRouteCount = routeCount; stepDefaultNext = defaultNext
         routeCumulative = cumulative; routeTo = to
         journeyBase = base; journeyLength = longest
+        journeyStepCount = model.journeys.map(\.steps.count)
 
         let priorities = Array(Set(model.demands.map(\.priority))).sorted(by: >)
         classCount = max(priorities.count, 1)
@@ -194,9 +222,7 @@ public struct FlowSimulation: ~Copyable {
         areaBusyArea = Slots(repeating: 0, count: areas)
         areaQueueArea = Slots(repeating: 0, count: areas)
         areaTurnedAway = Slots(repeating: 0, count: areas)
-        queues = Slots(repeating: IndexRing(capacity: 1), count: 0)
-        queues.grow(to: areas * max(priorities.count, 1), filling: IndexRing(capacity: 1))
-        for q in 0..<queues.count { queues[q] = IndexRing(capacity: 64) }
+        queues = Slots(count: areas * max(priorities.count, 1)) { _ in IndexRing(capacity: 64) }
 
         arrivalsSoFar = Slots(repeating: 0, count: demands)
         nextItemKey = Slots(repeating: 0, count: demands)
@@ -207,17 +233,16 @@ public struct FlowSimulation: ~Copyable {
         cancelled = Slots(repeating: 0, count: demands)
         turnedAway = Slots(repeating: 0, count: demands)
         stepVisits = Slots(repeating: 0, count: steps)
-        stepServices = Slots(repeating: DurationRecorder(exactLimit: 0), count: steps)
+        stepServices = Slots(count: steps) { _ in DurationRecorder(exactLimit: 0) }
         stepWaited = Slots(repeating: 0, count: steps)
-        stepWaits = Slots(repeating: DurationRecorder(exactLimit: 0), count: steps)
+        stepWaits = Slots(count: steps) { _ in DurationRecorder(exactLimit: 0) }
         // Room for the lead times a run expects, so that keeping millions of them never regrows.
         let expected = model.demands.reduce(0.0) { total, d in
             total + min(Double(d.maxArrivals ?? .max), d.arrivals.rate * (model.horizon ?? .infinity) * 1.1)
         }
         let reserve = expected.isFinite ? Int(min(expected, Double(options.exactLimit))) : 0
-        leadTimes = Slots(repeating: DurationRecorder(exactLimit: 0), count: demands > 1 ? demands + 1 : 1)
-        for r in 0..<leadTimes.count {
-            leadTimes[r] = DurationRecorder(exactLimit: options.exactLimit, expectedCount: r == 0 ? reserve : 0)
+        leadTimes = Slots(count: demands > 1 ? demands + 1 : 1) { r in
+            DurationRecorder(exactLimit: options.exactLimit, expectedCount: r == 0 ? reserve : 0)
         }
         observing = model.warmup <= 0
         seriesStep = model.horizon.map { $0 / Double(max(options.seriesPoints, 1)) } ?? 0
@@ -234,18 +259,18 @@ public struct FlowSimulation: ~Copyable {
         for d in 0..<model.demands.count where demandLimit[d] > 0 {
             scheduleArrival(of: d, index: 0, after: 0)
         }
-        if model.warmup > 0 { events.schedule(at: model.warmup, kind: Self.warmupEnd, subject: 0, priority: 0) }
-        if seriesStep > 0 { events.schedule(at: 0, kind: Self.sample, subject: 0, priority: 0) }
+        if model.warmup > 0 { schedule(.warmupEnd, at: model.warmup) }
+        if seriesStep > 0 { schedule(.sample, at: 0) }
 
         while let event = events.popNext() {
             if event.time >= horizon { break }
             now = event.time
             eventCount &+= 1
-            switch event.kind {
-            case Self.arrival: arrive(demand: Int(event.subject))
-            case Self.serviceEnd: finishService(slot: Int(event.subject))
-            case Self.warmupEnd: startObserving()
-            default: takeSample()
+            switch Kind(rawValue: event.kind)! {
+            case .arrival: arrive(demand: Int(event.subject))
+            case .serviceEnd: finishService(slot: Int(event.subject))
+            case .warmupEnd: startObserving()
+            case .sample: takeSample()
             }
         }
         if horizon.isFinite { now = horizon }
@@ -259,7 +284,7 @@ public struct FlowSimulation: ~Copyable {
         nextItemKey[demand] = item
         var stream = RandomStream(key: StreamKeying.arrivalKey(item: item))
         let gap = demandGaps[demand].sample(&stream)
-        events.schedule(at: time + gap, kind: Self.arrival, subject: Int32(demand), priority: 2)
+        schedule(.arrival, at: time + gap, subject: Int32(demand))
     }
 
     mutating func arrive(demand d: Int) {
@@ -274,7 +299,7 @@ public struct FlowSimulation: ~Copyable {
         itemKey[slot] = key
         itemDemand[slot] = Int32(d)
         let visitBase = slot * journeyLength
-        for s in 0..<journeyLength { itemVisits[visitBase + s] = 0 }
+        for s in 0..<journeyStepCount[Int(demandJourney[d])] { itemVisits[visitBase + s] = 0 }
         touchWIP()
         wip += 1
         join(slot: slot, step: Int(journeyBase[Int(demandJourney[d])]))
@@ -353,7 +378,7 @@ public struct FlowSimulation: ~Copyable {
             if wait > 0 { stepWaited[step] += 1 }
             stepWaits[step].record(wait)
         }
-        events.schedule(at: now + duration, kind: Self.serviceEnd, subject: Int32(slot), priority: 1)
+        schedule(.serviceEnd, at: now + duration, subject: Int32(slot))
     }
 
     mutating func finishService(slot: Int) {
@@ -451,8 +476,9 @@ public struct FlowSimulation: ~Copyable {
     mutating func takeSample() {
         seriesTimes.append(now)
         wipSeries.append(Double(wip))
-        let next = now + seriesStep
-        if next < horizon { events.schedule(at: next, kind: Self.sample, subject: 0, priority: 0) }
+        // k·step rather than now + step: repeated addition drifts, and the count of points must not.
+        let next = Double(seriesTimes.count) * seriesStep
+        if next < horizon { schedule(.sample, at: next) }
     }
 
     // MARK: - Figures
@@ -544,6 +570,6 @@ public struct FlowSimulation: ~Copyable {
         }
         return ReplicationOutput(
             metrics: m, wipSeries: wipSeries, seriesTimes: seriesTimes, events: eventCount,
-            modelEvents: modelEvents, endTime: now, leadTimeMethod: leadTimes[0].method)
+            modelEvents: modelEvents, leadTimeMethod: leadTimes[0].method)
     }
 }

@@ -446,7 +446,6 @@ struct ModelBuilder {
             return .triangular(min: a, mode: c, max: b)
         case "normal":
             guard let mean = dur("mean"), let sd = dur("sd", positive: true) else { return nil }
-            guard mean / sd > -5 else { reader.error(node, path, "a normal with mean \(NodeReader.scalarText(f["mean"]!)) and sd \(NodeReader.scalarText(f["sd"]!)) has almost no mass above zero; durations are truncated at zero, so raise the mean or lower the sd"); return nil }
             return .truncatedNormal(mean: mean, sd: sd)
         case "lognormal":
             guard let mean = dur("mean", positive: true), let cv = num("cv", "a positive coefficient of variation (sd / mean)") else { return nil }

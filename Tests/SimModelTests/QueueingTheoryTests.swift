@@ -9,16 +9,19 @@ import _SimTestSupport
     static let hour = 3600.0
 
     /// M/M/1 at ρ = 0.8: time in system is exponential with rate μ − λ = 0.2/h, so its mean is
-    /// 5 h and its p95 is 5 h · ln 20; utilisation 0.8; mean queue ρ²/(1 − ρ) = 3.2.
+    /// 5 h, its p95 is 5 h · ln 20 and the share within an 8 h promise is 1 − e^{−1.6};
+    /// utilisation 0.8; mean queue ρ²/(1 − ρ) = 3.2.
     @Test func mm1() throws {
         let r = try experiment("""
             version: 1
             horizon: 1500d
             warmup: 10d
             areas: {clerk: {staff: 1}}
-            demand: {requests: {rate: 0.8/h, journey: service}}
+            demand: {requests: {rate: 0.8/h, journey: service, promise: {lead_time: 8h}}}
             journeys: {service: {steps: [{name: serve, area: clerk, duration: {dist: exponential, mean: 1h}}]}}
             """, replications: 20, seed: 11)
+        // Time in system is exponential with rate 0.2/h: P(T ≤ 8 h) = 1 − e^{−1.6}.
+        expectTheory(r, "on_time", equals: 1 - exp(-1.6), maxRelativeError: 0.01)
         expectTheory(r, "lead_time.mean", equals: 5 * Self.hour)
         expectTheory(r, "lead_time.p95", equals: 5 * log(20) * Self.hour)
         expectTheory(r, "lead_time.p50", equals: 5 * log(2) * Self.hour)
@@ -113,6 +116,7 @@ import _SimTestSupport
         let (mean, se) = meanAndError(share)
         let theory = Theory.mm1kBlocking(rho: 0.8, capacity: 5)
         #expect(abs(mean - theory) <= 4 * se, "\(mean) ± \(se) vs \(theory)")
+        #expect(se <= 0.05 * theory, "standard error \(se) too large to test against \(theory)")
         #expect(r.column("turned_away", .area(0)) == r.column("turned_away"))
     }
 

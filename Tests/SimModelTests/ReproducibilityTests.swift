@@ -94,21 +94,27 @@ import Testing
         #expect(original.value("lead_time.mean", replication: 0) != shuffled.value("lead_time.mean", replication: 0))
     }
 
-    /// Tie-breaking never draws random numbers: in a model where nothing is random, ties are
-    /// everywhere, and the seed must not matter at all.
-    @Test func tiesAreBrokenWithoutRandomNumbers() throws {
-        let deterministic = """
+    /// Ties are broken by scheduling order, never by a random number: two demand types arrive
+    /// together every hour at one clerk; the first type's arrival was scheduled first each time,
+    /// so it is always served first and the other always waits exactly the 20 minutes of work.
+    /// The result is the same for every seed.
+    @Test func simultaneousArrivalsAreServedInSchedulingOrder() throws {
+        let yaml = """
             version: 1
             horizon: 10d
-            areas: {a: {staff: 2}, b: {staff: 1}}
+            areas: {clerk: {staff: 1}}
             demand:
-              x: {interarrival: 30m, journey: j}
-              y: {interarrival: 1h, journey: j, priority: 1}
-            journeys: {j: {steps: [{name: s1, area: a, duration: 1h}, {name: s2, area: b, duration: 20m}]}}
+              first: {interarrival: 1h, journey: a}
+              second: {interarrival: 1h, journey: b}
+            journeys:
+              a: {steps: [{name: serve, area: clerk, duration: 20m}]}
+              b: {steps: [{name: serve, area: clerk, duration: 20m}]}
             """
-        let a = try experiment(deterministic, replications: 2, seed: 1)
-        let b = try experiment(deterministic, replications: 2, seed: 999)
-        #expect(a.matrix.map(\.bitPattern) == b.matrix.map(\.bitPattern))
-        #expect(a.value("completed", replication: 0)! > 0)
+        for seed: UInt64 in [1, 999] {
+            let r = try experiment(yaml, replications: 2, seed: seed)
+            #expect(r.value("wait.max", .step(journey: 0, step: 0), replication: 0) == 0)
+            #expect(r.value("wait.mean", .step(journey: 1, step: 0), replication: 0) == 1200)
+            #expect(r.value("wait.max", .step(journey: 1, step: 0), replication: 1) == 1200)
+        }
     }
 }

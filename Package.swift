@@ -65,7 +65,7 @@ let package = Package(
 
         // MARK: - Tests
 
-        .target(name: "_SimTestSupport", dependencies: ["SimKernel", "SimStatistics"], path: "Tests/_SimTestSupport"),
+        .target(name: "_SimTestSupport", path: "Tests/_SimTestSupport"),
         .testTarget(name: "SimKernelTests", dependencies: ["SimKernel", "SimStatistics", "_SimTestSupport"]),
         .testTarget(name: "SimStatisticsTests", dependencies: ["SimStatistics", "_SimTestSupport"]),
         .testTarget(

@@ -2,7 +2,8 @@ import Foundation
 import SimModel
 import SimStatistics
 
-/// How an experiment is run; none of it changes the figures except `seed` and `replications`.
+/// How an experiment is run. `threads` never changes a figure; `exactLimit` decides only whether
+/// lead-time percentiles are exact or from a histogram.
 public struct ExperimentSettings: Sendable {
     public var seed: UInt64
     public var replications: Int

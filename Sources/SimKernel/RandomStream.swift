@@ -13,12 +13,17 @@ public enum StreamKeying {
     /// A stable 64-bit hash of a name (FNV-1a, then mixed). Never Swift's `Hasher`, which is
     /// seeded per process.
     public static func hash(_ name: String) -> UInt64 {
+        mix(fnv1a(name.utf8))
+    }
+
+    /// FNV-1a, 64 bits: a stable, fast hash of bytes (also the scenario-file fingerprint).
+    public static func fnv1a(_ bytes: some Sequence<UInt8>) -> UInt64 {
         var h: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in name.utf8 {
+        for byte in bytes {
             h ^= UInt64(byte)
             h &*= 0x0000_0100_0000_01b3
         }
-        return mix(h)
+        return h
     }
 
     /// The SplitMix64 output function: a bijection on 64 bits with full avalanche.

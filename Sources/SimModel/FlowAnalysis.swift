@@ -24,6 +24,11 @@ public struct FlowAnalysis: Sendable {
         offeredLoad = load
     }
 
+    /// The areas whose offered load reaches their staff: their queues grow without bound.
+    public func unstableAreas(of model: Model) -> [Int] {
+        model.areas.indices.filter { a in model.areas[a].staff.map { offeredLoad[a] >= Double($0) } ?? false }
+    }
+
     /// Solves v = e₀ + Pᵀv through LAPACK: the visits an item entering at step 0 makes to each step.
     static func visits(_ journey: Journey) -> [Double]? {
         let n = journey.steps.count

@@ -5,7 +5,8 @@ import SimStatistics
 public struct ReplicationOptions: Sendable {
     public var seed: UInt64
     public var replication: Int
-    /// Lead times and waits kept exactly, per recorder, before switching to a histogram.
+    /// Lead times kept exactly, per recorder, before switching to a histogram. Waits and work
+    /// times per step always go to a histogram: their means and maxima are exact regardless.
     public var exactLimit: Int
     /// How many points the work-in-progress time series has over the horizon.
     public var seriesPoints: Int
@@ -483,21 +484,13 @@ public struct FlowSimulation: ~Copyable {
 
     // MARK: - Figures
 
-    /// Mean, p50, p90, p95, p99 and max of a lead-time recorder.
-    mutating func leadTimeFigures(_ i: Int) -> [Double?] {
-        [leadTimes[i].mean] + leadTimes[i].percentiles([0.50, 0.90, 0.95, 0.99])
-            + [leadTimes[i].count > 0 ? leadTimes[i].maximum : nil]
+    /// The figures of a duration recorder, in the order of `durationFigures`.
+    static func figures(_ r: inout DurationRecorder) -> [Double?] {
+        [r.mean] + r.percentiles([0.50, 0.90, 0.95, 0.99]) + [r.count > 0 ? r.maximum : nil]
     }
 
-    mutating func waitFigures(_ g: Int) -> [Double?] {
-        [stepWaits[g].mean] + stepWaits[g].percentiles([0.50, 0.90, 0.95, 0.99])
-            + [stepWaits[g].count > 0 ? stepWaits[g].maximum : nil]
-    }
-
-    mutating func serviceFigures(_ g: Int) -> [Double?] {
-        [stepServices[g].mean] + stepServices[g].percentiles([0.50, 0.90, 0.95, 0.99])
-            + [stepServices[g].count > 0 ? stepServices[g].maximum : nil]
-    }
+    /// The suffixes of the duration figures in `MetricLayout` (`lead_time.p95`, `wait.max`, …).
+    static let durationFigures = ["mean", "p50", "p90", "p95", "p99", "max"]
 
     consuming func finish() -> ReplicationOutput {
         for a in 0..<model.areas.count { touchArea(a) }
@@ -522,9 +515,7 @@ public struct FlowSimulation: ~Copyable {
         }
 
         func outcome(_ scope: MetricScope, leadTimes lead: [Double?], demandsIn ds: [Int]) {
-            for (name, value) in zip(["lead_time.mean", "lead_time.p50", "lead_time.p90", "lead_time.p95", "lead_time.p99", "lead_time.max"], lead) {
-                put(name, scope, value)
-            }
+            for (name, value) in zip(Self.durationFigures, lead) { put("lead_time." + name, scope, value) }
             let promised = ds.filter { demandPromise[$0].isFinite }
             let promisedDone = promised.reduce(0) { $0 + completed[$1] }
             put("on_time", scope, promisedDone > 0 ? Double(promised.reduce(0) { $0 + onTime[$1] }) / Double(promisedDone) : nil)
@@ -540,10 +531,10 @@ public struct FlowSimulation: ~Copyable {
             put("unfinished_age.mean", scope, open > 0 ? ds.reduce(0) { $0 + openAgeSum[$1] } / Double(open) : nil)
             put("unfinished_age.max", scope, open > 0 ? ds.map { openAgeMax[$0] }.max() : nil)
         }
-        let overall = leadTimeFigures(0)
+        let overall = Self.figures(&leadTimes[0])
         outcome(.system, leadTimes: overall, demandsIn: Array(0..<demands))
         for d in 0..<demands {
-            outcome(.demand(d), leadTimes: leadTimes.count > 1 ? leadTimeFigures(1 + d) : overall, demandsIn: [d])
+            outcome(.demand(d), leadTimes: leadTimes.count > 1 ? Self.figures(&leadTimes[1 + d]) : overall, demandsIn: [d])
         }
         put("wip.mean", .system, window > 0 ? wipArea / window : nil)
 
@@ -560,12 +551,8 @@ public struct FlowSimulation: ~Copyable {
                 let visits = stepVisits[g]
                 put("visits", scope, Double(visits))
                 put("waited", scope, visits > 0 ? Double(stepWaited[g]) / Double(visits) : nil)
-                for (name, value) in zip(["wait.mean", "wait.p50", "wait.p90", "wait.p95", "wait.p99", "wait.max"], waitFigures(g)) {
-                    put(name, scope, value)
-                }
-                for (name, value) in zip(["service.mean", "service.p50", "service.p90", "service.p95", "service.p99", "service.max"], serviceFigures(g)) {
-                    put(name, scope, value)
-                }
+                for (name, value) in zip(Self.durationFigures, Self.figures(&stepWaits[g])) { put("wait." + name, scope, value) }
+                for (name, value) in zip(Self.durationFigures, Self.figures(&stepServices[g])) { put("service." + name, scope, value) }
             }
         }
         return ReplicationOutput(

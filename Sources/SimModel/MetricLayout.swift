@@ -45,7 +45,6 @@ public struct MetricLayout: Sendable {
         stepCount = total
     }
 
-    var systemStart: Int { 0 }
     var demandStart: Int { Self.outcome.count + Self.systemOnly.count }
     var areaStart: Int { demandStart + demandCount * Self.outcome.count }
     var stepStart: Int { areaStart + areaCount * Self.area.count }

@@ -1,6 +1,6 @@
 /// Friendly renderings of numbers for the text report. JSON never uses these.
 public enum Formatting {
-    /// A duration in the two largest units that matter: `2d 4h`, `3h 12m`, `12m 30s`, `45.2s`.
+    /// A duration in the two largest units that matter: `2d 4h`, `3h 12m`, `12m 30s`, `45s`, `4.25s`.
     public static func duration(_ seconds: Double?) -> String {
         guard let seconds, seconds.isFinite else { return "–" }
         if seconds < 0 { return "-" + duration(-seconds) }

@@ -14,14 +14,11 @@ public struct RunReport: Sendable {
     /// Areas whose offered load is at or above their staff.
     public let unstableAreas: [String]
 
-    public init(result: ExperimentResult, provenance: Provenance, warnings: [String], offeredLoad: [Double]) {
+    public init(result: ExperimentResult, provenance: Provenance, warnings: [String], analysis: FlowAnalysis) {
         self.result = result
         self.provenance = provenance
         self.warnings = warnings
-        unstableAreas = result.model.areas.enumerated().compactMap { a, area in
-            guard let staff = area.staff, offeredLoad[a] >= Double(staff) else { return nil }
-            return area.name
-        }
+        unstableAreas = analysis.unstableAreas(of: result.model).map { result.model.areas[$0].name }
     }
 
     var model: Model { result.model }

@@ -171,9 +171,7 @@ public enum ScenarioLoader {
     }
 
     static func fnv1a64Hex(_ bytes: [UInt8]) -> String {
-        var h: UInt64 = 0xcbf2_9ce4_8422_2325
-        for b in bytes { h ^= UInt64(b); h &*= 0x0000_0100_0000_01b3 }
-        let hex = String(h, radix: 16)
+        let hex = String(StreamKeying.fnv1a(bytes), radix: 16)
         return "fnv1a64:" + String(repeating: "0", count: 16 - hex.count) + hex
     }
 }
@@ -527,11 +525,12 @@ struct ModelBuilder {
                 reader.warning(nodes["horizon"], "horizon", "about \(Int(expected / 1e6)) million arrivals per replication are expected; each replication will take minutes and memory grows with the work in progress")
             }
         }
+        let unstable = analysis.unstableAreas(of: model)
         for (a, area) in model.areas.enumerated() {
             let load = analysis.offeredLoad[a]
             if load == 0 {
                 reader.warning(nodes["areas.\(area.name)"], "areas.\(area.name)", "no step uses area '\(area.name)': its staff are never busy")
-            } else if let staff = area.staff, load >= Double(staff) {
+            } else if let staff = area.staff, unstable.contains(a) {
                 let rounded = (load * 100).rounded() / 100
                 reader.warning(nodes["areas.\(area.name)"], "areas.\(area.name)", "unstable: the offered load is \(rounded) busy staff on average but area '\(area.name)' has \(staff); its queue will grow without bound (the report shows the backlog over time)")
             }

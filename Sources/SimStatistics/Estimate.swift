@@ -23,8 +23,9 @@ public struct ReplicationSummary: Sendable {
     public let rows: Int
     public let columns: Int
     public let estimates: [Estimate]
-    /// The sample covariance matrix of the metrics, row-major `columns × columns`; `nil` entries
-    /// (NaN) for columns with undefined values. Empty with fewer than two replications.
+    /// The sample covariance matrix of the metrics, row-major `columns × columns`, kept for
+    /// comparisons and derived metrics; NaN in the rows and columns of metrics with undefined
+    /// values. Empty with fewer than two replications.
     public let covariance: [Double]
 
     /// Summarises `matrix` (row-major, one row per replication, NaN where a metric is undefined).

@@ -58,18 +58,14 @@ public enum LinearAlgebra {
             for j in 0..<n { colMajor[j * n + i] = a[i * n + j] }
         }
         var rhs = b
-        var nn = Int32(n), nrhs: Int32 = 1, lda = Int32(n), ldb = Int32(n), info: Int32 = 0
-        var pivots = [Int32](repeating: 0, count: n)
         #if canImport(Accelerate)
-        var nnC = __CLPK_integer(n), nrhsC = __CLPK_integer(1), ldaC = __CLPK_integer(n), ldbC = __CLPK_integer(n)
-        var infoC = __CLPK_integer(0)
-        var piv = [__CLPK_integer](repeating: 0, count: n)
-        dgesv_(&nnC, &nrhsC, &colMajor, &ldaC, &piv, &rhs, &ldbC, &infoC)
-        info = Int32(infoC)
-        _ = (nn, nrhs, lda, ldb, pivots)
+        typealias LapackInt = __CLPK_integer
         #else
-        dgesv_(&nn, &nrhs, &colMajor, &lda, &pivots, &rhs, &ldb, &info)
+        typealias LapackInt = Int32
         #endif
+        var nn = LapackInt(n), nrhs: LapackInt = 1, lda = LapackInt(n), ldb = LapackInt(n), info: LapackInt = 0
+        var pivots = [LapackInt](repeating: 0, count: n)
+        dgesv_(&nn, &nrhs, &colMajor, &lda, &pivots, &rhs, &ldb, &info)
         return info == 0 ? rhs : nil
     }
 }

@@ -85,6 +85,4 @@ public enum SpecialFunctions {
         return (lo + hi) / 2
     }
 
-    /// The standard normal distribution function.
-    public static func normalCDF(_ z: Double) -> Double { 0.5 * erfc(-z / 2.0.squareRoot()) }
 }

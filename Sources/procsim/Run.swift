@@ -46,7 +46,7 @@ extension Procsim {
                     provenance: Provenance(
                         procsimVersion: Procsim.version, scenarioFile: scenario, scenarioHash: loaded.contentHash,
                         seed: seed, replications: common.replications, overrides: sets.map(\.description)),
-                    warnings: loaded.warnings.map(\.summary), offeredLoad: loaded.analysis.offeredLoad)
+                    warnings: loaded.warnings.map(\.summary), analysis: loaded.analysis)
                 let json = report.json.rendered()
                 try Terminal.output(common.json ? json : report.text)
                 if let file, let output {

@@ -1,3 +1,4 @@
+import Foundation
 import SimStatistics
 import Testing
 
@@ -70,4 +71,3 @@ import Testing
     }
 }
 
-import Foundation

@@ -34,16 +34,6 @@ public enum Theory {
     public static func mm1kBlocking(rho: Double, capacity k: Int) -> Double {
         (1 - rho) * pow(rho, Double(k)) / (1 - pow(rho, Double(k + 1)))
     }
-
-    /// The standard normal quantile by bisection on erfc (for tests only).
-    public static func normalQuantile(_ p: Double) -> Double {
-        var lo = -10.0, hi = 10.0
-        for _ in 0..<200 {
-            let mid = (lo + hi) / 2
-            if 0.5 * erfc(-mid / 2.0.squareRoot()) < p { lo = mid } else { hi = mid }
-        }
-        return (lo + hi) / 2
-    }
 }
 
 /// Goodness of fit.

@@ -24,9 +24,12 @@ public struct FlowAnalysis: Sendable {
         offeredLoad = load
     }
 
-    /// The areas whose offered load reaches their staff: their queues grow without bound.
+    /// The areas whose offered load reaches their staff: their queues grow without bound. An area
+    /// with a queue limit is never among them: it turns the excess away instead (a loss system).
     public func unstableAreas(of model: Model) -> [Int] {
-        model.areas.indices.filter { a in model.areas[a].staff.map { offeredLoad[a] >= Double($0) } ?? false }
+        model.areas.indices.filter { a in
+            model.areas[a].queueLimit == nil && (model.areas[a].staff.map { offeredLoad[a] >= Double($0) } ?? false)
+        }
     }
 
     /// Solves v = e₀ + Pᵀv through LAPACK: the visits an item entering at step 0 makes to each step.

@@ -241,7 +241,8 @@ public struct FlowSimulation: ~Copyable {
         let expected = model.demands.reduce(0.0) { total, d in
             total + min(Double(d.maxArrivals ?? .max), d.arrivals.rate * (model.horizon ?? .infinity) * 1.1)
         }
-        let reserve = expected.isFinite ? Int(min(expected, Double(options.exactLimit))) : 0
+        // At most 10 million up front; beyond, the array grows as lead times come.
+        let reserve = expected.isFinite ? Int(min(expected, Double(options.exactLimit), 1e7)) : 0
         leadTimes = Slots(count: demands > 1 ? demands + 1 : 1) { r in
             DurationRecorder(exactLimit: options.exactLimit, expectedCount: r == 0 ? reserve : 0)
         }

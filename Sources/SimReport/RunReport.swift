@@ -156,7 +156,7 @@ public struct RunReport: Sendable {
         if provenance.replications > 1 { lines.append("figures are means over replications with 95% confidence intervals") }
         if !unstableAreas.isEmpty {
             lines.append("")
-            lines.append("UNSTABLE: demand exceeds capacity in \(unstableAreas.joined(separator: ", ")); queues grow for as long as the run lasts, so figures depend on the horizon.")
+            lines.append("UNSTABLE: demand exceeds capacity in \(unstableAreas.joined(separator: ", ")); queues grow for as long as the run lasts, so figures depend on how long it runs.")
             let series = zip(r.wipSeriesTimes, r.wipSeriesMean)
             let picks = Array(series.enumerated().filter { $0.offset % max(1, r.wipSeriesTimes.count / 5) == 0 }.map(\.element))
             if !picks.isEmpty {
@@ -213,7 +213,7 @@ public struct RunReport: Sendable {
         lines += Self.table(stepRows)
         lines.append("")
         func count(_ name: String) -> String { Formatting.count(r.estimate(name)?.estimate) }
-        lines.append("Per replication: \(count("arrivals")) arrived, \(count("completed")) delivered, \(count("rework")) sent back for rework, \(count("cancelled")) cancelled, \(count("turned_away")) turned away.")
+        lines.append("Per replication, after the warm-up: \(count("arrivals")) arrived, \(count("completed")) delivered, \(count("rework")) sent back for rework, \(count("cancelled")) cancelled, \(count("turned_away")) turned away.")
         let open = r.estimate("unfinished")?.estimate ?? 0
         if open > 0 {
             lines.append("Still in progress at the end: \(count("unfinished")) items (mean age \(Formatting.duration(r.estimate("unfinished_age.mean")?.estimate)), oldest \(Formatting.duration(r.estimate("unfinished_age.max")?.estimate))); they are not in the lead-time figures.")

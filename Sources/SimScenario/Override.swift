@@ -57,6 +57,9 @@ extension Override {
         guard let segments = segments(), !segments.isEmpty else {
             throw OverrideError(override: self, reason: "expected a dotted path such as 'areas.logistics.staff' or 'journeys.order.steps[1].duration'")
         }
+        if path.hasPrefix("x-") {
+            throw OverrideError(override: self, reason: "'x-' keys only hold anchors, whose aliases are resolved when the file is read; set the value where it is used instead")
+        }
         let replacement: Node
         if let parsed = (try? Yams.compose(yaml: value)) ?? nil {
             replacement = Self.withoutMarks(parsed)

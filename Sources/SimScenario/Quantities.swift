@@ -41,6 +41,8 @@ enum Quantities {
 
     /// The longest prefix that reads as a plain or scientific number (`1.5`, `1e3`), and its length.
     static func leadingNumber(_ text: Substring) -> (Double, Int)? {
+        // A part starts with a digit or a point: '1h -30m' and '--1h' are not durations.
+        guard let first = text.first, first.isNumber || first == "." else { return nil }
         let candidate = text.prefix { $0.isNumber || $0 == "." || $0 == "e" || $0 == "E" || $0 == "+" || $0 == "-" }
         var length = candidate.count
         while length > 0 {

@@ -66,6 +66,11 @@ public enum ScenarioLoader {
         return try parse(yaml: text, file: path, overrides: overrides)
     }
 
+    /// The fingerprint of a file's bytes as provenance records it, or `nil` when it cannot be read.
+    public static func fingerprint(path: String) -> String? {
+        FileManager.default.contents(atPath: path).map { fnv1a64Hex(Array($0)) }
+    }
+
     /// Where the first byte that is not UTF-8 sits, as line and column.
     static func invalidUTF8(_ bytes: [UInt8], file: String) -> Diagnostic {
         var parser = Unicode.UTF8.ForwardParser()
@@ -90,7 +95,9 @@ public enum ScenarioLoader {
     }
 
     /// Parses and validates scenario text; `file` is used in diagnostics only.
-    public static func parse(yaml text: String, file: String, overrides: [Override] = []) throws -> Scenario {
+    public static func parse(yaml source: String, file: String, overrides: [Override] = []) throws -> Scenario {
+        // A byte-order mark, as Windows editors write, is not content.
+        let text = source.hasPrefix("\u{FEFF}") ? String(source.dropFirst()) : source
         var reader = NodeReader(file: file, text: text, overrides: overrides)
         let root: Node
         do {
@@ -264,8 +271,10 @@ struct ModelBuilder {
         switch (fields["rate"], fields["interarrival"]) {
         case (let r?, nil):
             if case .scalar(let s) = r, let rate = Quantities.rate(s.string) {
-                if rate > 0 && rate.isFinite { arrivals = .poisson(rate: rate) } else {
+                if rate > 0 && rate.isFinite { arrivals = .poisson(rate: rate) } else if rate.isFinite {
                     reader.error(r, "\(path).rate", "expected a positive rate, found '\(s.string)': a demand type that never arrives has nothing to simulate")
+                } else {
+                    reader.error(r, "\(path).rate", "expected a finite rate, found '\(s.string)'")
                 }
             } else {
                 reader.error(r, "\(path).rate", "expected a rate with a period (20/day, 3/h, 100/week), found \(NodeReader.describe(r))")
@@ -315,8 +324,11 @@ struct ModelBuilder {
         // Names first, so that branches may point forward.
         var names: [String] = []
         for (i, stepNode) in list.enumerated() {
-            let stepName = stepNode.mapping?["name"]?.scalar?.string ?? "#\(i + 1)"
-            if names.contains(stepName) {
+            // An unnamed step gets a placeholder no name can collide with; it is reported as missing.
+            let stepName = stepNode.mapping?["name"]?.scalar?.string ?? "\u{0}\(i)"
+            if stepName == "exit" || stepName == "cancel" {
+                reader.error(stepNode.mapping?["name"], "\(path).steps[\(i)].name", "'\(stepName)' is reserved: branches use it to leave the journey; choose another step name")
+            } else if names.contains(stepName) {
                 reader.error(stepNode.mapping?["name"], "\(path).steps[\(i)].name", "the step name '\(stepName)' is used twice in journey '\(name)'; step names must be unique within a journey")
             }
             names.append(stepName)
@@ -508,7 +520,9 @@ struct ModelBuilder {
     mutating func checkFlow(_ model: Model, analysis: FlowAnalysis) {
         for (j, journey) in model.journeys.enumerated() {
             for s in FlowAnalysis.trappingSteps(journey) {
-                reader.error(nodes["journeys.\(journey.name).steps[\(s)]"], "journeys.\(journey.name).steps[\(s)]", "an item that reaches step '\(journey.steps[s].name)' can never leave: every branch from it leads back into a loop with no exit; give the loop a branch to 'exit' or 'cancel'")
+                reader.error(nodes["journeys.\(journey.name).steps[\(s)]"], "journeys.\(journey.name).steps[\(s)]", journey.steps[s].approval?.rejectProbability == 1
+                    ? "an item that reaches step '\(journey.steps[s].name)' can never leave: its approval rejects every item (100%) back into a loop with no other way out; lower 'reject' below 100% or reject to 'cancel'"
+                    : "an item that reaches step '\(journey.steps[s].name)' can never leave: every branch from it leads back into a loop with no exit; give the loop a branch to 'exit' or 'cancel'")
             }
             let used = model.demands.contains { $0.journey == j }
             for s in FlowAnalysis.unreachableSteps(journey) where used {
@@ -528,7 +542,8 @@ struct ModelBuilder {
         let unstable = analysis.unstableAreas(of: model)
         for (a, area) in model.areas.enumerated() {
             let load = analysis.offeredLoad[a]
-            if load == 0 {
+            let used = model.journeys.contains { $0.steps.contains { $0.area == a } }
+            if !used {
                 reader.warning(nodes["areas.\(area.name)"], "areas.\(area.name)", "no step uses area '\(area.name)': its staff are never busy")
             } else if let staff = area.staff, unstable.contains(a) {
                 let rounded = (load * 100).rounded() / 100

@@ -13,6 +13,10 @@ struct OutputFile {
     let temporary: URL
 
     init(path: String) throws {
+        var isFolder: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), isFolder.boolValue {
+            throw OutputError(path: path, reason: "it is a folder; give a file name")
+        }
         target = URL(fileURLWithPath: path)
         temporary = target.deletingLastPathComponent()
             .appendingPathComponent(".\(target.lastPathComponent).\(ProcessInfo.processInfo.processIdentifier).tmp")

@@ -6,6 +6,23 @@ import SimScenario
 
 @main
 struct Procsim: ParsableCommand {
+    /// A closed pipe must surface as a failed write (exit 73), not kill the process silently.
+    static func main() {
+        signal(SIGPIPE, SIG_IGN)
+        let command: ParsableCommand
+        do {
+            command = try parseAsRoot()
+        } catch {
+            exit(withError: error)
+        }
+        do {
+            var command = command
+            try command.run()
+        } catch {
+            exit(withError: error)
+        }
+    }
+
     static let version = "0.1.0"
 
     static let configuration = CommandConfiguration(
@@ -42,8 +59,10 @@ struct CommonOptions: ParsableArguments {
     var quiet = false
 
     func validate() throws {
-        guard replications >= 1 else { throw ValidationError("--replications must be at least 1, found \(replications)") }
-        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1, found \(threads)") }
+        guard (1...1_000_000).contains(replications) else {
+            throw ValidationError("--replications must be between 1 and 1,000,000, found \(replications)")
+        }
+        if let threads, !(1...1024).contains(threads) { throw ValidationError("--threads must be between 1 and 1024, found \(threads)") }
     }
 
     var threadCount: Int { threads ?? ProcessInfo.processInfo.activeProcessorCount }

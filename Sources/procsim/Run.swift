@@ -23,7 +23,9 @@ extension Procsim {
         var output: String?
 
         func validate() throws {
-            guard exactLimit >= 0 else { throw ValidationError("--exact-limit must be at least 0, found \(exactLimit)") }
+            guard (0...1_000_000_000).contains(exactLimit) else {
+                throw ValidationError("--exact-limit must be between 0 and 1,000,000,000 lead times, found \(exactLimit)")
+            }
             if output?.isEmpty == true { throw ValidationError("--output needs a file name") }
         }
 

@@ -23,22 +23,22 @@ extension Procsim {
             try withExitCodes {
                 let diagnostics: [Diagnostic]
                 var summary = ""
-                var hash: String?
+                var seed = common.seed ?? 1
                 do {
                     let loaded = try ScenarioLoader.load(path: scenario, overrides: overrides.parsed)
                     diagnostics = strict ? loaded.warnings.map { var d = $0; d.severity = .error; return d } : loaded.warnings
-                    hash = loaded.contentHash
+                    seed = common.seed ?? loaded.seed ?? 1
                     let m = loaded.model
                     summary = "\(scenario): valid (\(plural(m.areas.count, "area")), \(plural(m.demands.count, "demand type")), \(plural(m.journeys.reduce(0) { $0 + $1.steps.count }, "step")))"
                 } catch let error as ScenarioError {
                     diagnostics = error.diagnostics
                 }
                 let errors = diagnostics.filter { $0.severity == .error }.count
-                if !common.quiet || common.json {
-                    for d in diagnostics { Terminal.error(d.description) }
-                }
+                // --quiet hides warnings; errors are the answer and always shown.
+                for d in diagnostics where d.severity == .error || !common.quiet { Terminal.error(d.description) }
                 if common.json {
-                    try Terminal.output(json(diagnostics, errors: errors, hash: hash).rendered())
+                    let hash = ScenarioLoader.fingerprint(path: scenario)
+                    try Terminal.output(json(diagnostics, errors: errors, hash: hash, seed: seed).rendered())
                 } else if errors == 0 {
                     try Terminal.output(summary + "\n")
                 }
@@ -49,13 +49,17 @@ extension Procsim {
             }
         }
 
-        func json(_ diagnostics: [Diagnostic], errors: Int, hash: String?) -> JSONValue {
+        func json(_ diagnostics: [Diagnostic], errors: Int, hash: String?, seed: UInt64) -> JSONValue {
             .object([
                 ("schema", .string("procsim.validate/1")),
                 ("provenance", .object([
                     ("procsim_version", .string(Procsim.version)),
                     ("scenario", .string(scenario)),
                     ("scenario_hash", hash.map { .string($0) } ?? .null),
+                    ("seed", .unsigned(seed)),
+                    ("replications", .integer(common.replications)),
+                    ("variant", .null),
+                    ("overrides", .array(overrides.arguments.map { .string($0) })),
                 ])),
                 ("valid", .bool(errors == 0)),
                 ("errors", .integer(errors)),

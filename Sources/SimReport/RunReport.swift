@@ -190,10 +190,14 @@ public struct RunReport: Sendable {
             lines += Self.table(rows)
         }
         lines.append("")
-        var areaRows = [["Areas", "staff", "utilisation", "mean queue"]]
+        // Turned away only matters where a queue has a limit; the column appears only then.
+        let limited = model.areas.contains { $0.queueLimit != nil }
+        var areaRows = [["Areas", "staff", "utilisation", "mean queue"] + (limited ? ["turned away"] : [])]
         for (a, area) in model.areas.enumerated() {
             let util = area.staff == nil ? "– (\(Formatting.number(r.estimate("busy.mean", .area(a))?.estimate)) busy)" : cell(r.estimate("utilisation", .area(a)), Formatting.percent)
-            areaRows.append(["  " + area.name, area.staff.map(String.init) ?? "unlimited", util, cell(r.estimate("queue.mean", .area(a)), Formatting.number)])
+            var row = ["  " + area.name, area.staff.map(String.init) ?? "unlimited", util, cell(r.estimate("queue.mean", .area(a)), Formatting.number)]
+            if limited { row.append(area.queueLimit == nil ? "–" : cell(r.estimate("turned_away", .area(a)), Formatting.count)) }
+            areaRows.append(row)
         }
         lines += Self.table(areaRows)
         lines.append("")

@@ -30,10 +30,11 @@ public struct ReplicationOutput: Sendable {
     /// Work in progress sampled at `seriesTimes` (from time zero, warm-up included).
     public var wipSeries: [Double]
     public var seriesTimes: [Double]
-    /// Events the kernel ran, and the peers' yardstick: two per station visit.
+    /// Events the kernel ran.
     public var events: Int
+    /// The peers' yardstick: two per station visit (an arrival and a departure), whatever the
+    /// implementation's own event count.
     public var modelEvents: Int
-    /// The simulated time at which the run ended.
     /// How lead-time percentiles were computed.
     public var leadTimeMethod: DurationRecorder.Method
 }
@@ -44,7 +45,7 @@ public struct ReplicationOutput: Sendable {
 /// the work in progress, not the number of arrivals. Every random draw is keyed as
 /// `StreamKeying` describes. The loop allocates nothing per event except when a buffer doubles.
 public struct FlowSimulation: ~Copyable {
-    // Event kinds and their priorities at equal times: bookkeeping first, then departures, then arrivals.
+    /// What an event means to this model; stored in the kernel's `Event.kind`.
     enum Kind: Int32 {
         case sample, warmupEnd, serviceEnd, arrival
 

@@ -24,42 +24,41 @@ import Testing
     }
 
     static func expectValid(_ text: String, schema: String, label: String) throws {
-        let scenario = label
+        let (status, message) = try check(text, against: schema)
+        #expect(status == 0, "\(label): \(message)")
+    }
+
+    /// Runs Python's jsonschema on a document: its exit status and what it printed.
+    static func check(_ text: String, against schema: String) throws -> (Int32, String) {
         let folder = try CommandLineTests.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
-        let document = folder.appendingPathComponent("run.json")
+        let document = folder.appendingPathComponent("document.json")
         try text.write(to: document, atomically: true, encoding: .utf8)
-        let check = Process()
-        check.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        check.arguments = ["python3", "-c", """
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", "-c", """
             import json, sys, jsonschema
             schema = json.load(open(sys.argv[1]))
             jsonschema.Draft202012Validator.check_schema(schema)
             jsonschema.Draft202012Validator(schema).validate(json.load(open(sys.argv[2])))
             """, CommandLineTests.root.appendingPathComponent("docs/schemas/\(schema).schema.json").path, document.path]
         let err = Pipe()
-        check.standardError = err
-        try check.run()
+        process.standardError = err
+        try process.run()
         let message = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        check.waitUntilExit()
-        #expect(check.terminationStatus == 0, "\(scenario): \(message)")
+        process.waitUntilExit()
+        return (process.terminationStatus, message)
     }
 
-    /// The schema is not vacuous: a document with a NaN-like string where a number belongs fails.
+    /// The schemas are not vacuous: a wrong schema name, or a share outside [0, 1], fails.
     @Test func schemaRejectsAWrongDocument() throws {
         let run = try CommandLineTests.procsim("run", "scenarios/mmc.yaml", "-n", "2", "--json")
-        let broken = run.stdout.replacingOccurrences(of: "\"schema\": \"procsim.run/1\"", with: "\"schema\": \"procsim.run/2\"")
-        let folder = try CommandLineTests.temporaryFolder()
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let document = folder.appendingPathComponent("broken.json")
-        try broken.write(to: document, atomically: true, encoding: .utf8)
-        let check = Process()
-        check.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        check.arguments = ["python3", "-c", "import json, sys, jsonschema; jsonschema.validate(json.load(open(sys.argv[2])), json.load(open(sys.argv[1])))",
-                           CommandLineTests.root.appendingPathComponent("docs/schemas/run.schema.json").path, document.path]
-        check.standardError = FileHandle.nullDevice
-        try check.run()
-        check.waitUntilExit()
-        #expect(check.terminationStatus != 0)
+        let renamed = run.stdout.replacingOccurrences(of: "\"schema\": \"procsim.run/1\"", with: "\"schema\": \"procsim.run/2\"")
+        #expect(try Self.check(renamed, against: "run").0 != 0)
+        // A share of 7.5: the first `waited` estimate, 0.5…, becomes 7.5….
+        let waited = run.stdout.range(of: "\"waited\": {")!
+        let estimate = run.stdout.range(of: "\"estimate\": 0.", range: waited.upperBound..<run.stdout.endIndex)!
+        let outOfRange = run.stdout.replacingCharacters(in: estimate, with: "\"estimate\": 7.")
+        #expect(try Self.check(outOfRange, against: "run").0 != 0)
     }
 }

@@ -122,13 +122,13 @@ public struct FlowSimulation: ~Copyable {
     var areaBusy: Slots<Int32>
     var areaQueued: Slots<Int32>
     var areaLast: Slots<Double>
-    var areaBusyArea: Slots<Double>
-    var areaQueueArea: Slots<Double>
+    var areaBusyIntegral: Slots<Double>
+    var areaQueueIntegral: Slots<Double>
     var areaTurnedAway: Slots<Int>
     var queues: Slots<IndexRing>       // area * classCount + class
 
     // Observations since the end of warm-up.
-    var wipArea = 0.0
+    var wipIntegral = 0.0
     var wipLast = 0.0
     var observedFrom = 0.0
     var arrivalsSoFar: Slots<Int>      // all arrivals, for keys and limits
@@ -221,8 +221,8 @@ public struct FlowSimulation: ~Copyable {
         areaBusy = Slots(repeating: 0, count: areas)
         areaQueued = Slots(repeating: 0, count: areas)
         areaLast = Slots(repeating: 0, count: areas)
-        areaBusyArea = Slots(repeating: 0, count: areas)
-        areaQueueArea = Slots(repeating: 0, count: areas)
+        areaBusyIntegral = Slots(repeating: 0, count: areas)
+        areaQueueIntegral = Slots(repeating: 0, count: areas)
         areaTurnedAway = Slots(repeating: 0, count: areas)
         queues = Slots(count: areas * max(priorities.count, 1)) { _ in IndexRing(capacity: 64) }
 
@@ -453,14 +453,14 @@ public struct FlowSimulation: ~Copyable {
     @inline(__always)
     mutating func touchArea(_ a: Int) {
         let dt = now - areaLast[a]
-        areaBusyArea[a] += Double(areaBusy[a]) * dt
-        areaQueueArea[a] += Double(areaQueued[a]) * dt
+        areaBusyIntegral[a] += Double(areaBusy[a]) * dt
+        areaQueueIntegral[a] += Double(areaQueued[a]) * dt
         areaLast[a] = now
     }
 
     @inline(__always)
     mutating func touchWIP() {
-        wipArea += Double(wip) * (now - wipLast)
+        wipIntegral += Double(wip) * (now - wipLast)
         wipLast = now
     }
 
@@ -470,10 +470,10 @@ public struct FlowSimulation: ~Copyable {
         observedFrom = now
         for a in 0..<model.areas.count {
             touchArea(a)
-            areaBusyArea[a] = 0; areaQueueArea[a] = 0; areaTurnedAway[a] = 0
+            areaBusyIntegral[a] = 0; areaQueueIntegral[a] = 0; areaTurnedAway[a] = 0
         }
         touchWIP()
-        wipArea = 0
+        wipIntegral = 0
     }
 
     mutating func takeSample() {
@@ -487,7 +487,7 @@ public struct FlowSimulation: ~Copyable {
     // MARK: - Figures
 
     /// The figures of a duration recorder, in the order of `durationFigures`.
-    static func figures(_ r: inout DurationRecorder) -> [Double?] {
+    static func figures(_ r: borrowing DurationRecorder) -> [Double?] {
         [r.mean] + r.percentiles([0.50, 0.90, 0.95, 0.99]) + [r.count > 0 ? r.maximum : nil]
     }
 
@@ -533,18 +533,18 @@ public struct FlowSimulation: ~Copyable {
             put("unfinished_age.mean", scope, open > 0 ? ds.reduce(0) { $0 + openAgeSum[$1] } / Double(open) : nil)
             put("unfinished_age.max", scope, open > 0 ? ds.map { openAgeMax[$0] }.max() : nil)
         }
-        let overall = Self.figures(&leadTimes[0])
+        let overall = Self.figures(leadTimes[0])
         outcome(.system, leadTimes: overall, demandsIn: Array(0..<demands))
         for d in 0..<demands {
-            outcome(.demand(d), leadTimes: leadTimes.count > 1 ? Self.figures(&leadTimes[1 + d]) : overall, demandsIn: [d])
+            outcome(.demand(d), leadTimes: leadTimes.count > 1 ? Self.figures(leadTimes[1 + d]) : overall, demandsIn: [d])
         }
-        put("wip.mean", .system, window > 0 ? wipArea / window : nil)
+        put("wip.mean", .system, window > 0 ? wipIntegral / window : nil)
 
         for a in 0..<model.areas.count {
             let staff = areaStaff[a]
-            put("utilisation", .area(a), staff > 0 && window > 0 ? areaBusyArea[a] / (Double(staff) * window) : nil)
-            put("busy.mean", .area(a), window > 0 ? areaBusyArea[a] / window : nil)
-            put("queue.mean", .area(a), window > 0 ? areaQueueArea[a] / window : nil)
+            put("utilisation", .area(a), staff > 0 && window > 0 ? areaBusyIntegral[a] / (Double(staff) * window) : nil)
+            put("busy.mean", .area(a), window > 0 ? areaBusyIntegral[a] / window : nil)
+            put("queue.mean", .area(a), window > 0 ? areaQueueIntegral[a] / window : nil)
             put("turned_away", .area(a), Double(areaTurnedAway[a]))
         }
         for (j, journey) in model.journeys.enumerated() {
@@ -553,8 +553,8 @@ public struct FlowSimulation: ~Copyable {
                 let visits = stepVisits[g]
                 put("visits", scope, Double(visits))
                 put("waited", scope, visits > 0 ? Double(stepWaited[g]) / Double(visits) : nil)
-                for (name, value) in zip(Self.durationFigures, Self.figures(&stepWaits[g])) { put("wait." + name, scope, value) }
-                for (name, value) in zip(Self.durationFigures, Self.figures(&stepServices[g])) { put("service." + name, scope, value) }
+                for (name, value) in zip(Self.durationFigures, Self.figures(stepWaits[g])) { put("wait." + name, scope, value) }
+                for (name, value) in zip(Self.durationFigures, Self.figures(stepServices[g])) { put("service." + name, scope, value) }
             }
         }
         return ReplicationOutput(

@@ -19,8 +19,8 @@ public struct DurationRecorder: Sendable {
     @usableFromInline var _sum = 0.0
     @usableFromInline var _maximum = -Double.infinity
     @usableFromInline var values: [Double] = []
-    /// A placeholder until the recorder switches to it (creating the full one costs ~180 KB).
-    @usableFromInline var histogram = Histogram<UInt64>(numberOfSignificantValueDigits: .three)
+    /// Made only when the recorder switches to it: the full histogram is about 180 KB.
+    @usableFromInline var histogram: Histogram<UInt64>? = nil
     @usableFromInline var usesHistogram = false
 
     /// - Parameter expectedCount: room to reserve for exact values, to avoid regrowing.
@@ -35,10 +35,11 @@ public struct DurationRecorder: Sendable {
     /// replication (found by the `MM1Events` benchmark's malloc count).
     @usableFromInline
     mutating func switchToHistogram() {
-        histogram = Histogram<UInt64>(
+        var fresh = Histogram<UInt64>(
             lowestDiscernibleValue: 1, highestTrackableValue: 30 * 86_400_000, numberOfSignificantValueDigits: .three)
-        histogram.autoResize = true
-        for v in values { _ = histogram.record(Self.ticks(v)) }
+        fresh.autoResize = true
+        for v in values { _ = fresh.record(Self.ticks(v)) }
+        histogram = fresh
         values = []
         usesHistogram = true
     }
@@ -63,13 +64,13 @@ public struct DurationRecorder: Sendable {
     @usableFromInline
     mutating func recordInHistogram(_ seconds: Double) {
         if !usesHistogram { switchToHistogram() }
-        _ = histogram.record(Self.ticks(seconds))
+        _ = histogram!.record(Self.ticks(seconds))
     }
 
     /// Nearest-rank percentiles, each `p` in (0, 1]; `nil` when nothing was recorded.
-    public mutating func percentiles(_ ps: [Double]) -> [Double?] {
+    public func percentiles(_ ps: [Double]) -> [Double?] {
         guard count > 0 else { return ps.map { _ in nil } }
-        if usesHistogram {
+        if let histogram {
             return ps.map { Double(histogram.valueAtPercentile($0 * 100)) * Self.histogramResolution }
         }
         return Percentiles.select(ps, from: values)

@@ -45,9 +45,17 @@ public struct ReplicationSummary: Sendable {
         let cov = rows > 1 ? LinearAlgebra.covariance(matrix, rows: rows, columns: columns, means: means) : []
         var estimates: [Estimate] = []
         estimates.reserveCapacity(columns)
+        var quantiles: [Int: Double] = [:]  // t quantile by n: one bisection per distinct n, not per column
+        func interval(mean: Double, variance: Double?, n: Int) -> Estimate {
+            guard let variance, n > 1 else { return Estimate(estimate: mean, ci95: nil, n: n) }
+            let t = quantiles[n] ?? SpecialFunctions.studentTQuantile(0.5 + confidence / 2, degreesOfFreedom: Double(n - 1))
+            quantiles[n] = t
+            let half = t * (max(variance, 0) / Double(n)).squareRoot()
+            return Estimate(estimate: mean, ci95: (mean - half, mean + half), n: n)
+        }
         for c in 0..<columns {
             if means[c].isFinite {
-                estimates.append(Self.interval(mean: means[c], variance: rows > 1 ? cov[c * columns + c] : nil, n: rows, confidence: confidence))
+                estimates.append(interval(mean: means[c], variance: rows > 1 ? cov[c * columns + c] : nil, n: rows))
             } else {
                 let defined = (0..<rows).map { matrix[$0 * columns + c] }.filter { $0.isFinite }
                 if defined.isEmpty {
@@ -55,7 +63,7 @@ public struct ReplicationSummary: Sendable {
                 } else {
                     let m = ReferenceStatistics.mean(defined)
                     let v = defined.count > 1 ? ReferenceStatistics.variance(defined) : nil
-                    estimates.append(Self.interval(mean: m, variance: v, n: defined.count, confidence: confidence))
+                    estimates.append(interval(mean: m, variance: v, n: defined.count))
                 }
             }
         }
@@ -67,12 +75,5 @@ public struct ReplicationSummary: Sendable {
         }
         self.estimates = estimates
         self.covariance = cov
-    }
-
-    static func interval(mean: Double, variance: Double?, n: Int, confidence: Double) -> Estimate {
-        guard let variance, n > 1 else { return Estimate(estimate: mean, ci95: nil, n: n) }
-        let t = SpecialFunctions.studentTQuantile(0.5 + confidence / 2, degreesOfFreedom: Double(n - 1))
-        let half = t * (max(variance, 0) / Double(n)).squareRoot()
-        return Estimate(estimate: mean, ci95: (mean - half, mean + half), n: n)
     }
 }

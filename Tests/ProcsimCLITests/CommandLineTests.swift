@@ -102,53 +102,47 @@ import Testing
         #expect(!r.stdout.contains("\"stable\": false"))
     }
 
-    @Test func aFullStandardOutputIsAnError() throws {
+    /// The exit status of `procsim` writing its standard output to `output`.
+    static func status(writingTo output: FileHandle, _ arguments: String...) throws -> (Process.TerminationReason, Int32) {
         let process = Process()
-        process.executableURL = Self.executable
-        process.arguments = ["run", "scenarios/mmc.yaml", "-n", "2"]
-        process.currentDirectoryURL = Self.root
-        process.standardOutput = FileHandle(forWritingAtPath: "/dev/full")
+        process.executableURL = executable
+        process.arguments = arguments
+        process.currentDirectoryURL = root
+        process.standardOutput = output
         process.standardError = FileHandle.nullDevice
         try process.run()
         process.waitUntilExit()
-        #expect(process.terminationStatus == 73)
+        return (process.terminationReason, process.terminationStatus)
+    }
+
+    @Test func aFullStandardOutputIsAnError() throws {
+        let full = try #require(FileHandle(forWritingAtPath: "/dev/full"))
+        #expect(try Self.status(writingTo: full, "run", "scenarios/mmc.yaml", "-n", "2").1 == 73)
     }
 
     /// A reader that went away (`procsim run … | head -1`) is a failed write, exit 73, not a
     /// silent death by SIGPIPE.
     @Test func aClosedPipeIsAnError() throws {
-        let process = Process()
-        process.executableURL = Self.executable
-        process.arguments = ["run", "scenarios/mmc.yaml", "-n", "2", "--json"]
-        process.currentDirectoryURL = Self.root
         let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = FileHandle.nullDevice
         try pipe.fileHandleForReading.close()
-        try process.run()
-        try pipe.fileHandleForWriting.close()
-        process.waitUntilExit()
-        #expect(process.terminationReason == .exit)
-        #expect(process.terminationStatus == 73)
+        let (reason, status) = try Self.status(writingTo: pipe.fileHandleForWriting, "run", "scenarios/mmc.yaml", "-n", "2", "--json")
+        #expect(reason == .exit)
+        #expect(status == 73)
     }
 
-    @Test func jsonFlagDecidesTheFileFormatToo() throws {
-        let folder = try Self.temporaryFolder()
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let target = folder.appendingPathComponent("report.txt")
-        let r = try Self.procsim("run", "scenarios/mmc.yaml", "-n", "2", "--json", "-o", target.path)
-        #expect(r.status == 0)
-        #expect(try String(contentsOf: target, encoding: .utf8).hasPrefix("{"))
-    }
-
+    /// The file holds what was printed, in the format `--json` asks for whatever its name, and no
+    /// temporary file is left beside it.
     @Test func outputFileHoldsTheSameJSONAndNoTemporaryFile() throws {
         let folder = try Self.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
-        let target = folder.appendingPathComponent("report.json")
-        let r = try Self.procsim("run", "scenarios/mmc.yaml", "-n", "2", "--json", "-o", target.path)
-        #expect(r.status == 0)
-        #expect(try String(contentsOf: target, encoding: .utf8) == r.stdout)
-        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path) == ["report.json"])
+        for name in ["report.json", "report.txt"] {
+            let target = folder.appendingPathComponent(name)
+            let r = try Self.procsim("run", "scenarios/mmc.yaml", "-n", "2", "--json", "-o", target.path)
+            #expect(r.status == 0)
+            #expect(try String(contentsOf: target, encoding: .utf8) == r.stdout)
+            #expect(r.stdout.hasPrefix("{"))
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted() == ["report.json", "report.txt"])
     }
 
     @Test func validateReportsWarningsAndStrictTurnsThemIntoErrors() throws {

@@ -14,6 +14,7 @@ let package = Package(
         .library(name: "SimKernel", targets: ["SimKernel"]),
         .library(name: "SimModel", targets: ["SimModel"]),
         .library(name: "SimScenario", targets: ["SimScenario"]),
+        .library(name: "SimExpressions", targets: ["SimExpressions"]),
         .library(name: "SimStatistics", targets: ["SimStatistics"]),
         .library(name: "SimExperiment", targets: ["SimExperiment"]),
         .library(name: "SimReport", targets: ["SimReport"]),
@@ -37,10 +38,12 @@ let package = Package(
             ]),
         /// Areas, demand and journeys, and the engine that runs one replication of them.
         .target(name: "SimModel", dependencies: ["SimKernel", "SimStatistics"]),
+        /// The expression language of expectations and targets: `p95(lead_time) <= 5d`.
+        .target(name: "SimExpressions", dependencies: ["SimModel"]),
         /// YAML scenario files → validated models, with compiler-style diagnostics.
         .target(
             name: "SimScenario",
-            dependencies: ["SimModel", .product(name: "Yams", package: "Yams")]),
+            dependencies: ["SimModel", "SimExpressions", .product(name: "Yams", package: "Yams")]),
         /// Replications in parallel, reduced in replication order; summaries with intervals.
         .target(name: "SimExperiment", dependencies: ["SimModel", "SimStatistics"]),
         /// Text and JSON renderings of experiment results.
@@ -71,6 +74,7 @@ let package = Package(
         .testTarget(
             name: "SimModelTests",
             dependencies: ["SimModel", "SimScenario", "SimExperiment", "_SimTestSupport"]),
+        .testTarget(name: "SimExpressionsTests", dependencies: ["SimExpressions", "SimModel"]),
         .testTarget(
             name: "SimScenarioTests", dependencies: ["SimScenario"],
             resources: [.copy("Fixtures")]),

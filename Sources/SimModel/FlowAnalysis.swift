@@ -17,18 +17,21 @@ public struct FlowAnalysis: Sendable {
         for demand in model.demands {
             let journey = model.journeys[demand.journey]
             for (s, step) in journey.steps.enumerated() {
-                load[step.area] += demand.arrivals.rate * visits[demand.journey][s] * step.duration.mean
+                load[step.area] += demand.arrivals.meanRate(until: model.horizon) * visits[demand.journey][s] * step.duration.mean
             }
         }
         expectedVisits = visits
         offeredLoad = load
     }
 
-    /// The areas whose offered load reaches their staff: their queues grow without bound. An area
-    /// with a queue limit is never among them: it turns the excess away instead (a loss system).
+    /// The areas whose offered load reaches their mean staff on duty: their queues grow without
+    /// bound. An area with a queue limit is never among them: it turns the excess away instead (a
+    /// loss system). With working hours, the load is in working time and the staff are averaged
+    /// over the horizon (elapsed time), so an office open 45 hours a week has about a quarter of
+    /// its headcount on average.
     public func unstableAreas(of model: Model) -> [Int] {
         model.areas.indices.filter { a in
-            model.areas[a].queueLimit == nil && (model.areas[a].staff.map { offeredLoad[a] >= Double($0) } ?? false)
+            model.areas[a].queueLimit == nil && (model.areas[a].meanStaff(until: model.horizon).map { offeredLoad[a] >= $0 } ?? false)
         }
     }
 

@@ -47,16 +47,18 @@ public struct ReplicationOutput: Sendable {
 public struct FlowSimulation: ~Copyable {
     /// What an event means to this model; stored in the kernel's `Event.kind`.
     enum Kind: Int32 {
-        case sample, warmupEnd, serviceEnd, arrival
+        case sample, warmupEnd, serviceEnd, arrival, staffChange
 
         /// At equal times, bookkeeping runs first (a sample or the end of warm-up sees the state
-        /// before anything else happens at that instant), then departures, then arrivals, so an
-        /// item that leaves frees its place for one that arrives at the same moment.
+        /// before anything else happens at that instant), then departures, then changes of staff
+        /// on duty, then arrivals, so an item that leaves frees its place for one that arrives at
+        /// the same moment, and work finished as a shift ends counts within the shift.
         var priority: UInt8 {
             switch self {
             case .sample, .warmupEnd: return 0
             case .serviceEnd: return 1
-            case .arrival: return 2
+            case .staffChange: return 2
+            case .arrival: return 3
             }
         }
     }
@@ -93,6 +95,11 @@ public struct FlowSimulation: ~Copyable {
     let demandClass: [Int32]
     let demandKey: [UInt64]
     let demandGaps: [Distribution]
+    let demandArrivals: [ArrivalProcess]
+    /// Whether gaps come from `demandGaps` (the common case, kept on the fast path).
+    let demandRenewal: [Bool]
+    let demandBusinessHours: [Timetable?]
+    let demandBusinessPromise: [Bool]
     let demandLimit: [Int]
     let demandPromise: [Double]       // +inf when none
     let classCount: Int
@@ -117,7 +124,12 @@ public struct FlowSimulation: ~Copyable {
     var wip = 0
 
     // Areas.
-    var areaStaff: Slots<Int32>        // -1: unlimited
+    var areaStaff: Slots<Int32>        // on duty now; -1: unlimited
+    /// When each area's staff work, for areas whose staff changes; `nil` entries work always.
+    let areaHours: [Timetable?]
+    let areaSchedule: [StaffSchedule?]
+    var areaNextChange: Slots<Int>     // index into the schedule of the next change
+    var areaCapacityIntegral: Slots<Double>
     var areaLimit: Slots<Int32>        // -1: none
     var areaBusy: Slots<Int32>
     var areaQueued: Slots<Int32>
@@ -144,6 +156,7 @@ public struct FlowSimulation: ~Copyable {
     var stepWaited: Slots<Int>
     var stepWaits: Slots<DurationRecorder>
     var leadTimes: Slots<DurationRecorder>   // [0]: all items; [1 + d]: demand d, when there are several
+    var businessLeadTimes: Slots<DurationRecorder>   // as leadTimes; empty without calendar time
     var wipSeries: [Double] = []
     var seriesTimes: [Double] = []
     let seriesStep: Double
@@ -208,16 +221,32 @@ public struct FlowSimulation: ~Copyable {
         demandClass = model.demands.map { d in Int32(priorities.firstIndex(of: d.priority)!) }
         demandKey = model.demands.map { StreamKeying.combine(runKey, StreamKeying.hash($0.name)) }
         demandGaps = model.demands.map { $0.arrivals.gapDistribution }
-        demandLimit = model.demands.map { $0.maxArrivals ?? Int.max }
+        demandArrivals = model.demands.map(\.arrivals)
+        demandRenewal = model.demands.map {
+            switch $0.arrivals {
+            case .poisson, .renewal: return true
+            case .varying, .scheduled: return false
+            }
+        }
+        demandBusinessHours = model.demands.map { model.calendarTime ? $0.businessHours : nil }
+        demandBusinessPromise = model.demands.map { $0.promiseClock == .business }
+        demandLimit = model.demands.map { d in
+            if case .scheduled(let times) = d.arrivals { return min(times.count, d.maxArrivals ?? .max) }
+            return d.maxArrivals ?? Int.max
+        }
         demandPromise = model.demands.map { $0.promise ?? .infinity }
 
         let areas = model.areas.count, demands = model.demands.count, steps = area.count
         areaStaff = Slots(repeating: 0, count: areas)
         areaLimit = Slots(repeating: -1, count: areas)
         for (a, spec) in model.areas.enumerated() {
-            areaStaff[a] = spec.staff.map(Int32.init) ?? -1
+            areaStaff[a] = spec.schedule.map { Int32($0.levels[0]) } ?? spec.staff.map(Int32.init) ?? -1
             areaLimit[a] = spec.queueLimit.map(Int32.init) ?? -1
         }
+        areaSchedule = model.areas.map(\.schedule)
+        areaHours = model.areas.map { $0.schedule?.open }
+        areaNextChange = Slots(repeating: 1, count: areas)
+        areaCapacityIntegral = Slots(repeating: 0, count: areas)
         areaBusy = Slots(repeating: 0, count: areas)
         areaQueued = Slots(repeating: 0, count: areas)
         areaLast = Slots(repeating: 0, count: areas)
@@ -240,12 +269,15 @@ public struct FlowSimulation: ~Copyable {
         stepWaits = Slots(count: steps) { _ in DurationRecorder(exactLimit: 0) }
         // Room for the lead times a run expects, so that keeping millions of them never regrows.
         let expected = model.demands.reduce(0.0) { total, d in
-            total + min(Double(d.maxArrivals ?? .max), d.arrivals.rate * (model.horizon ?? .infinity) * 1.1)
+            total + min(Double(d.maxArrivals ?? .max), d.arrivals.meanRate(until: model.horizon) * (model.horizon ?? .infinity) * 1.1)
         }
         // At most 10 million up front; beyond, the array grows as lead times come.
         let reserve = expected.isFinite ? Int(min(expected, Double(options.exactLimit), 1e7)) : 0
         leadTimes = Slots(count: demands > 1 ? demands + 1 : 1) { r in
             DurationRecorder(exactLimit: options.exactLimit, expectedCount: r == 0 ? reserve : 0)
+        }
+        businessLeadTimes = Slots(count: model.calendarTime ? (demands > 1 ? demands + 1 : 1) : 0) { _ in
+            DurationRecorder(exactLimit: options.exactLimit)
         }
         observing = model.warmup <= 0
         seriesStep = model.horizon.map { $0 / Double(max(options.seriesPoints, 1)) } ?? 0
@@ -263,6 +295,11 @@ public struct FlowSimulation: ~Copyable {
             scheduleArrival(of: d, index: 0, after: 0)
         }
         if model.warmup > 0 { schedule(.warmupEnd, at: model.warmup) }
+        for a in 0..<model.areas.count {
+            if let times = areaSchedule[a]?.times, times.count > 1 {
+                schedule(.staffChange, at: times[1], subject: Int32(a))
+            }
+        }
         if seriesStep > 0 { schedule(.sample, at: 0) }
 
         while let event = events.popNext() {
@@ -274,6 +311,7 @@ public struct FlowSimulation: ~Copyable {
             case .serviceEnd: finishService(slot: Int(event.subject))
             case .warmupEnd: startObserving()
             case .sample: takeSample()
+            case .staffChange: changeStaff(area: Int(event.subject))
             }
         }
         if horizon.isFinite { now = horizon }
@@ -286,8 +324,22 @@ public struct FlowSimulation: ~Copyable {
         let item = StreamKeying.itemKey(demand: demandKey[demand], index: index)
         nextItemKey[demand] = item
         var stream = RandomStream(key: StreamKeying.arrivalKey(item: item))
-        let gap = demandGaps[demand].sample(&stream)
-        schedule(.arrival, at: time + gap, subject: Int32(demand))
+        if demandRenewal[demand] {
+            schedule(.arrival, at: time + demandGaps[demand].sample(&stream), subject: Int32(demand))
+            return
+        }
+        let at: Double
+        switch demandArrivals[demand] {
+        case .varying(let profile):
+            // Inversion: the next arrival is where Λ has grown by a unit exponential.
+            let e = Distribution.exponential(mean: 1).sample(&stream)
+            at = profile.instant(whenExpected: profile.expectedArrivals(before: time) + e)
+        case .scheduled(let times):
+            at = times[index]
+        case .poisson, .renewal:
+            at = .infinity
+        }
+        if at.isFinite { schedule(.arrival, at: at, subject: Int32(demand)) }
     }
 
     mutating func arrive(demand d: Int) {
@@ -355,6 +407,7 @@ public struct FlowSimulation: ~Copyable {
             startService(slot: slot, step: step, area: a)
             return
         }
+
         let limit = areaLimit[a]
         if limit >= 0 && areaQueued[a] >= limit {
             if observing {
@@ -381,7 +434,38 @@ public struct FlowSimulation: ~Copyable {
             if wait > 0 { stepWaited[step] += 1 }
             stepWaits[step].record(wait)
         }
-        schedule(.serviceEnd, at: now + duration, subject: Int32(slot))
+        if let hours = areaHours[a] {
+            // Work in progress pauses while nobody is on duty and resumes with the next shift.
+            let end = hours.instant(after: duration, from: now)
+            if end.isFinite { schedule(.serviceEnd, at: end, subject: Int32(slot)) }
+        } else {
+            schedule(.serviceEnd, at: now + duration, subject: Int32(slot))
+        }
+    }
+
+    /// Staff on duty change (a shift starts or ends, hiring from a date): waiting work starts
+    /// as far as the new staff allows. Work already in progress carries on when fewer come on
+    /// duty than are busy: the shift hands it over; only new work waits.
+    mutating func changeStaff(area a: Int) {
+        guard let schedule = areaSchedule[a] else { return }
+        touchArea(a)
+        let i = areaNextChange[a]
+        areaStaff[a] = Int32(schedule.levels[i])
+        areaNextChange[a] = i + 1
+        if i + 1 < schedule.times.count { self.schedule(.staffChange, at: schedule.times[i + 1], subject: Int32(a)) }
+        startWaiting(area: a)
+    }
+
+    /// Starts queued items, highest class first, while staff are free.
+    mutating func startWaiting(area a: Int) {
+        while areaQueued[a] > 0 && (areaStaff[a] < 0 || areaBusy[a] < areaStaff[a]) {
+            for c in 0..<classCount where !queues[a * classCount + c].isEmpty {
+                let next = Int(queues[a * classCount + c].pop())
+                areaQueued[a] -= 1
+                startService(slot: next, step: Int(itemStep[next]), area: a)
+                break
+            }
+        }
     }
 
     mutating func finishService(slot: Int) {
@@ -390,7 +474,7 @@ public struct FlowSimulation: ~Copyable {
         modelEvents &+= 2
         touchArea(a)
         areaBusy[a] -= 1
-        if areaQueued[a] > 0 {
+        if areaQueued[a] > 0 && (areaStaff[a] < 0 || areaBusy[a] < areaStaff[a]) {
             for c in 0..<classCount where !queues[a * classCount + c].isEmpty {
                 let next = Int(queues[a * classCount + c].pop())
                 areaQueued[a] -= 1
@@ -430,9 +514,15 @@ public struct FlowSimulation: ~Copyable {
             if observing {
                 let lead = now - itemArrival[slot]
                 completed[d] += 1
-                if lead <= demandPromise[d] { onTime[d] += 1 }
                 leadTimes[0].record(lead)
                 if leadTimes.count > 1 { leadTimes[1 + d].record(lead) }
+                var business = Double.nan
+                if let hours = demandBusinessHours[d] {
+                    business = hours.openTime(before: now) - hours.openTime(before: itemArrival[slot])
+                    businessLeadTimes[0].record(business)
+                    if businessLeadTimes.count > 1 { businessLeadTimes[1 + d].record(business) }
+                }
+                if (demandBusinessPromise[d] ? business : lead) <= demandPromise[d] { onTime[d] += 1 }
             }
             release(slot: slot)
         } else {
@@ -453,7 +543,11 @@ public struct FlowSimulation: ~Copyable {
     @inline(__always)
     mutating func touchArea(_ a: Int) {
         let dt = now - areaLast[a]
-        areaBusyIntegral[a] += Double(areaBusy[a]) * dt
+        let staff = areaStaff[a]
+        // Work in progress is paused while nobody is on duty; handed-over work beyond the staff
+        // on duty counts as full use, not more.
+        areaBusyIntegral[a] += Double(staff < 0 ? areaBusy[a] : min(areaBusy[a], staff)) * dt
+        areaCapacityIntegral[a] += Double(max(staff, 0)) * dt
         areaQueueIntegral[a] += Double(areaQueued[a]) * dt
         areaLast[a] = now
     }
@@ -470,7 +564,7 @@ public struct FlowSimulation: ~Copyable {
         observedFrom = now
         for a in 0..<model.areas.count {
             touchArea(a)
-            areaBusyIntegral[a] = 0; areaQueueIntegral[a] = 0; areaTurnedAway[a] = 0
+            areaBusyIntegral[a] = 0; areaQueueIntegral[a] = 0; areaCapacityIntegral[a] = 0; areaTurnedAway[a] = 0
         }
         touchWIP()
         wipIntegral = 0
@@ -516,13 +610,15 @@ public struct FlowSimulation: ~Copyable {
             openAgeMax[d] = max(openAgeMax[d], age)
         }
 
-        func outcome(_ scope: MetricScope, leadTimes lead: [Double?], demandsIn ds: [Int]) {
+        func outcome(_ scope: MetricScope, leadTimes lead: [Double?], businessLeadTimes business: [Double?], demandsIn ds: [Int]) {
             for (name, value) in zip(Self.durationFigures, lead) { put("lead_time." + name, scope, value) }
+            for (name, value) in zip(Self.durationFigures, business) { put("business_lead_time." + name, scope, value) }
             let promised = ds.filter { demandPromise[$0].isFinite }
             let promisedDone = promised.reduce(0) { $0 + completed[$1] }
             put("on_time", scope, promisedDone > 0 ? Double(promised.reduce(0) { $0 + onTime[$1] }) / Double(promisedDone) : nil)
             let done = ds.reduce(0) { $0 + completed[$1] }
             put("throughput", scope, window > 0 ? Double(done) / window : nil)
+            put("arrival_rate", scope, window > 0 ? Double(ds.reduce(0) { $0 + arrivals[$1] }) / window : nil)
             put("arrivals", scope, Double(ds.reduce(0) { $0 + arrivals[$1] }))
             put("completed", scope, Double(done))
             put("rework", scope, Double(ds.reduce(0) { $0 + rework[$1] }))
@@ -534,15 +630,19 @@ public struct FlowSimulation: ~Copyable {
             put("unfinished_age.max", scope, open > 0 ? ds.map { openAgeMax[$0] }.max() : nil)
         }
         let overall = Self.figures(leadTimes[0])
-        outcome(.system, leadTimes: overall, demandsIn: Array(0..<demands))
+        let none = [Double?](repeating: nil, count: Self.durationFigures.count)
+        let overallBusiness = businessLeadTimes.count > 0 ? Self.figures(businessLeadTimes[0]) : none
+        outcome(.system, leadTimes: overall, businessLeadTimes: overallBusiness, demandsIn: Array(0..<demands))
         for d in 0..<demands {
-            outcome(.demand(d), leadTimes: leadTimes.count > 1 ? Self.figures(leadTimes[1 + d]) : overall, demandsIn: [d])
+            outcome(
+                .demand(d), leadTimes: leadTimes.count > 1 ? Self.figures(leadTimes[1 + d]) : overall,
+                businessLeadTimes: businessLeadTimes.count > 1 ? Self.figures(businessLeadTimes[1 + d]) : overallBusiness,
+                demandsIn: [d])
         }
         put("wip.mean", .system, window > 0 ? wipIntegral / window : nil)
 
         for a in 0..<model.areas.count {
-            let staff = areaStaff[a]
-            put("utilisation", .area(a), staff > 0 && window > 0 ? areaBusyIntegral[a] / (Double(staff) * window) : nil)
+            put("utilisation", .area(a), window > 0 && areaCapacityIntegral[a] > 0 ? areaBusyIntegral[a] / areaCapacityIntegral[a] : nil)
             put("busy.mean", .area(a), window > 0 ? areaBusyIntegral[a] / window : nil)
             put("queue.mean", .area(a), window > 0 ? areaQueueIntegral[a] / window : nil)
             put("turned_away", .area(a), Double(areaTurnedAway[a]))

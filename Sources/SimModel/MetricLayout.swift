@@ -16,7 +16,9 @@ public struct MetricLayout: Sendable {
     /// `waited` (per step) is the share of visits that had to queue at all.
     public static let outcome = [
         "lead_time.mean", "lead_time.p50", "lead_time.p90", "lead_time.p95", "lead_time.p99", "lead_time.max",
-        "on_time", "throughput", "arrivals", "completed", "rework", "cancelled", "turned_away",
+        "business_lead_time.mean", "business_lead_time.p50", "business_lead_time.p90", "business_lead_time.p95",
+        "business_lead_time.p99", "business_lead_time.max",
+        "on_time", "throughput", "arrival_rate", "arrivals", "completed", "rework", "cancelled", "turned_away",
         "unfinished", "unfinished_age.mean", "unfinished_age.max",
     ]
     public static let systemOnly = ["wip.mean"]

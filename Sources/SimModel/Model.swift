@@ -15,14 +15,18 @@ public struct Model: Sendable {
     public var areas: [Area]
     public var demands: [Demand]
     public var journeys: [Journey]
+    /// Whether the scenario lives on a real calendar (a start date, working hours): only then
+    /// do business lead times mean something. Abstract queueing models have no weekdays.
+    public var calendarTime: Bool
 
-    public init(name: String, horizon: Double?, warmup: Double, areas: [Area], demands: [Demand], journeys: [Journey]) {
+    public init(name: String, horizon: Double?, warmup: Double, areas: [Area], demands: [Demand], journeys: [Journey], calendarTime: Bool = false) {
         self.name = name
         self.horizon = horizon
         self.warmup = warmup
         self.areas = areas
         self.demands = demands
         self.journeys = journeys
+        self.calendarTime = calendarTime
     }
 }
 
@@ -33,11 +37,21 @@ public struct Area: Sendable, Equatable {
     public var staff: Int?
     /// The most items that may wait; an item that finds the queue full is turned away.
     public var queueLimit: Int?
+    /// Staff on duty over time, when it varies (working hours, shifts, hiring); `nil` when
+    /// `staff` work around the clock. Work in progress pauses while nobody is on duty.
+    public var schedule: StaffSchedule?
 
-    public init(name: String, staff: Int?, queueLimit: Int? = nil) {
+    public init(name: String, staff: Int?, queueLimit: Int? = nil, schedule: StaffSchedule? = nil) {
         self.name = name
         self.staff = staff
         self.queueLimit = queueLimit
+        self.schedule = schedule
+    }
+
+    /// Mean staff on duty over `[0, horizon)`; `nil` when unlimited.
+    public func meanStaff(until horizon: Double?) -> Double? {
+        guard let schedule else { return staff.map(Double.init) }
+        return schedule.meanStaff(until: horizon ?? schedule.times.last! + 7 * 86_400)
     }
 }
 
@@ -47,12 +61,22 @@ public enum ArrivalProcess: Sendable, Equatable {
     case poisson(rate: Double)
     /// A renewal process whose gaps follow a distribution.
     case renewal(Distribution)
+    /// A Poisson process whose rate changes over time (hours of the day, weekdays, campaigns).
+    case varying(RateProfile)
+    /// Arrivals at fixed instants (an order book replayed), sorted.
+    case scheduled([Double])
 
-    /// The long-run arrival rate per second.
-    public var rate: Double {
+    /// The mean arrival rate per second over `[0, horizon)`; the long-run rate without a horizon.
+    public func meanRate(until horizon: Double?) -> Double {
         switch self {
         case .poisson(let rate): return rate
         case .renewal(let gaps): return 1 / gaps.mean
+        case .varying(let profile):
+            return profile.meanRate(until: horizon ?? max(profile.times.last!, 1) * 2)
+        case .scheduled(let times):
+            guard let last = times.last, last > 0 else { return 0 }
+            let span = horizon ?? last
+            return Double(times.filter { $0 < span }.count) / span
         }
     }
 
@@ -60,8 +84,17 @@ public enum ArrivalProcess: Sendable, Equatable {
         switch self {
         case .poisson(let rate): return .exponential(mean: 1 / rate)
         case .renewal(let gaps): return gaps
+        case .varying, .scheduled: return .exponential(mean: 1)
         }
     }
+}
+
+/// Which clock a promise is measured on.
+public enum PromiseClock: String, Sendable, Equatable {
+    /// Calendar time from arrival to delivery.
+    case elapsed
+    /// Working time of the promise's calendar.
+    case business
 }
 
 /// One kind of request: how it arrives, which journey it takes, what was promised.
@@ -71,17 +104,27 @@ public struct Demand: Sendable, Equatable {
     public var journey: Int
     /// Higher classes are served first in every area; equal classes in arrival order.
     public var priority: Int
-    /// The promised lead time in seconds, if any: the on-time share is measured against it.
+    /// The promised lead time in seconds of `promiseClock`, if any: the on-time share is
+    /// measured against it.
     public var promise: Double?
+    public var promiseClock: PromiseClock
+    /// The working hours business lead times are counted in (the promise's calendar); `nil`
+    /// when the model has no calendar time.
+    public var businessHours: Timetable?
     /// Stop after this many arrivals (a fixed-size experiment, as the peer benchmarks run).
     public var maxArrivals: Int?
 
-    public init(name: String, arrivals: ArrivalProcess, journey: Int, priority: Int = 0, promise: Double? = nil, maxArrivals: Int? = nil) {
+    public init(
+        name: String, arrivals: ArrivalProcess, journey: Int, priority: Int = 0, promise: Double? = nil,
+        promiseClock: PromiseClock = .elapsed, businessHours: Timetable? = nil, maxArrivals: Int? = nil
+    ) {
         self.name = name
         self.arrivals = arrivals
         self.journey = journey
         self.priority = priority
         self.promise = promise
+        self.promiseClock = promiseClock
+        self.businessHours = businessHours
         self.maxArrivals = maxArrivals
     }
 }

@@ -41,6 +41,11 @@ struct NodeReader {
             sourceLine: source))
     }
 
+    /// A finding in another file (an arrivals CSV), located directly.
+    mutating func report(_ severity: Diagnostic.Severity, file: String, line: Int, column: Int, source: String?, path: String, _ message: String) {
+        diagnostics.append(Diagnostic(severity: severity, file: file, line: line, column: column, path: path, message: message, sourceLine: source))
+    }
+
     mutating func error(_ node: Node?, _ path: String, _ message: String) { report(.error, at: node, path, message) }
     mutating func warning(_ node: Node?, _ path: String, _ message: String) { report(.warning, at: node, path, message) }
 

@@ -25,14 +25,6 @@ public struct UnreadableFile: Error, Sendable, CustomStringConvertible {
 
 /// Reads scenario files: YAML → `Scenario`, reporting every problem with its location.
 public enum ScenarioLoader {
-    static let topKeys = ["version", "name", "description", "seed", "horizon", "warmup", "areas", "demand", "journeys"]
-    static let areaKeys = ["staff", "queue_limit", "description"]
-    static let demandKeys = ["rate", "interarrival", "journey", "priority", "promise", "max_arrivals", "description"]
-    static let promiseKeys = ["lead_time", "clock"]
-    static let journeyKeys = ["steps", "description"]
-    static let stepKeys = ["name", "area", "duration", "approval", "next", "description"]
-    static let approvalKeys = ["reject", "on_reject"]
-    static let routeKeys = ["to", "p"]
     /// The parameters of each distribution, in the order the reference table lists them.
     static let distributions: [(name: String, keys: [String])] = [
         ("exponential", ["mean"]), ("deterministic", ["value"]), ("uniform", ["min", "max"]),
@@ -115,6 +107,7 @@ public enum ScenarioLoader {
             throw ScenarioError(diagnostics: reader.sorted)
         }
         var builder = ModelBuilder(reader: reader)
+        builder.folder = (file as NSString).deletingLastPathComponent.isEmpty ? "." : (file as NSString).deletingLastPathComponent
         let result = builder.build(root, file: file)
         reader = builder.reader
         guard let (model, seed) = result, !reader.hasErrors else {
@@ -188,9 +181,14 @@ struct ModelBuilder {
     var reader: NodeReader
     /// Where areas, journeys and steps were defined, for findings about the model as a whole.
     var nodes: [String: Node] = [:]
+    /// Every calendar name, valid or not, so that a reference to a broken calendar is not also
+    /// reported as unknown.
+    var calendarNames: [String] = []
+    /// The folder of the scenario file: CSV files are found relative to it.
+    var folder: String = "."
 
     mutating func build(_ root: Node, file: String) -> (Model, UInt64?)? {
-        guard let top = reader.mapping(root, "", allowed: ScenarioLoader.topKeys, required: ["version", "areas", "demand", "journeys"], what: "the scenario") else { return nil }
+        guard let top = reader.mapping(root, "", allowed: Format.topKeys, required: Format.required(Format.top), what: "the scenario") else { return nil }
         if let v = top["version"], reader.integer(v, "version", atLeast: 1, what: "version 1") != nil, NodeReader.scalarText(v) != "1" {
             reader.error(v, "version", "this procsim reads version 1 scenarios, found version \(NodeReader.scalarText(v))")
         }
@@ -206,6 +204,17 @@ struct ModelBuilder {
         let horizon = top["horizon"].flatMap { reader.duration($0, "horizon", positive: true) }
         nodes["horizon"] = top.keyNode("horizon")
         let warmup = top["warmup"].flatMap { reader.duration($0, "warmup") } ?? 0
+        if let m = top["mode"], let mode = reader.string(m, "mode") {
+            if mode == "terminating", let w = top["warmup"], warmup > 0 {
+                reader.error(w, "warmup", "a terminating run starts empty and observes everything up to the horizon; remove 'warmup' or set 'mode: steady-state'")
+            } else if mode != "terminating" && mode != "steady-state" {
+                reader.error(m, "mode", unknown("mode", mode, ["terminating", "steady-state"]))
+            }
+        }
+        let clock = readClock(top)
+        calendarNames = top["calendars"]?.mapping.map { $0.keys.compactMap { $0.scalar?.string } } ?? []
+        let calendars = readCalendars(top["calendars"])
+        let calendarTime = top["start"] != nil || top["timezone"] != nil || top["calendars"] != nil
 
         // Areas first: journeys refer to them.
         let areaEntries = top["areas"].map { reader.namedMapping($0, "areas", what: "area") } ?? []
@@ -215,7 +224,8 @@ struct ModelBuilder {
             nodes[path] = keyNode
             var staff: Int?
             var queueLimit: Int?
-            if let fields = reader.mapping(node, path, allowed: ScenarioLoader.areaKeys, required: ["staff"], what: "area '\(name)'") {
+            var schedule: StaffSchedule?
+            if let fields = reader.mapping(node, path, allowed: Format.areaKeys, required: Format.required(Format.area), what: "area '\(name)'") {
                 if let s = fields["staff"] {
                     if NodeReader.scalarText(s) == "unlimited" { staff = nil } else {
                         staff = reader.integer(s, "\(path).staff", atLeast: 1, atMost: 1_000_000, what: "a whole number of staff of at least 1, or 'unlimited'")
@@ -227,9 +237,10 @@ struct ModelBuilder {
                         reader.warning(q, "\(path).queue_limit", "area '\(name)' has unlimited staff, so nobody ever waits and the queue limit has no effect")
                     }
                 }
+                schedule = staffSchedule(fields, path, staff: staff, horizon: horizon, clock: clock, calendars: calendars)
                 if let d = fields["description"] { _ = reader.string(d, "\(path).description") }
             }
-            areas.append(Area(name: name, staff: staff, queueLimit: queueLimit))
+            areas.append(Area(name: name, staff: staff, queueLimit: queueLimit, schedule: schedule))
         }
         if top["areas"] != nil && areaEntries.isEmpty && !reader.hasErrors {
             reader.error(top["areas"], "areas", "expected at least one area")
@@ -246,30 +257,39 @@ struct ModelBuilder {
         }
 
         let demandEntries = top["demand"].map { reader.namedMapping($0, "demand", what: "demand type") } ?? []
+        let campaigns = readCampaigns(top["campaigns"], clock: clock, demandNames: demandEntries.map(\.name))
         var demands: [Demand] = []
-        for (name, _, node) in demandEntries {
-            if let d = demand(name, node, journeyNames: journeyNames) { demands.append(d) }
+        let time = DemandTime(clock: clock, horizon: horizon, calendars: calendars, calendarTime: calendarTime)
+        for (d, (name, _, node)) in demandEntries.enumerated() {
+            if let demand = demand(name, node, journeyNames: journeyNames, time: time, campaigns: campaigns.filter { $0.demands.contains(d) }) {
+                demands.append(demand)
+            }
         }
         if top["demand"] != nil && demandEntries.isEmpty && !reader.hasErrors {
             reader.error(top["demand"], "demand", "expected at least one demand type")
         }
 
-        if horizon == nil && top["horizon"] == nil && !demands.isEmpty && demands.contains(where: { $0.maxArrivals == nil }) {
+        if horizon == nil && top["horizon"] == nil && !demands.isEmpty && demands.contains(where: { $0.maxArrivals == nil && !$0.isScheduled }) {
             reader.error(root, "", "missing key 'horizon': a scenario runs for a horizon (such as 'horizon: 90d') unless every demand type sets 'max_arrivals'")
         }
         if let horizon, warmup >= horizon, let w = top["warmup"] {
             reader.warning(w, "warmup", "the warm-up (\(NodeReader.scalarText(w))) is not shorter than the horizon (\(NodeReader.scalarText(top["horizon"]!))): nothing will be observed")
         }
+        if let m = top["mode"], NodeReader.scalarText(m) == "steady-state", warmup == 0 {
+            reader.warning(m, "mode", "steady-state mode without a warm-up: the empty start biases every figure; set 'warmup' (such as 'warmup: 10d')")
+        }
         if reader.hasErrors { return nil }
-        return (Model(name: name, horizon: horizon, warmup: warmup, areas: areas, demands: demands, journeys: journeys), seed)
+        return (Model(name: name, horizon: horizon, warmup: warmup, areas: areas, demands: demands, journeys: journeys, calendarTime: calendarTime), seed)
     }
 
-    mutating func demand(_ name: String, _ node: Node, journeyNames: [String]) -> Demand? {
+    mutating func demand(_ name: String, _ node: Node, journeyNames: [String], time: DemandTime, campaigns: [Campaign]) -> Demand? {
         let path = "demand.\(name)"
-        guard let fields = reader.mapping(node, path, allowed: ScenarioLoader.demandKeys, required: ["journey"], what: "demand type '\(name)'") else { return nil }
+        guard let fields = reader.mapping(node, path, allowed: Format.demandKeys, required: ["journey"], what: "demand type '\(name)'") else { return nil }
         var arrivals: ArrivalProcess?
-        switch (fields["rate"], fields["interarrival"]) {
-        case (let r?, nil):
+        let given = ["rate", "interarrival", "arrivals"].filter { fields[$0] != nil }
+        if given.count > 1 {
+            reader.error(fields.keyNode(given[1]), path, "give one of 'rate' (Poisson arrivals), 'interarrival' (a gap distribution) or 'arrivals' (a CSV file of arrival times), found both '\(given[0])' and '\(given[1])'")
+        } else if let r = fields["rate"] {
             if case .scalar(let s) = r, let rate = Quantities.rate(s.string) {
                 if rate > 0 && rate.isFinite { arrivals = .poisson(rate: rate) } else if rate.isFinite {
                     reader.error(r, "\(path).rate", "expected a positive rate, found '\(s.string)': a demand type that never arrives has nothing to simulate")
@@ -279,16 +299,36 @@ struct ModelBuilder {
             } else {
                 reader.error(r, "\(path).rate", "expected a rate with a period (20/day, 3/h, 100/week), found \(NodeReader.describe(r))")
             }
-        case (nil, let g?):
+        } else if let g = fields["interarrival"] {
             if let gaps = distribution(g, "\(path).interarrival") {
                 if gaps.mean > 0 { arrivals = .renewal(gaps) } else {
                     reader.error(g, "\(path).interarrival", "expected gaps with a positive mean; a mean gap of zero would mean infinitely many arrivals")
                 }
             }
-        case (_?, _?):
-            reader.error(fields.keyNode("interarrival"), "\(path)", "give either 'rate' (Poisson arrivals) or 'interarrival' (a gap distribution), not both")
-        case (nil, nil):
-            reader.error(node, path, "missing key 'rate' in demand type '\(name)': give 'rate' (such as 20/day) or 'interarrival' (a gap distribution)")
+        } else if let file = fields["arrivals"] {
+            arrivals = scheduledArrivals(file, "\(path).arrivals", demand: name, clock: time.clock, horizon: time.horizon)
+        } else {
+            reader.error(node, path, "missing key 'rate' in demand type '\(name)': give 'rate' (such as 20/day), 'interarrival' (a gap distribution) or 'arrivals' (a CSV file)")
+        }
+        // A pattern or a campaign turns a constant rate into a varying one.
+        let pattern = fields["pattern"].flatMap { demandPattern($0, "\(path).pattern") }
+        if pattern != nil || !campaigns.isEmpty, let current = arrivals {
+            let culprit = fields.keyNode("pattern") ?? nodes["campaigns.\(campaigns.first?.name ?? "")"]
+            if case .poisson(let rate) = current {
+                if let horizon = time.horizon {
+                    let profile = (pattern ?? DemandPattern()).profile(rate: rate, clock: time.clock, horizon: horizon, campaigns: campaigns)
+                    if profile.expectedArrivals(before: horizon) <= 0 {
+                        reader.error(culprit, "\(path)", "with its pattern and campaigns, demand type '\(name)' has a rate of zero at all times within the horizon")
+                    }
+                    arrivals = .varying(profile)
+                } else {
+                    reader.error(culprit, fields["pattern"] != nil ? "\(path).pattern" : path, "a demand pattern or campaign needs a horizon: set 'horizon' (such as 90d)")
+                }
+            } else if fields["pattern"] != nil {
+                reader.error(fields.keyNode("pattern"), "\(path).pattern", "a pattern shapes a Poisson 'rate'; it cannot apply to \(given.first == "arrivals" ? "a list of arrivals" : "gaps from a distribution")")
+            } else {
+                reader.warning(culprit, path, "campaign '\(campaigns[0].name)' multiplies a Poisson 'rate'; demand type '\(name)' has \(given.first == "arrivals" ? "a list of arrivals" : "gaps from a distribution") and is left unchanged")
+            }
         }
         var journey: Int?
         if let j = fields["journey"], let jname = reader.string(j, "\(path).journey") {
@@ -296,26 +336,64 @@ struct ModelBuilder {
             if journey == nil { reader.error(j, "\(path).journey", unknown("journey", jname, journeyNames)) }
         }
         let priority = fields["priority"].flatMap { reader.integer($0, "\(path).priority", atLeast: Int.min, what: "a whole number (higher is served first)") } ?? 0
+        var businessHours = WeeklyHours.office
+        if let c = fields["calendar"], let hours = calendarReference(c, "\(path).calendar", calendars: time.calendars) { businessHours = hours }
         var promise: Double?
-        if let p = fields["promise"], let pf = reader.mapping(p, "\(path).promise", allowed: ScenarioLoader.promiseKeys, required: ["lead_time"], what: "a promise such as '{lead_time: 5d}'") {
+        var clockKind = PromiseClock.elapsed
+        if let p = fields["promise"], let pf = reader.mapping(p, "\(path).promise", allowed: Format.promiseKeys, required: ["lead_time"], what: "a promise such as '{lead_time: 5d}'") {
+            if let c = pf["calendar"], let hours = calendarReference(c, "\(path).promise.calendar", calendars: time.calendars) { businessHours = hours }
             promise = pf["lead_time"].flatMap { reader.duration($0, "\(path).promise.lead_time", positive: true) }
             if let c = pf["clock"], let clock = reader.string(c, "\(path).promise.clock") {
                 if clock == "business" {
-                    reader.error(c, "\(path).promise.clock", "the 'business' clock needs working calendars, which this version of procsim does not read yet; use 'elapsed'")
+                    clockKind = .business
+                    if !time.calendarTime {
+                        reader.error(c, "\(path).promise.clock", "the business clock counts working hours on real dates: give the scenario a 'start' date (and 'calendars' if the default Mon–Fri 09:00–17:00 does not fit)")
+                    } else if time.horizon == nil {
+                        reader.error(c, "\(path).promise.clock", "the business clock needs a horizon: set 'horizon' (such as 90d)")
+                    }
+                    // Days on the business clock are working days of the promise's calendar.
+                    if let text = pf["lead_time"].map(NodeReader.scalarText), let days = promise {
+                        promise = Self.businessDuration(text, seconds: days, workingDay: businessHours.workingDay)
+                    }
                 } else if clock != "elapsed" {
-                    reader.error(c, "\(path).promise.clock", "expected 'elapsed' or 'business', found '\(clock)'")
+                    reader.error(c, "\(path).promise.clock", unknown("clock", clock, ["elapsed", "business"]))
                 }
             }
         }
         let limit = fields["max_arrivals"].flatMap { reader.integer($0, "\(path).max_arrivals", atLeast: 1, what: "a whole number of arrivals of at least 1") }
         if let d = fields["description"] { _ = reader.string(d, "\(path).description") }
         guard let arrivals, let journey else { return nil }
-        return Demand(name: name, arrivals: arrivals, journey: journey, priority: priority, promise: promise, maxArrivals: limit)
+        let hours = time.calendarTime ? time.horizon.map { businessHours.timetable(on: time.clock, until: $0) } : nil
+        return Demand(
+            name: name, arrivals: arrivals, journey: journey, priority: priority, promise: promise,
+            promiseClock: clockKind, businessHours: hours, maxArrivals: limit)
+    }
+
+    /// A business-clock duration in working seconds: days and weeks count working days (a week
+    /// is five of them); hours and minutes count as written.
+    static func businessDuration(_ text: String, seconds: Double, workingDay: Double) -> Double {
+        // Re-read the parts: `2d 4h` is two working days and four working hours.
+        var total = 0.0
+        var rest = Substring(text.trimmingCharacters(in: .whitespaces))
+        while !rest.isEmpty {
+            rest = rest.drop { $0 == " " }
+            guard let (value, length) = Quantities.leadingNumber(rest) else { return seconds }
+            rest = rest.dropFirst(length).drop { $0 == " " }
+            let unit = rest.prefix { $0.isLetter }.lowercased()
+            rest = rest.dropFirst(unit.count)
+            guard let factor = Quantities.units[unit] else { return seconds }
+            switch factor {
+            case 86_400: total += value * workingDay
+            case 604_800: total += value * 5 * workingDay
+            default: total += value * factor
+            }
+        }
+        return total
     }
 
     mutating func journey(_ name: String, _ node: Node, areaNames: [String]) -> Journey {
         let path = "journeys.\(name)"
-        guard let fields = reader.mapping(node, path, allowed: ScenarioLoader.journeyKeys, required: ["steps"], what: "journey '\(name)'"),
+        guard let fields = reader.mapping(node, path, allowed: Format.journeyKeys, required: ["steps"], what: "journey '\(name)'"),
               let stepsNode = fields["steps"] else { return Journey(name: name, steps: []) }
         guard case .sequence(let list) = stepsNode, !list.isEmpty else {
             reader.error(stepsNode, "\(path).steps", "expected a list of steps (each '- name: …'), found \(NodeReader.describe(stepsNode))")
@@ -337,7 +415,7 @@ struct ModelBuilder {
         for (i, stepNode) in list.enumerated() {
             let stepPath = "\(path).steps[\(i)]"
             nodes[stepPath] = stepNode
-            guard let f = reader.mapping(stepNode, stepPath, allowed: ScenarioLoader.stepKeys, required: ["name", "area", "duration"], what: "step \(i + 1) of journey '\(name)'") else { continue }
+            guard let f = reader.mapping(stepNode, stepPath, allowed: Format.stepKeys, required: ["name", "area", "duration"], what: "step \(i + 1) of journey '\(name)'") else { continue }
             if let n = f["name"] { _ = reader.string(n, "\(stepPath).name") }
             var area: Int?
             if let a = f["area"], let aname = reader.string(a, "\(stepPath).area") {
@@ -346,7 +424,7 @@ struct ModelBuilder {
             }
             let duration = f["duration"].flatMap { distribution($0, "\(stepPath).duration") }
             var approval: Approval?
-            if let a = f["approval"], let af = reader.mapping(a, "\(stepPath).approval", allowed: ScenarioLoader.approvalKeys, required: ["reject", "on_reject"], what: "an approval such as '{reject: 15%, on_reject: quote}'") {
+            if let a = f["approval"], let af = reader.mapping(a, "\(stepPath).approval", allowed: Format.approvalKeys, required: ["reject", "on_reject"], what: "an approval such as '{reject: 15%, on_reject: quote}'") {
                 let reject = af["reject"].flatMap { reader.probability($0, "\(stepPath).approval.reject") }
                 var target = af["on_reject"].flatMap { destination($0, "\(stepPath).approval.on_reject", names: names, allowExit: false) }
                 if case .step(let back) = target, back > i {
@@ -378,7 +456,7 @@ struct ModelBuilder {
         var total = 0.0
         var complete = true
         for (i, item) in list.enumerated() {
-            guard let f = reader.mapping(item, "\(path)[\(i)]", allowed: ScenarioLoader.routeKeys, required: ["to", "p"], what: "a branch such as '{to: pack, p: 80%}'") else { complete = false; continue }
+            guard let f = reader.mapping(item, "\(path)[\(i)]", allowed: Format.routeKeys, required: ["to", "p"], what: "a branch such as '{to: pack, p: 80%}'") else { complete = false; continue }
             let to = f["to"].flatMap { destination($0, "\(path)[\(i)].to", names: names, allowExit: true) }
             let p = f["p"].flatMap { reader.probability($0, "\(path)[\(i)].p") }
             if let to, let p { routes.append(Route(to: to, probability: p)); total += p } else { complete = false }
@@ -534,7 +612,7 @@ struct ModelBuilder {
         }
         if reader.hasErrors { return }
         if let horizon = model.horizon {
-            let expected = model.demands.reduce(0.0) { $0 + min($1.arrivals.rate * horizon, Double($1.maxArrivals ?? .max)) }
+            let expected = model.demands.reduce(0.0) { $0 + min($1.arrivals.meanRate(until: horizon) * horizon, Double($1.maxArrivals ?? .max)) }
             if expected > 1e8 {
                 reader.warning(nodes["horizon"], "horizon", "about \(Int(expected / 1e6)) million arrivals per replication are expected; each replication will take minutes and memory grows with the work in progress")
             }

@@ -1,0 +1,93 @@
+import Foundation
+import SimModel
+import Yams
+
+/// What reading demand needs to know about time.
+struct DemandTime {
+    var clock: LocalClock
+    var horizon: Double?
+    var calendars: [String: WeeklyHours]
+    var calendarTime: Bool
+}
+
+extension Demand {
+    var isScheduled: Bool {
+        if case .scheduled = arrivals { return true }
+        return false
+    }
+}
+
+extension ModelBuilder {
+    /// The largest order book read: a million arrivals. Larger replays belong in a database
+    /// extract summarised as rates.
+    static let maxScheduledArrivals = 1_000_000
+
+    /// Arrival times from a CSV file (`time` column; optional `demand` column selects rows).
+    /// Times are local date-times in the scenario's zone, or durations after the start. Problems
+    /// are located in the CSV file itself.
+    mutating func scheduledArrivals(_ node: Node, _ path: String, demand: String, clock: LocalClock, horizon: Double?) -> ArrivalProcess? {
+        guard let name = reader.string(node, path) else { return nil }
+        let full = name.hasPrefix("/") ? name : (folder as NSString).appendingPathComponent(name)
+        guard let data = FileManager.default.contents(atPath: full), let text = String(data: data, encoding: .utf8) else {
+            let exists = FileManager.default.fileExists(atPath: full)
+            reader.error(node, path, exists ? "cannot read the arrivals file '\(full)' as UTF-8 text" : "the arrivals file '\(full)' does not exist (paths are relative to the scenario file)")
+            return nil
+        }
+        let lines = text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline)
+        guard let header = lines.first else {
+            reader.error(node, path, "the arrivals file '\(name)' is empty; expected a header line with a 'time' column")
+            return nil
+        }
+        let columns = header.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+        guard let timeColumn = columns.firstIndex(of: "time") else {
+            reader.report(.error, file: full, line: 1, column: 1, source: String(header), path: "",
+                          "expected a header with a 'time' column (and optionally 'demand'), found \(NodeReader.list(columns))")
+            return nil
+        }
+        let demandColumn = columns.firstIndex(of: "demand")
+        var times: [Double] = []
+        var errors = 0
+        for (i, line) in lines.enumerated().dropFirst() where !line.trimmingCharacters(in: .whitespaces).isEmpty {
+            let cells = line.split(separator: ",", omittingEmptySubsequences: false)
+            func column(_ c: Int) -> Int { cells.prefix(c).reduce(1) { $0 + $1.count + 1 } }
+            guard cells.count == columns.count else {
+                reader.report(.error, file: full, line: i + 1, column: 1, source: String(line), path: "",
+                              "expected \(columns.count) fields as in the header, found \(cells.count)")
+                errors += 1
+                if errors >= 10 { break } else { continue }
+            }
+            if let dc = demandColumn, cells[dc].trimmingCharacters(in: .whitespaces) != demand { continue }
+            let cell = cells[timeColumn].trimmingCharacters(in: .whitespaces)
+            let t: Double
+            if let moment = LocalDateTime.parse(cell) { t = clock.elapsed(moment) } else if let d = Quantities.duration(cell), d >= 0 { t = d } else {
+                reader.report(.error, file: full, line: i + 1, column: column(timeColumn), source: String(line), path: "",
+                              "expected a local date-time such as '2026-03-02 09:15' or a duration after the start such as '2h', found '\(cell)'")
+                errors += 1
+                if errors >= 10 { break } else { continue }
+            }
+            if t < 0 {
+                reader.report(.error, file: full, line: i + 1, column: column(timeColumn), source: String(line), path: "",
+                              "'\(cell)' is before the scenario's start")
+                errors += 1
+                continue
+            }
+            if let last = times.last, t < last {
+                reader.report(.error, file: full, line: i + 1, column: column(timeColumn), source: String(line), path: "",
+                              "arrival times must be in order: '\(cell)' comes before the previous row's time")
+                errors += 1
+                if errors >= 10 { break } else { continue }
+            }
+            times.append(t)
+            if times.count > Self.maxScheduledArrivals {
+                reader.error(node, path, "the arrivals file has more than \(Self.maxScheduledArrivals) rows for demand type '\(demand)'; summarise it as a rate with a pattern")
+                return nil
+            }
+        }
+        if errors > 0 { return nil }
+        if times.isEmpty {
+            reader.error(node, path, "the arrivals file '\(name)' has no rows\(demandColumn != nil ? " for demand type '\(demand)'" : ""); a demand type that never arrives has nothing to simulate")
+            return nil
+        }
+        return .scheduled(times)
+    }
+}

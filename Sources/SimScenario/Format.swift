@@ -1,0 +1,175 @@
+/// The scenario format as data: every key, what it holds, whether it is required, its default
+/// and what it means.
+///
+/// One definition serves three readers: the loader takes its lists of allowed keys from here
+/// (so an unknown key is an error exactly where the schema says so), `procsim schema` turns it
+/// into a JSON Schema for editors, and the format reference is generated from it. A key added to
+/// the loader without being described here is unknown to all three.
+public enum Format {
+    /// What a value holds.
+    public indirect enum Shape: Sendable {
+        case object([Key])
+        /// A mapping from user-chosen names (areas, demand types) to definitions.
+        case named(Shape)
+        case list(Shape)
+        /// A mapping from free keys (weekdays, time spans, dotted paths) to values.
+        case table(key: String, value: Shape)
+        case text
+        case integer(minimum: Int)
+        case number
+        case duration
+        case rate
+        case fraction
+        /// A local date or a date and time, or a duration after the start.
+        case instant
+        case choice([String])
+        case anyOf([Shape])
+        /// `{dist: NAME, …}` or a bare duration.
+        case distribution
+        /// Anything: a value checked by the key's own rules.
+        case value
+    }
+
+    public struct Key: Sendable {
+        public var name: String
+        public var shape: Shape
+        public var required: Bool
+        /// The default when absent, as the reference shows it.
+        public var defaultText: String?
+        public var doc: String
+
+        init(_ name: String, _ shape: Shape, required: Bool = false, default defaultText: String? = nil, _ doc: String) {
+            self.name = name
+            self.shape = shape
+            self.required = required
+            self.defaultText = defaultText
+            self.doc = doc
+        }
+    }
+
+    static let weekdaysHelp = "weekdays such as mon-fri, sat, sat,sun, weekdays, weekends, daily"
+
+    public static let calendar: [Key] = [
+        Key("hours", .table(key: weekdaysHelp, value: .anyOf([.text, .list(.text)])), required: true,
+            "Working hours by weekday: `mon-fri: [09:00-12:30, 13:30-18:00]`, `sat: 09:00-13:00`, `sun: closed`. A span ending before it starts runs past midnight (`22:00-06:00`). Weekdays not listed are closed."),
+        Key("holidays", .list(.text), default: "none", "Closed dates, `2026-12-25`, or ranges, `2026-12-24..2026-12-31`."),
+        Key("description", .text, "Free text."),
+    ]
+
+    public static let shift: [Key] = [
+        Key("name", .text, "A label for reports and variants."),
+        Key("staff", .integer(minimum: 1), required: true, "People on duty during this shift, in addition to the area's base staff."),
+        Key("calendar", .text, default: "the area's calendar", "The hours of this shift (a name under `calendars`)."),
+        Key("from", .instant, default: "the start", "When the shift starts to exist: `30d` after the start, or a date."),
+        Key("until", .instant, default: "the horizon", "When it ends."),
+    ]
+
+    public static let area: [Key] = [
+        Key("staff", .anyOf([.integer(minimum: 1), .choice(["unlimited"])]), required: true, "People who work in the area, or `unlimited` for a pure delay (transit)."),
+        Key("calendar", .text, default: "around the clock", "When the staff work (a name under `calendars`). Work in progress pauses outside these hours; no new work starts."),
+        Key("shifts", .list(.object(shift)), default: "none", "More staff at other hours or from a date: a second shift, a hire."),
+        Key("queue_limit", .integer(minimum: 0), default: "unlimited", "Most items that may wait; an item that finds the queue full is turned away."),
+        Key("description", .text, "Free text."),
+    ]
+
+    public static let promise: [Key] = [
+        Key("lead_time", .duration, required: true, "The promised lead time. On the business clock, `d` means working days of the promise's calendar."),
+        Key("clock", .choice(["elapsed", "business"]), default: "elapsed", "Which clock the promise is measured on."),
+        Key("calendar", .text, default: "the demand type's calendar, else Mon–Fri 09:00–17:00", "The business calendar of the promise."),
+    ]
+
+    public static let pattern: [Key] = [
+        Key("hours", .table(key: "a time span such as 09:00-12:00", value: .anyOf([.number, .fraction])), default: "flat", "Relative weights of the times of day; times not listed get no arrivals."),
+        Key("weekdays", .table(key: weekdaysHelp, value: .anyOf([.number, .fraction])), default: "flat", "Relative weights of the weekdays; days not listed get no arrivals."),
+    ]
+
+    public static let demand: [Key] = [
+        Key("rate", .rate, "Poisson arrivals at this mean rate (`40/day`); with a pattern, the weekly mean."),
+        Key("interarrival", .distribution, "Gaps between arrivals from a distribution (a renewal process), instead of `rate`."),
+        Key("arrivals", .text, "A CSV file of arrival times (an order book to replay), instead of `rate`: a column `time` with local date-times or durations after the start, and optionally a column `demand`."),
+        Key("pattern", .object(pattern), default: "flat", "How the rate varies by time of day and weekday."),
+        Key("journey", .text, required: true, "The journey these requests take (a name under `journeys`)."),
+        Key("priority", .integer(minimum: Int(Int32.min)), default: "0", "Higher classes are served first in every area."),
+        Key("calendar", .text, default: "Mon–Fri 09:00–17:00", "The calendar business lead times are counted in."),
+        Key("promise", .object(promise), default: "none", "The lead time promised to the customer; the on-time share is measured against it."),
+        Key("max_arrivals", .integer(minimum: 1), default: "unlimited", "Stop after this many arrivals."),
+        Key("description", .text, "Free text."),
+    ]
+
+    public static let campaign: [Key] = [
+        Key("start", .instant, required: true, "When it starts: `10d` after the start, or a date."),
+        Key("duration", .duration, "How long it lasts (or give `end`)."),
+        Key("end", .instant, "When it ends (or give `duration`)."),
+        Key("multiplier", .number, required: true, "Demand is multiplied by this during the campaign (`3` triples it)."),
+        Key("demand", .anyOf([.text, .list(.text)]), default: "every demand type", "The demand types it affects."),
+        Key("description", .text, "Free text."),
+    ]
+
+    public static let approval: [Key] = [
+        Key("reject", .fraction, required: true, "Share of items rejected."),
+        Key("on_reject", .text, required: true, "Where rejected items go: this or an earlier step (rework), or `cancel`."),
+    ]
+
+    public static let route: [Key] = [
+        Key("to", .text, required: true, "A step name, `exit` or `cancel`."),
+        Key("p", .fraction, required: true, "The branch's probability."),
+    ]
+
+    public static let step: [Key] = [
+        Key("name", .text, required: true, "Unique within the journey."),
+        Key("area", .text, required: true, "The area whose staff do the work."),
+        Key("duration", .distribution, required: true, "The work itself, in working time of the area's calendar."),
+        Key("approval", .object(approval), "The area approves or rejects the item after the work."),
+        Key("next", .anyOf([.text, .list(.object(route))]), default: "the next step, or exit after the last", "Where the item goes after the step: a step, `exit`, `cancel`, or branches with probabilities."),
+        Key("description", .text, "Free text."),
+    ]
+
+    public static let journey: [Key] = [
+        Key("steps", .list(.object(step)), required: true, "The steps in order."),
+        Key("description", .text, "Free text."),
+    ]
+
+    public static let variant: [Key] = [
+        Key("description", .text, "What the what-if changes."),
+        Key("set", .table(key: "a dotted path such as areas.logistics.staff or journeys.order.steps.pick.duration", value: .value), "Values to replace or add."),
+        Key("remove", .list(.text), "Paths to remove: a step (`journeys.order.steps.credit-check`), a campaign, a shift."),
+        Key("add", .table(key: "a dotted path to a list, such as areas.warehouse.shifts", value: .value), "Items to append to lists (a shift, a step, a holiday)."),
+    ]
+
+    public static let top: [Key] = [
+        Key("version", .choice(["1"]), required: true, "The format version: 1."),
+        Key("extends", .text, "Another scenario file this one builds on (a path relative to this file). Its keys are merged under this file's: mappings key by key, lists replaced."),
+        Key("name", .text, default: "the file name", "A title for reports."),
+        Key("description", .text, "Free text."),
+        Key("seed", .integer(minimum: 0), default: "1", "The seed, unless `--seed` is given."),
+        Key("start", .text, default: "2024-01-01 00:00 (a Monday)", "The local date and time the simulation starts."),
+        Key("timezone", .text, default: "UTC", "The IANA time zone of all dates and working hours (`Europe/Berlin`); its daylight-saving shifts apply."),
+        Key("mode", .choice(["terminating", "steady-state"]), default: "steady-state with a warm-up, else terminating", "`terminating`: start empty and run to the horizon; `steady-state`: discard the warm-up."),
+        Key("horizon", .duration, "How long each replication runs (elapsed time). Required unless every demand type sets `max_arrivals`."),
+        Key("warmup", .duration, default: "0", "The initial period excluded from statistics (steady-state mode)."),
+        Key("calendars", .named(.object(calendar)), "Named working calendars."),
+        Key("areas", .named(.object(area)), required: true, "Where the work is done: staff, hours, queue limits."),
+        Key("campaigns", .named(.object(campaign)), "Windows in which demand is multiplied."),
+        Key("demand", .named(.object(demand)), required: true, "The kinds of request: how they arrive, their journey, their promise."),
+        Key("journeys", .named(.object(journey)), required: true, "The steps each kind of request goes through."),
+        Key("expect", .list(.text), "Expectations in the expression language, such as `p95(lead_time) <= 5d`; reported by `run`, enforced by `check`."),
+        Key("variants", .named(.object(variant)), "Named what-ifs, as changes to this scenario; run one with `--variant NAME`."),
+    ]
+
+    static func names(_ keys: [Key]) -> [String] { keys.map(\.name) }
+    static func required(_ keys: [Key]) -> [String] { keys.filter(\.required).map(\.name) }
+
+    static let topKeys = names(top)
+    static let calendarKeys = names(calendar)
+    static let shiftKeys = names(shift)
+    static let areaKeys = names(area)
+    static let promiseKeys = names(promise)
+    static let patternKeys = names(pattern)
+    static let demandKeys = names(demand)
+    static let campaignKeys = names(campaign)
+    static let approvalKeys = names(approval)
+    static let routeKeys = names(route)
+    static let stepKeys = names(step)
+    static let journeyKeys = names(journey)
+    static let variantKeys = names(variant)
+}

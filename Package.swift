@@ -2,7 +2,8 @@
 // procsim: a discrete-event simulator and capacity planner for business processes.
 //
 // Dependencies point one way:
-//   procsim (CLI) → SimReport → SimExperiment → SimModel → SimStatistics, SimKernel; SimScenario → SimModel
+//   procsim (CLI) → SimReport → SimExperiment → SimModel → SimStatistics, SimKernel;
+//   SimScenario → SimExpressions → SimModel
 // SimKernel knows nothing of areas or YAML; SimModel knows nothing of files; only the CLI prints or exits.
 import PackageDescription
 
@@ -47,7 +48,7 @@ let package = Package(
         /// Replications in parallel, reduced in replication order; summaries with intervals.
         .target(name: "SimExperiment", dependencies: ["SimModel", "SimStatistics"]),
         /// Text and JSON renderings of experiment results.
-        .target(name: "SimReport", dependencies: ["SimExperiment", "SimModel", "SimKernel", "SimStatistics"]),
+        .target(name: "SimReport", dependencies: ["SimExperiment", "SimExpressions", "SimModel", "SimKernel", "SimStatistics"]),
         /// The command-line tool: parses arguments, prints, sets exit codes. Nothing else.
         .executableTarget(
             name: "procsim",

@@ -1,4 +1,5 @@
 import SimExperiment
+import SimExpressions
 import SimKernel
 import SimModel
 import SimStatistics
@@ -13,12 +14,15 @@ public struct RunReport: Sendable {
     public let warnings: [String]
     /// Areas whose offered load is at or above their staff.
     public let unstableAreas: [String]
+    /// The scenario's expectations with their estimates and verdicts.
+    public let expectations: [ExpectationResult]
 
-    public init(result: ExperimentResult, provenance: Provenance, warnings: [String], analysis: FlowAnalysis) {
+    public init(result: ExperimentResult, provenance: Provenance, warnings: [String], analysis: FlowAnalysis, expectations: [Expectation] = []) {
         self.result = result
         self.provenance = provenance
         self.warnings = warnings
         unstableAreas = analysis.unstableAreas(of: result.model).map { result.model.areas[$0].name }
+        self.expectations = expectations.map { ExpectationResult($0, result: result) }
     }
 
     var model: Model { result.model }
@@ -109,6 +113,14 @@ public struct RunReport: Sendable {
             ("demand", .object(demand)),
             ("areas", .object(areas)),
             ("steps", .object(steps)),
+            ("expectations", .array(expectations.map { e in
+                .object([
+                    ("expression", .string(e.expectation.source)),
+                    ("value", estimate(e.estimate)),
+                    ("threshold", .number(e.expectation.threshold)),
+                    ("verdict", .string(e.verdict.rawValue)),
+                ])
+            })),
             ("kernel", .object([
                 ("events", .integer(result.events)),
                 ("model_events", .integer(result.modelEvents)),
@@ -169,9 +181,15 @@ public struct RunReport: Sendable {
         for (label, name) in [("mean", "lead_time.mean"), ("p50", "lead_time.p50"), ("p90", "lead_time.p90"), ("p95", "lead_time.p95"), ("p99", "lead_time.p99"), ("max", "lead_time.max")] {
             lines.append("  " + pad(label, 8) + durationCell(r.estimate(name)))
         }
-        let promises = model.demands.compactMap { $0.promise }
+        if model.calendarTime {
+            lines.append("Business lead time (working hours of each demand type's promise calendar)")
+            for (label, name) in [("mean", "business_lead_time.mean"), ("p50", "business_lead_time.p50"), ("p95", "business_lead_time.p95")] {
+                lines.append("  " + pad(label, 8) + cell(r.estimate(name)) { Formatting.duration($0, unit: ("h", 3600)) })
+            }
+        }
+        let promises = model.demands.compactMap { d in d.promise.map { p in d.promiseClock == .business ? "\(Formatting.duration(p, unit: ("h", 3600))) working time" : Formatting.duration(p) } }
         if !promises.isEmpty {
-            lines.append("  " + pad("on time", 8) + cell(r.estimate("on_time"), Formatting.percent) + "  (promise \(Set(promises).sorted().map { Formatting.duration($0) }.joined(separator: ", ")))")
+            lines.append("  " + pad("on time", 8) + cell(r.estimate("on_time"), Formatting.percent) + "  (promise \(Array(Set(promises)).sorted().joined(separator: ", ")))")
         }
         lines.append("Throughput      " + cell(r.estimate("throughput"), Formatting.ratePerDay))
         lines.append("Work in progress " + cell(r.estimate("wip.mean"), Formatting.number) + " items on average")
@@ -222,6 +240,55 @@ public struct RunReport: Sendable {
         if open > 0 {
             lines.append("Still in progress at the end: \(count("unfinished")) items (mean age \(Formatting.duration(r.estimate("unfinished_age.mean")?.estimate)), oldest \(Formatting.duration(r.estimate("unfinished_age.max")?.estimate))); they are not in the lead-time figures.")
         }
+        if !expectations.isEmpty {
+            lines.append("")
+            var rows = [["Expectations", "value", "verdict"]]
+            for e in expectations {
+                let format: (Double?) -> String
+                switch e.expectation.expression.dimension ?? .number {
+                case .duration: format = { Formatting.duration($0) }
+                case .fraction: format = Formatting.percent
+                case .rate: format = Formatting.ratePerDay
+                case .count, .number: format = Formatting.number
+                }
+                let verdict = switch e.verdict {
+                case .met: "met"
+                case .violated: "NOT MET"
+                case .undecided: "undecided (the interval straddles the threshold; add replications)"
+                }
+                rows.append(["  " + e.expectation.source, cell(e.estimate, format), verdict])
+            }
+            lines += Self.table(rows)
+        }
         return lines.joined(separator: "\n") + "\n"
+    }
+}
+
+/// An expectation judged on an experiment: its value per replication reduced to a mean with a
+/// Student-t interval, and the verdict that interval supports.
+public struct ExpectationResult: Sendable {
+    public let expectation: Expectation
+    public let estimate: Estimate
+    public let verdict: Verdict
+
+    public init(_ expectation: Expectation, result: ExperimentResult) {
+        self.expectation = expectation
+        let rows = result.settings.replications, columns = result.layout.count
+        // A derived expression is computed per replication, then given its interval.
+        let values = (0..<rows).map { r in
+            expectation.expression.value(Array(result.matrix[r * columns..<(r + 1) * columns]), layout: result.layout)
+        }
+        // A single figure keeps its range (a share's interval stops at 100%); derived ones are open.
+        var bounds: ClosedRange<Double> = -Double.infinity...Double.infinity
+        if case .metric(let reference) = expectation.expression {
+            bounds = MetricLayout.range(of: String(reference.name.split(separator: ".")[0]))
+        }
+        estimate = ReplicationSummary(matrix: values, rows: rows, columns: 1, bounds: [bounds]).estimates[0]
+        if let x = estimate.estimate {
+            let ci = estimate.ci95 ?? (x, x)
+            verdict = expectation.verdict(lower: ci.low, upper: ci.high)
+        } else {
+            verdict = .undecided
+        }
     }
 }

@@ -3,17 +3,24 @@ import Yams
 /// Walks a YAML node tree, reading typed values and recording a located diagnostic for every
 /// problem instead of stopping at the first.
 struct NodeReader {
-    let file: String
-    let lines: [Substring]
+    /// The scenario file first, then the files it builds on (`extends`), for locating findings.
+    private(set) var files: [(path: String, lines: [Substring])] = []
+    var file: String { files[0].path }
+    var lines: [Substring] { files[0].lines }
     /// `--set` overrides: a value without a source position came from one of them.
     let overrides: [Override]
     var diagnostics: [Diagnostic] = []
 
     init(file: String, text: String, overrides: [Override] = []) {
-        self.file = file
         self.overrides = overrides
+        _ = addFile(path: file, text: text)
+    }
+
+    /// Registers another source file; returns its index.
+    mutating func addFile(path: String, text: String) -> Int {
         // `\r\n` is one Character in Swift, and a newline: files saved on Windows split correctly.
-        lines = text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline)
+        files.append((path, text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline)))
+        return files.count - 1
     }
 
     var hasErrors: Bool { diagnostics.contains { $0.severity == .error } }
@@ -35,14 +42,15 @@ struct NodeReader {
         }
         let mark = node?.mark
         let line = mark?.line, column = mark?.column
-        let source = line.flatMap { $0 >= 1 && $0 <= lines.count ? String(lines[$0 - 1]) : nil }
+        let source = node.map { files[Composition.fileIndex(of: $0)] } ?? files[0]
+        let text = line.flatMap { $0 >= 1 && $0 <= source.lines.count ? String(source.lines[$0 - 1]) : nil }
         diagnostics.append(Diagnostic(
-            severity: severity, file: file, line: line, column: column, path: path, message: message,
-            sourceLine: source))
+            severity: severity, file: source.path, line: line, column: column, path: path, message: message,
+            sourceLine: text))
     }
 
     /// A finding in another file (an arrivals CSV), located directly.
-    mutating func report(_ severity: Diagnostic.Severity, file: String, line: Int, column: Int, source: String?, path: String, _ message: String) {
+    mutating func report(_ severity: Diagnostic.Severity, file: String, line: Int?, column: Int?, source: String?, path: String, _ message: String) {
         diagnostics.append(Diagnostic(severity: severity, file: file, line: line, column: column, path: path, message: message, sourceLine: source))
     }
 

@@ -28,13 +28,64 @@ public struct OverrideError: Error, Sendable, CustomStringConvertible {
 }
 
 extension Override {
+    /// The tree with this override applied.
+    func apply(to root: Node) throws(OverrideError) -> Node {
+        guard let segments = TreePath.segments(path), !segments.isEmpty else {
+            throw OverrideError(override: self, reason: "expected a dotted path such as 'areas.logistics.staff' or 'journeys.order.steps[1].duration'")
+        }
+        if path.hasPrefix("x-") {
+            throw OverrideError(override: self, reason: "'x-' keys only hold anchors, whose aliases are resolved when the file is read; set the value where it is used instead")
+        }
+        let replacement: Node
+        if let parsed = (try? Yams.compose(yaml: value)) ?? nil {
+            replacement = Self.withoutMarks(parsed)
+        } else {
+            replacement = Node(value)
+        }
+        do {
+            return try TreePath.edit(segments[...], in: root, at: "", .set(replacement))
+        } catch {
+            throw OverrideError(override: self, reason: error.reason)
+        }
+    }
+
+    /// The same tree with no source positions: the positions of a parsed value are within the
+    /// `--set` text, not the file, and a node without one is reported against the override.
+    static func withoutMarks(_ node: Node) -> Node {
+        switch node {
+        case .scalar(let s): return Node(s.string, s.tag, s.style)
+        case .mapping(let m): return Node(m.map { (withoutMarks($0.key), withoutMarks($0.value)) }, m.tag, m.style)
+        case .sequence(let q): return Node(q.map(withoutMarks), q.tag, q.style)
+        case .alias: return node
+        }
+    }
+}
+
+/// A path that leads nowhere in the tree.
+struct PathProblem: Error {
+    var reason: String
+}
+
+/// Dotted paths into a scenario's YAML tree, and edits at them: what `--set` overrides and
+/// variants (`set`, `remove`, `add`) are made of.
+///
+/// A list of named items (steps, shifts) is addressed by name as well as by index:
+/// `journeys.order.steps.credit-check` is the step whose `name` is `credit-check`.
+enum TreePath {
     enum Segment {
         case key(String)
         case index(Int)
     }
 
+    enum Edit {
+        case set(Node)
+        case remove
+        /// Appends to a list (creating it when absent); a list value appends each of its items.
+        case append(Node)
+    }
+
     /// `steps[1].approval` → key steps, index 1, key approval.
-    func segments() -> [Segment]? {
+    static func segments(_ path: String) -> [Segment]? {
         var out: [Segment] = []
         for part in path.split(separator: ".", omittingEmptySubsequences: false) {
             var rest = Substring(part)
@@ -52,64 +103,81 @@ extension Override {
         return out
     }
 
-    /// The tree with this override applied.
-    func apply(to root: Node) throws(OverrideError) -> Node {
-        guard let segments = segments(), !segments.isEmpty else {
-            throw OverrideError(override: self, reason: "expected a dotted path such as 'areas.logistics.staff' or 'journeys.order.steps[1].duration'")
+    static func edit(_ segments: ArraySlice<Segment>, in node: Node, at path: String, _ edit: Edit) throws(PathProblem) -> Node {
+        guard let first = segments.first else {
+            switch edit {
+            case .set(let value): return value
+            case .remove: return node
+            case .append(let value):
+                guard case .sequence(var list) = node else {
+                    throw PathProblem(reason: "'\(path)' is not a list, so nothing can be added to it; use 'set' to replace it")
+                }
+                let items: [Node] = value.sequence.map(Array.init) ?? [value]
+                for item in items { list.append(item) }
+                return .sequence(list)
+            }
         }
-        if path.hasPrefix("x-") {
-            throw OverrideError(override: self, reason: "'x-' keys only hold anchors, whose aliases are resolved when the file is read; set the value where it is used instead")
-        }
-        let replacement: Node
-        if let parsed = (try? Yams.compose(yaml: value)) ?? nil {
-            replacement = Self.withoutMarks(parsed)
-        } else {
-            replacement = Node(value)
-        }
-        return try set(segments[...], in: root, at: "", to: replacement)
-    }
-
-    /// The same tree with no source positions: the positions of a parsed value are within the
-    /// `--set` text, not the file, and a node without one is reported against the override.
-    static func withoutMarks(_ node: Node) -> Node {
-        switch node {
-        case .scalar(let s): return Node(s.string, s.tag, s.style)
-        case .mapping(let m): return Node(m.map { (withoutMarks($0.key), withoutMarks($0.value)) }, m.tag, m.style)
-        case .sequence(let q): return Node(q.map(withoutMarks), q.tag, q.style)
-        case .alias: return node
-        }
-    }
-
-    private func set(_ segments: ArraySlice<Segment>, in node: Node, at path: String, to value: Node) throws(OverrideError) -> Node {
-        guard let first = segments.first else { return value }
         let rest = segments.dropFirst()
         switch first {
         case .key(let key):
-            guard case .mapping(var mapping) = node else {
-                throw OverrideError(override: self, reason: "'\(path)' is not a mapping, so it has no key '\(key)'")
-            }
             let here = path.isEmpty ? key : "\(path).\(key)"
+            if case .sequence(var list) = node {
+                // A named item of a list.
+                guard let i = list.firstIndex(where: { $0.mapping?["name"]?.scalar?.string == key }) else {
+                    let names = list.compactMap { $0.mapping?["name"]?.scalar?.string }
+                    var reason = "'\(path)' has no item named '\(key)'"
+                    if let near = suggestion(for: key, among: names) { reason += "; did you mean '\(path).\(near)'?" } else if !names.isEmpty {
+                        reason += "; its items are \(NodeReader.list(names))"
+                    }
+                    throw PathProblem(reason: reason)
+                }
+                if rest.isEmpty, case .remove = edit {
+                    list.remove(at: i)
+                } else {
+                    list[i] = try Self.edit(rest, in: list[i], at: here, edit)
+                }
+                return .sequence(list)
+            }
+            guard case .mapping(var mapping) = node else {
+                throw PathProblem(reason: "'\(path)' is not a mapping, so it has no key '\(key)'")
+            }
             if let child = mapping[key] {
-                mapping[key] = try set(rest, in: child, at: here, to: value)
+                if rest.isEmpty, case .remove = edit {
+                    mapping = Node.Mapping(mapping.filter { $0.key.scalar?.string != key }, mapping.tag, mapping.style, mapping.mark)
+                } else {
+                    mapping[key] = try Self.edit(rest, in: child, at: here, edit)
+                }
             } else if rest.isEmpty {
-                mapping[key] = value  // a new key; validation says whether it is allowed
+                switch edit {
+                case .set(let value): mapping[key] = value  // a new key; validation says whether it is allowed
+                case .append(let value): mapping[key] = value.sequence != nil ? value : Node([value])
+                case .remove: throw PathProblem(reason: Self.missing(key, here: here, path: path, in: mapping))
+                }
             } else {
-                let known = Array(mapping.keys.compactMap { $0.scalar?.string })
-                var reason = "the scenario has no '\(here)'"
-                if let near = suggestion(for: key, among: known) { reason += "; did you mean '\(path.isEmpty ? near : "\(path).\(near)")'?" }
-                throw OverrideError(override: self, reason: reason)
+                throw PathProblem(reason: Self.missing(key, here: here, path: path, in: mapping))
             }
             return .mapping(mapping)
         case .index(let i):
             guard case .sequence(var sequence) = node else {
-                throw OverrideError(override: self, reason: "'\(path)' is not a list, so it has no item [\(i)]")
+                throw PathProblem(reason: "'\(path)' is not a list, so it has no item [\(i)]")
             }
             guard i >= 0 && i < sequence.count else {
-                throw OverrideError(override: self, reason: "'\(path)' has \(sequence.count) items, numbered from 0; there is no [\(i)]")
+                throw PathProblem(reason: "'\(path)' has \(sequence.count) items, numbered from 0; there is no [\(i)]")
             }
             let index = sequence.index(sequence.startIndex, offsetBy: i)
-            sequence[index] = try set(rest, in: sequence[index], at: "\(path)[\(i)]", to: value)
+            if rest.isEmpty, case .remove = edit {
+                sequence.remove(at: index)
+            } else {
+                sequence[index] = try Self.edit(rest, in: sequence[index], at: "\(path)[\(i)]", edit)
+            }
             return .sequence(sequence)
         }
+    }
+
+    static func missing(_ key: String, here: String, path: String, in mapping: Node.Mapping) -> String {
+        let known = Array(mapping.keys.compactMap { $0.scalar?.string })
+        var reason = "the scenario has no '\(here)'"
+        if let near = suggestion(for: key, among: known) { reason += "; did you mean '\(path.isEmpty ? near : "\(path).\(near)")'?" }
+        return reason
     }
 }

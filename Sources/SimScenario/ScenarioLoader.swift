@@ -1,5 +1,6 @@
 import Foundation
 import SimKernel
+import SimExpressions
 import SimModel
 import Yams
 
@@ -14,6 +15,11 @@ public struct Scenario: Sendable {
     /// Findings that let the run go ahead (unstable areas, unreachable steps, …).
     public var warnings: [Diagnostic]
     public var analysis: FlowAnalysis
+    /// The variant applied, if any, and every variant the file defines.
+    public var variant: String?
+    public var variantNames: [String]
+    /// The file's `expect:` entries, parsed.
+    public var expectations: [Expectation]
 }
 
 /// A file that cannot be read at all (exit code 66), as opposed to one that reads but is wrong.
@@ -35,7 +41,7 @@ public enum ScenarioLoader {
 
     /// Loads a file, with `--set` overrides applied. Throws `UnreadableFile` when it cannot be read,
     /// `OverrideError` when an override's path leads nowhere, `ScenarioError` when it is invalid.
-    public static func load(path: String, overrides: [Override] = []) throws -> Scenario {
+    public static func load(path: String, variant: String? = nil, overrides: [Override] = []) throws -> Scenario {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
             throw UnreadableFile(path: path, reason: "no such file")
@@ -55,7 +61,7 @@ public enum ScenarioLoader {
         guard let text = String(validating: bytes, as: UTF8.self) else {
             throw ScenarioError(diagnostics: [invalidUTF8(bytes, file: path)])
         }
-        return try parse(yaml: text, file: path, overrides: overrides)
+        return try parse(yaml: text, file: path, variant: variant, overrides: overrides)
     }
 
     /// The fingerprint of a file's bytes as provenance records it, or `nil` when it cannot be read.
@@ -86,41 +92,38 @@ public enum ScenarioLoader {
             message: "the file is not UTF-8 text: byte 0x\(hex) cannot start a character here; save the file as UTF-8")
     }
 
-    /// Parses and validates scenario text; `file` is used in diagnostics only.
-    public static func parse(yaml source: String, file: String, overrides: [Override] = []) throws -> Scenario {
+    /// Parses and validates scenario text; `file` is used in diagnostics and to find the files
+    /// it refers to (`extends`, arrival lists), relative to its folder.
+    public static func parse(yaml source: String, file: String, variant: String? = nil, overrides: [Override] = []) throws -> Scenario {
         // A byte-order mark, as Windows editors write, is not content.
         let text = source.hasPrefix("\u{FEFF}") ? String(source.dropFirst()) : source
         var reader = NodeReader(file: file, text: text, overrides: overrides)
-        let root: Node
-        do {
-            guard let node = try Yams.compose(yaml: text) else {
-                reader.error(nil, "", "the file is empty; expected a scenario starting with 'version: 1'")
+        guard let composed = Composition.compose(text, file: 0, reader: &reader),
+              var root = Composition.resolveExtends(composed, file: 0, reader: &reader, chain: [(file as NSString).standardizingPath])
+        else { throw ScenarioError(diagnostics: reader.sorted) }
+        let variantNames = root.mapping?["variants"]?.mapping?.keys.compactMap { $0.scalar?.string } ?? []
+        if let variant {
+            guard let changed = Composition.applyVariant(variant, to: root, reader: &reader) else {
                 throw ScenarioError(diagnostics: reader.sorted)
             }
-            root = try overrides.reduce(node) { tree, override in try override.apply(to: tree) }
-        } catch let error as ScenarioError {
-            throw error
-        } catch let error as OverrideError {
-            throw error
-        } catch {
-            reader.diagnostics.append(contentsOf: syntaxDiagnostics(error, file: file, lines: reader.lines))
-            throw ScenarioError(diagnostics: reader.sorted)
+            root = changed
         }
+        root = try overrides.reduce(root) { tree, override in try override.apply(to: tree) }
         var builder = ModelBuilder(reader: reader)
         builder.folder = (file as NSString).deletingLastPathComponent.isEmpty ? "." : (file as NSString).deletingLastPathComponent
         let result = builder.build(root, file: file)
-        reader = builder.reader
-        guard let (model, seed) = result, !reader.hasErrors else {
-            throw ScenarioError(diagnostics: reader.sorted)
+        guard let (model, seed) = result, !builder.reader.hasErrors else {
+            throw ScenarioError(diagnostics: builder.reader.sorted)
         }
         let analysis = FlowAnalysis(model: model)
-        builder.reader = reader
         builder.checkFlow(model, analysis: analysis)
+        let expectations = builder.expectations(root.mapping?["expect"], model: model)
         reader = builder.reader
         if reader.hasErrors { throw ScenarioError(diagnostics: reader.sorted) }
         return Scenario(
             model: model, seed: seed, file: file, contentHash: fnv1a64Hex(Array(text.utf8)),
-            warnings: reader.sorted, analysis: analysis)
+            warnings: reader.sorted, analysis: analysis, variant: variant, variantNames: variantNames,
+            expectations: expectations)
     }
 
     /// Where `key:` is written for the second time, in block or flow style, from a line on.
@@ -274,6 +277,11 @@ struct ModelBuilder {
         }
         if let horizon, warmup >= horizon, let w = top["warmup"] {
             reader.warning(w, "warmup", "the warm-up (\(NodeReader.scalarText(w))) is not shorter than the horizon (\(NodeReader.scalarText(top["horizon"]!))): nothing will be observed")
+        }
+        if let v = top["variants"] {
+            for (name, _, value) in reader.namedMapping(v, "variants", what: "variant") {
+                _ = reader.mapping(value, "variants.\(name)", allowed: Format.variantKeys, what: "a variant with 'set', 'remove' and/or 'add'")
+            }
         }
         if let m = top["mode"], NodeReader.scalarText(m) == "steady-state", warmup == 0 {
             reader.warning(m, "mode", "steady-state mode without a warm-up: the empty start biases every figure; set 'warmup' (such as 'warmup: 10d')")

@@ -35,7 +35,7 @@ extension Procsim {
                 let file = try output.map(OutputFile.init(path:))
                 defer { file?.discard() }
                 let sets = overrides.parsed
-                let loaded = try ScenarioLoader.load(path: scenario, overrides: sets)
+                let loaded = try ScenarioLoader.load(path: scenario, variant: overrides.variant, overrides: sets)
                 if !common.quiet {
                     for warning in loaded.warnings { Terminal.error(warning.description) }
                 }
@@ -47,8 +47,8 @@ extension Procsim {
                     result: result,
                     provenance: Provenance(
                         procsimVersion: Procsim.version, scenarioFile: scenario, scenarioHash: loaded.contentHash,
-                        seed: seed, replications: common.replications, overrides: sets.map(\.description)),
-                    warnings: loaded.warnings.map(\.summary), analysis: loaded.analysis)
+                        seed: seed, replications: common.replications, variant: overrides.variant, overrides: sets.map(\.description)),
+                    warnings: loaded.warnings.map(\.summary), analysis: loaded.analysis, expectations: loaded.expectations)
                 let json = report.json.rendered()
                 try Terminal.output(common.json ? json : report.text)
                 if let file, let output {
@@ -59,8 +59,11 @@ extension Procsim {
     }
 }
 
-/// `--set KEY=VALUE`, for every command that reads a scenario.
+/// `--variant NAME` and `--set KEY=VALUE`, for every command that reads a scenario.
 struct OverrideOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("Run one of the scenario's named variants (its 'variants:' section).", valueName: "name"))
+    var variant: String?
+
     @Option(name: .customLong("set"), help: ArgumentHelp(
         "Override a scenario value, as KEY=VALUE with the file's own dotted path (repeatable).",
         discussion: "Examples: --set areas.logistics.staff=4  --set demand.orders.rate=30/day  --set journeys.order.steps[1].approval.reject=10%",
@@ -70,6 +73,7 @@ struct OverrideOptions: ParsableArguments {
     var parsed: [Override] { arguments.compactMap(Override.init(argument:)) }
 
     func validate() throws {
+        if variant?.isEmpty == true { throw ValidationError("--variant needs the name of one of the scenario's variants") }
         for text in arguments where Override(argument: text) == nil {
             throw ValidationError("--set expects KEY=VALUE (for example areas.logistics.staff=4), found '\(text)'")
         }

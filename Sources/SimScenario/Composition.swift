@@ -1,0 +1,193 @@
+import Foundation
+import Yams
+
+/// Builds the one YAML tree a run sees: the file, the files it `extends`, the variant chosen,
+/// the `--set` overrides, in that order. Guards against hostile input on the way: files too
+/// large, documents that expand without bound through aliases, nesting too deep.
+enum Composition {
+    /// Scenario files are descriptions, not data: 8 MiB is far beyond any real one. Order books
+    /// belong in CSV files.
+    static let maxBytes = 8 << 20
+    /// Values in the expanded document. An alias bomb (`b: [*a, *a, …]` nested ten times) is
+    /// small on disk and astronomically large expanded; it is stopped here.
+    static let maxValues = 1_000_000
+    /// Nesting of mappings and lists; real scenarios need about eight.
+    static let maxDepth = 64
+    /// Files in an `extends` chain.
+    static let maxChain = 8
+
+    /// Parses one file's text into a tree whose nodes remember which file they came from.
+    static func compose(_ text: String, file index: Int, reader: inout NodeReader) -> Node? {
+        if text.utf8.count > maxBytes {
+            reader.report(.error, file: reader.files[index].path, line: 1, column: 1, source: nil, path: "",
+                          "the file is \(text.utf8.count / (1 << 20)) MiB; scenario files are limited to \(maxBytes >> 20) MiB (put order books in a CSV file and refer to it with 'arrivals')")
+            return nil
+        }
+        let node: Node?
+        do {
+            node = try Yams.compose(yaml: text)
+        } catch {
+            reader.diagnostics.append(contentsOf: ScenarioLoader.syntaxDiagnostics(error, file: reader.files[index].path, lines: reader.files[index].lines))
+            return nil
+        }
+        guard let node else {
+            reader.report(.error, file: reader.files[index].path, line: nil, column: nil, source: nil, path: "", "the file is empty; expected a scenario starting with 'version: 1'")
+            return nil
+        }
+        var budget = maxValues
+        if let problem = measure(node, depth: 0, budget: &budget) {
+            reader.report(.error, file: reader.files[index].path, line: node.mark?.line, column: node.mark?.column, source: nil, path: "", problem)
+            return nil
+        }
+        return index == 0 ? node : label(node, file: index)
+    }
+
+    /// Walks the expanded tree within a budget; a message when it is too large or too deep.
+    static func measure(_ node: Node, depth: Int, budget: inout Int) -> String? {
+        budget -= 1
+        if budget < 0 {
+            return "the document expands to more than \(maxValues) values; this happens when aliases refer to aliases (an 'alias bomb'); a scenario needs far fewer"
+        }
+        if depth > maxDepth { return "the document is nested more than \(maxDepth) levels deep; a scenario needs about eight" }
+        switch node {
+        case .scalar, .alias: return nil
+        case .mapping(let m):
+            for (k, v) in m {
+                if let p = measure(k, depth: depth + 1, budget: &budget) ?? measure(v, depth: depth + 1, budget: &budget) { return p }
+            }
+        case .sequence(let q):
+            for v in q { if let p = measure(v, depth: depth + 1, budget: &budget) { return p } }
+        }
+        return nil
+    }
+
+    /// The anchor field carries the file a node came from once aliases are resolved (they are,
+    /// by then): Yams marks hold only a line and a column, and cannot be made outside Yams.
+    static func label(_ node: Node, file index: Int) -> Node {
+        let anchor = Anchor(rawValue: fileAnchorPrefix + String(index))
+        switch node {
+        case .scalar(let s): return .scalar(.init(s.string, s.tag, s.style, s.mark, anchor))
+        case .mapping(let m): return .mapping(.init(m.map { (label($0.key, file: index), label($0.value, file: index)) }, m.tag, m.style, m.mark, anchor))
+        case .sequence(let q): return .sequence(.init(q.map { label($0, file: index) }, q.tag, q.style, q.mark, anchor))
+        case .alias: return node
+        }
+    }
+
+    static let fileAnchorPrefix = "procsim-file-"
+
+    /// The index of the file a node came from (0: the scenario file itself).
+    static func fileIndex(of node: Node) -> Int {
+        let anchor: Anchor?
+        switch node {
+        case .scalar(let s): anchor = s.anchor
+        case .mapping(let m): anchor = m.anchor
+        case .sequence(let q): anchor = q.anchor
+        case .alias: anchor = nil
+        }
+        guard let raw = anchor?.rawValue, raw.hasPrefix(fileAnchorPrefix) else { return 0 }
+        return Int(raw.dropFirst(fileAnchorPrefix.count)) ?? 0
+    }
+
+    /// Resolves `extends`: the base file's tree with this one's keys merged over it.
+    static func resolveExtends(_ root: Node, file index: Int, reader: inout NodeReader, chain: [String]) -> Node? {
+        guard case .mapping(var mapping) = root, let target = mapping["extends"] else { return root }
+        mapping = Node.Mapping(mapping.filter { $0.key.scalar?.string != "extends" }, mapping.tag, mapping.style, mapping.mark, mapping.anchor)
+        guard case .scalar(let s) = target, !s.string.isEmpty else {
+            reader.error(target, "extends", "expected the path of the scenario file this one builds on, found \(NodeReader.describe(target))")
+            return nil
+        }
+        let here = reader.files[index].path
+        let folder = (here as NSString).deletingLastPathComponent
+        let path = s.string.hasPrefix("/") ? s.string : (folder.isEmpty ? s.string : (folder as NSString).appendingPathComponent(s.string))
+        let canonical = (path as NSString).standardizingPath
+        if chain.contains(canonical) {
+            reader.error(target, "extends", "'\(s.string)' is already part of this chain of files (\(chain.map { ($0 as NSString).lastPathComponent }.joined(separator: " → "))): a file cannot build on itself")
+            return nil
+        }
+        if chain.count >= maxChain {
+            reader.error(target, "extends", "more than \(maxChain) files build on one another; flatten the chain")
+            return nil
+        }
+        guard let data = FileManager.default.contents(atPath: path), !((try? FileManager.default.attributesOfItem(atPath: path)[.type] as? FileAttributeType) == .typeDirectory) else {
+            reader.error(target, "extends", "cannot read '\(path)' (paths are relative to the file that names them)")
+            return nil
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            reader.error(target, "extends", "'\(path)' is not UTF-8 text")
+            return nil
+        }
+        let baseIndex = reader.addFile(path: path, text: text)
+        guard let baseRoot = compose(text.hasPrefix("\u{FEFF}") ? String(text.dropFirst()) : text, file: baseIndex, reader: &reader),
+              let base = resolveExtends(baseRoot, file: baseIndex, reader: &reader, chain: chain + [canonical]) else { return nil }
+        return merge(base, over: .mapping(mapping))
+    }
+
+    /// `top` over `base`: mappings merge key by key (recursively), anything else replaces.
+    static func merge(_ base: Node, over top: Node) -> Node {
+        guard case .mapping(var b) = base, case .mapping(let t) = top else { return top }
+        for (key, value) in t {
+            if let name = key.scalar?.string, let old = b[name] {
+                b[name] = merge(old, over: value)
+            } else {
+                b = Node.Mapping(Array(b.map { ($0.key, $0.value) }) + [(key, value)], b.tag, b.style, b.mark, b.anchor)
+            }
+        }
+        return .mapping(b)
+    }
+
+    /// Applies the named variant (its `remove`, `set` and `add`, in the order written) to the tree.
+    static func applyVariant(_ name: String, to root: Node, reader: inout NodeReader) -> Node? {
+        let variants = root.mapping?["variants"]
+        guard let definition = variants?.mapping?[name] else {
+            let names = variants?.mapping?.keys.compactMap { $0.scalar?.string } ?? []
+            var message = "the scenario has no variant '\(name)'"
+            if let near = suggestion(for: name, among: names) { message += "; did you mean '\(near)'?" } else if !names.isEmpty {
+                message += "; its variants are \(NodeReader.list(names))"
+            } else {
+                message += "; it defines no 'variants'"
+            }
+            reader.report(.error, file: "--variant \(name)", line: nil, column: nil, source: nil, path: "variants", message)
+            return nil
+        }
+        let path = "variants.\(name)"
+        guard let fields = reader.mapping(definition, path, allowed: Format.variantKeys, what: "a variant with 'set', 'remove' and/or 'add'") else { return nil }
+        var tree = root
+        var ok = true
+        for (key, _, value) in fields.items where key != "description" {
+            switch key {
+            case "remove":
+                let items: [Node] = value.sequence.map(Array.init) ?? [value]
+                for (i, item) in items.enumerated() {
+                    ok = edit(&tree, item, NodeReader.scalarText(item), .remove, "\(path).remove[\(i)]", reader: &reader) && ok
+                }
+            case "set", "add":
+                guard case .mapping(let changes) = value else {
+                    reader.error(value, "\(path).\(key)", "expected a mapping from dotted paths to values, such as 'areas.logistics.staff: 4', found \(NodeReader.describe(value))")
+                    ok = false
+                    continue
+                }
+                for (k, v) in changes {
+                    let target = NodeReader.scalarText(k)
+                    ok = edit(&tree, k, target, key == "set" ? .set(v) : .append(v), "\(path).\(key).\(target)", reader: &reader) && ok
+                }
+            default:
+                break
+            }
+        }
+        return ok ? tree : nil
+    }
+
+    static func edit(_ tree: inout Node, _ node: Node, _ target: String, _ change: TreePath.Edit, _ path: String, reader: inout NodeReader) -> Bool {
+        guard let segments = TreePath.segments(target), !segments.isEmpty, !target.hasPrefix("variants") else {
+            reader.error(node, path, "expected a dotted path into the scenario such as 'areas.logistics.staff' or 'journeys.order.steps.credit-check', found '\(target)'")
+            return false
+        }
+        do {
+            tree = try TreePath.edit(segments[...], in: tree, at: "", change)
+            return true
+        } catch {
+            reader.error(node, path, error.reason)
+            return false
+        }
+    }
+}

@@ -48,7 +48,7 @@ let package = Package(
         /// Replications in parallel, reduced in replication order; summaries with intervals.
         .target(name: "SimExperiment", dependencies: ["SimModel", "SimStatistics"]),
         /// Text and JSON renderings of experiment results.
-        .target(name: "SimReport", dependencies: ["SimExperiment", "SimExpressions", "SimModel", "SimKernel", "SimStatistics"]),
+        .target(name: "SimReport", dependencies: ["SimExperiment", "SimExpressions", "SimScenario", "SimModel", "SimKernel", "SimStatistics"]),
         /// The command-line tool: parses arguments, prints, sets exit codes. Nothing else.
         .executableTarget(
             name: "procsim",

@@ -36,7 +36,14 @@ public struct Diagnostic: Sendable, Equatable, CustomStringConvertible {
     public var description: String {
         var text = summary
         if let sourceLine, let column {
-            text += "\n    \(sourceLine)\n    \(String(repeating: " ", count: max(0, column - 1)))^"
+            // A long line (a minified document) is shown as a window around the column.
+            var shown = sourceLine, caret = max(0, column - 1)
+            if sourceLine.count > 100 {
+                let start = max(0, min(caret - 40, sourceLine.count - 100))
+                shown = (start > 0 ? "…" : "") + String(sourceLine.dropFirst(start).prefix(100)) + (start + 100 < sourceLine.count ? "…" : "")
+                caret = caret - start + (start > 0 ? 1 : 0)
+            }
+            text += "\n    \(shown)\n    \(String(repeating: " ", count: caret))^"
         }
         return text
     }

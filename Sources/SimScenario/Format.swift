@@ -152,8 +152,16 @@ public enum Format {
         Key("campaigns", .named(.object(campaign)), "Windows in which demand is multiplied."),
         Key("demand", .named(.object(demand)), required: true, "The kinds of request: how they arrive, their journey, their promise."),
         Key("journeys", .named(.object(journey)), required: true, "The steps each kind of request goes through."),
-        Key("expect", .list(.text), "Expectations in the expression language, such as `p95(lead_time) <= 5d`; reported by `run`, enforced by `check`."),
+        Key("expect", .list(.anyOf([.text, .value])), "Expectations in the expression language, such as `p95(lead_time) <= 5d`; reported by `run`, enforced by `check`. A line such as `- mean(wait, step: pick) <= 4h` is read as written, although YAML sees a mapping in it."),
         Key("variants", .named(.object(variant)), "Named what-ifs, as changes to this scenario; run one with `--variant NAME`."),
+    ]
+
+    /// The parameters of each distribution, in the order the reference table lists them.
+    public static let distributions: [(name: String, keys: [String])] = [
+        ("exponential", ["mean"]), ("deterministic", ["value"]), ("uniform", ["min", "max"]),
+        ("triangular", ["min", "mode", "max"]), ("normal", ["mean", "sd"]), ("lognormal", ["mean", "cv"]),
+        ("gamma", ["mean", "cv"]), ("erlang", ["mean", "k"]), ("weibull", ["shape", "scale"]),
+        ("hyperexponential", ["mean", "cv", "phases"]), ("empirical", ["values"]),
     ]
 
     static func names(_ keys: [Key]) -> [String] { keys.map(\.name) }

@@ -31,13 +31,6 @@ public struct UnreadableFile: Error, Sendable, CustomStringConvertible {
 
 /// Reads scenario files: YAML → `Scenario`, reporting every problem with its location.
 public enum ScenarioLoader {
-    /// The parameters of each distribution, in the order the reference table lists them.
-    static let distributions: [(name: String, keys: [String])] = [
-        ("exponential", ["mean"]), ("deterministic", ["value"]), ("uniform", ["min", "max"]),
-        ("triangular", ["min", "mode", "max"]), ("normal", ["mean", "sd"]), ("lognormal", ["mean", "cv"]),
-        ("gamma", ["mean", "cv"]), ("erlang", ["mean", "k"]), ("weibull", ["shape", "scale"]),
-        ("hyperexponential", ["mean", "cv", "phases"]), ("empirical", ["values"]),
-    ]
 
     /// Loads a file, with `--set` overrides applied. Throws `UnreadableFile` when it cannot be read,
     /// `OverrideError` when an override's path leads nowhere, `ScenarioError` when it is invalid.
@@ -52,6 +45,11 @@ public enum ScenarioLoader {
             throw UnreadableFile(path: path, reason: "permission denied")
         }
         defer { try? handle.close() }
+        if let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int, size > Composition.maxBytes {
+            throw ScenarioError(diagnostics: [Diagnostic(
+                severity: .error, file: path, line: nil, column: nil, path: "",
+                message: "the file is \(size >> 20) MiB; scenario files are limited to \(Composition.maxBytes >> 20) MiB (put order books in a CSV file and refer to it with 'arrivals')")])
+        }
         let bytes: [UInt8]
         do {
             bytes = Array(try handle.readToEnd() ?? Data())
@@ -509,13 +507,13 @@ struct ModelBuilder {
             reader.error(node, path, "expected a duration (such as 30m) or a distribution such as '{dist: exponential, mean: 30m}', found \(NodeReader.describe(node))")
             return nil
         }
-        let names = ScenarioLoader.distributions.map(\.name)
+        let names = Format.distributions.map(\.name)
         guard let distNode = NodeReader.mergingKeys(mapping).last(where: { $0.0.scalar?.string == "dist" })?.1 else {
             reader.error(node, path, "missing key 'dist': expected one of \(NodeReader.list(names))")
             return nil
         }
         let dist = NodeReader.scalarText(distNode)
-        guard let spec = ScenarioLoader.distributions.first(where: { $0.name == dist }) else {
+        guard let spec = Format.distributions.first(where: { $0.name == dist }) else {
             reader.error(distNode, "\(path).dist", unknown("distribution", dist, names))
             return nil
         }
@@ -633,7 +631,9 @@ struct ModelBuilder {
                 reader.warning(nodes["areas.\(area.name)"], "areas.\(area.name)", "no step uses area '\(area.name)': its staff are never busy")
             } else if let staff = area.staff, unstable.contains(a) {
                 let rounded = (load * 100).rounded() / 100
-                reader.warning(nodes["areas.\(area.name)"], "areas.\(area.name)", "unstable: the offered load is \(rounded) busy staff on average but area '\(area.name)' has \(staff); its queue will grow without bound (the report shows the backlog over time)")
+                let onDuty = area.meanStaff(until: model.horizon) ?? Double(staff)
+                let capacity = area.schedule == nil ? "\(staff)" : "\((onDuty * 100).rounded() / 100) on duty on average over the horizon (working hours and shifts)"
+                reader.warning(nodes["areas.\(area.name)"], "areas.\(area.name)", "unstable: the offered load is \(rounded) busy staff on average but area '\(area.name)' has \(capacity); its queue will grow without bound (the report shows the backlog over time)")
             }
         }
     }

@@ -24,15 +24,37 @@ extension Procsim {
                 let diagnostics: [Diagnostic]
                 var summary = ""
                 var seed = common.seed ?? 1
+                var found: [Diagnostic] = []
                 do {
-                    let loaded = try ScenarioLoader.load(path: scenario, overrides: overrides.parsed)
-                    diagnostics = strict ? loaded.warnings.map { var d = $0; d.severity = .error; return d } : loaded.warnings
+                    let loaded = try ScenarioLoader.load(path: scenario, variant: overrides.variant, overrides: overrides.parsed)
+                    found = loaded.warnings
                     seed = common.seed ?? loaded.seed ?? 1
                     let m = loaded.model
-                    summary = "\(scenario): valid (\(plural(m.areas.count, "area")), \(plural(m.demands.count, "demand type")), \(plural(m.journeys.reduce(0) { $0 + $1.steps.count }, "step")))"
+                    summary = "\(scenario)\(overrides.variant.map { " (variant \($0))" } ?? ""): valid (\(plural(m.areas.count, "area")), \(plural(m.demands.count, "demand type")), \(plural(m.journeys.reduce(0) { $0 + $1.steps.count }, "step"))"
+                    // Without --variant, every variant is checked too: a broken what-if should
+                    // fail here, not when someone finally runs it.
+                    if overrides.variant == nil && !loaded.variantNames.isEmpty {
+                        for name in loaded.variantNames {
+                            do {
+                                let v = try ScenarioLoader.load(path: scenario, variant: name, overrides: overrides.parsed)
+                                found += v.warnings.map { Self.inVariant($0, name) }
+                            } catch let error as ScenarioError {
+                                found += error.diagnostics.map { Self.inVariant($0, name) }
+                            }
+                        }
+                        summary += ", \(plural(loaded.variantNames.count, "variant"))"
+                    }
+                    summary += ")"
                 } catch let error as ScenarioError {
-                    diagnostics = error.diagnostics
+                    found = error.diagnostics
                 }
+                // A finding the base and a variant share is reported once.
+                var seen = Set<String>()
+                found = found.filter { d in
+                    let message = d.message.hasPrefix("in variant '") ? String(d.message.drop { $0 != ":" }.dropFirst(2)) : d.message
+                    return seen.insert("\(d.file):\(d.line ?? 0):\(d.column ?? 0):\(d.path):\(message)").inserted
+                }
+                diagnostics = strict ? found.map { var d = $0; d.severity = .error; return d } : found
                 let errors = diagnostics.filter { $0.severity == .error }.count
                 // --quiet hides warnings; errors are the answer and always shown.
                 for d in diagnostics where d.severity == .error || !common.quiet { Terminal.error(d.description) }
@@ -49,6 +71,13 @@ extension Procsim {
             }
         }
 
+        /// A finding that only appears in a variant says so.
+        static func inVariant(_ d: Diagnostic, _ name: String) -> Diagnostic {
+            var d = d
+            if !d.message.hasPrefix("in variant") { d.message = "in variant '\(name)': " + d.message }
+            return d
+        }
+
         func json(_ diagnostics: [Diagnostic], errors: Int, hash: String?, seed: UInt64) -> JSONValue {
             .object([
                 ("schema", .string("procsim.validate/1")),
@@ -58,7 +87,7 @@ extension Procsim {
                     ("scenario_hash", hash.map { .string($0) } ?? .null),
                     ("seed", .unsigned(seed)),
                     ("replications", .integer(common.replications)),
-                    ("variant", .null),
+                    ("variant", overrides.variant.map { .string($0) } ?? .null),
                     ("overrides", .array(overrides.arguments.map { .string($0) })),
                 ])),
                 ("valid", .bool(errors == 0)),

@@ -1,0 +1,32 @@
+import ArgumentParser
+import SimReport
+
+extension Procsim {
+    struct Schema: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Print the JSON Schema of the scenario format, for editors (YAML language server).",
+            discussion: """
+                Save it and point your editor at it, or add this first line to a scenario file:
+                  # yaml-language-server: $schema=../docs/schemas/scenario.schema.json
+                """)
+
+        @Flag(help: "Print the key tables of the format reference (Markdown) instead.")
+        var reference = false
+
+        @Option(name: [.customShort("o"), .long], help: "Write to this file, atomically, instead of standard output.")
+        var output: String?
+
+        func run() throws {
+            try withExitCodes {
+                let text = reference ? ScenarioSchema.markdown : ScenarioSchema.json.rendered()
+                if let output {
+                    let file = try OutputFile(path: output)
+                    defer { file.discard() }
+                    try file.commit(text)
+                } else {
+                    try Terminal.output(text)
+                }
+            }
+        }
+    }
+}

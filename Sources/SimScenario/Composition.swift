@@ -39,7 +39,7 @@ enum Composition {
             reader.report(.error, file: reader.files[index].path, line: node.mark?.line, column: node.mark?.column, source: nil, path: "", problem)
             return nil
         }
-        return index == 0 ? node : label(node, file: index)
+        return index == 0 ? node : label(node, with: reader.fileAnchors[index])
     }
 
     /// Walks the expanded tree within a budget; a message when it is too large or too deep.
@@ -63,12 +63,11 @@ enum Composition {
 
     /// The anchor field carries the file a node came from once aliases are resolved (they are,
     /// by then): Yams marks hold only a line and a column, and cannot be made outside Yams.
-    static func label(_ node: Node, file index: Int) -> Node {
-        let anchor = Anchor(rawValue: fileAnchorPrefix + String(index))
+    static func label(_ node: Node, with anchor: Anchor) -> Node {
         switch node {
         case .scalar(let s): return .scalar(.init(s.string, s.tag, s.style, s.mark, anchor))
-        case .mapping(let m): return .mapping(.init(m.map { (label($0.key, file: index), label($0.value, file: index)) }, m.tag, m.style, m.mark, anchor))
-        case .sequence(let q): return .sequence(.init(q.map { label($0, file: index) }, q.tag, q.style, q.mark, anchor))
+        case .mapping(let m): return .mapping(.init(m.map { (label($0.key, with: anchor), label($0.value, with: anchor)) }, m.tag, m.style, m.mark, anchor))
+        case .sequence(let q): return .sequence(.init(q.map { label($0, with: anchor) }, q.tag, q.style, q.mark, anchor))
         case .alias: return node
         }
     }

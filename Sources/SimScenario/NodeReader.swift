@@ -16,8 +16,13 @@ struct NodeReader {
         _ = addFile(path: file, text: text)
     }
 
+    /// The anchors that label nodes from files other than the first. Yams holds anchors
+    /// weakly; the reader keeps them alive for as long as the tree is read.
+    private(set) var fileAnchors: [Anchor] = []
+
     /// Registers another source file; returns its index.
     mutating func addFile(path: String, text: String) -> Int {
+        fileAnchors.append(Anchor(rawValue: Composition.fileAnchorPrefix + String(files.count)))
         // `\r\n` is one Character in Swift, and a newline: files saved on Windows split correctly.
         files.append((path, text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline)))
         return files.count - 1

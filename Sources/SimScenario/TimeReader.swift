@@ -224,8 +224,8 @@ extension ModelBuilder {
             case (nil, let e?):
                 end = instant(e, "\(p).end", clock: clock)
                 if let s = start, let e2 = end, e2 <= s { reader.error(e, "\(p).end", "expected an end after the start"); end = nil }
-            case (_?, _?): reader.error(f.keyNode("end"), p, "give either 'duration' or 'end', not both"); continue
-            case (nil, nil): reader.error(value, p, "missing key 'duration' (or 'end') in campaign '\(name)'"); continue
+            case (_?, _?): reader.error(f.keyNode("end"), p, "give either 'duration' or 'end', not both")
+            case (nil, nil): reader.error(value, p, "missing key 'duration' (or 'end') in campaign '\(name)'")
             }
             let multiplier = f["multiplier"].flatMap { node -> Double? in
                 guard case .scalar(let s) = node, let x = Double(s.string.hasSuffix("x") ? String(s.string.dropLast()) : s.string), x.isFinite, x >= 0, x <= 1e6 else {
@@ -263,6 +263,7 @@ extension ModelBuilder {
                 return nil
             }
             var spans: [(from: Int, to: Int, weight: Double)] = []
+            var written: [String] = []
             for (k, v) in NodeReader.mergingKeys(m) {
                 let key = NodeReader.scalarText(k)
                 guard let span = CalendarNotation.span(key), span.to <= 1440 else {
@@ -271,11 +272,12 @@ extension ModelBuilder {
                     continue
                 }
                 guard let w = weight(v, "\(path).hours.\(key)") else { ok = false; continue }
-                if let clash = spans.first(where: { span.from < $0.to && $0.from < span.to }) {
-                    reader.error(k, "\(path).hours.\(key)", "'\(key)' overlaps another span (from minute \(clash.from)); each time of day may have one weight")
+                if let clash = spans.firstIndex(where: { span.from < $0.to && $0.from < span.to }) {
+                    reader.error(k, "\(path).hours.\(key)", "'\(key)' overlaps '\(written[clash])'; each time of day may have one weight")
                     ok = false
                 }
                 spans.append((span.from, span.to, w))
+                written.append(key)
             }
             pattern.hours = spans.sorted { $0.from < $1.from }
         }

@@ -77,7 +77,7 @@ let package = Package(
             dependencies: ["SimModel", "SimScenario", "SimExperiment", "_SimTestSupport"]),
         .testTarget(name: "SimExpressionsTests", dependencies: ["SimExpressions", "SimModel"]),
         .testTarget(
-            name: "SimScenarioTests", dependencies: ["SimScenario"],
+            name: "SimScenarioTests", dependencies: ["SimScenario", "SimExperiment", "SimModel"],
             resources: [.copy("Fixtures")]),
         .testTarget(
             name: "ProcsimCLITests", dependencies: ["SimReport", "SimExperiment", "SimScenario"]),

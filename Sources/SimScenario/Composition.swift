@@ -73,6 +73,8 @@ enum Composition {
     }
 
     static let fileAnchorPrefix = "procsim-file-"
+    /// Top-level sections that map names to definitions: `add` creates entries in them.
+    static let namedSections = ["calendars", "areas", "campaigns", "demand", "journeys"]
 
     /// The index of the file a node came from (0: the scenario file itself).
     static func fileIndex(of node: Node) -> Int {
@@ -167,6 +169,23 @@ enum Composition {
                 }
                 for (k, v) in changes {
                     let target = NodeReader.scalarText(k)
+                    let parts = target.split(separator: ".").map(String.init)
+                    if key == "add" && parts.count == 2 && Self.namedSections.contains(parts[0]) {
+                        // A new named entry (`calendars.night`, `areas.packing`): the section is
+                        // created when the base has none; an existing name is not overwritten.
+                        if tree.mapping?[parts[0]]?.mapping?[parts[1]] != nil {
+                            reader.error(k, "\(path).add.\(target)", "'\(target)' already exists; use 'set' to change it")
+                            ok = false
+                            continue
+                        }
+                        if tree.mapping?[parts[0]] == nil, case .mapping(var top) = tree {
+                            top[parts[0]] = Node([(Node(parts[1]), v)])
+                            tree = .mapping(top)
+                            continue
+                        }
+                        ok = edit(&tree, k, target, .set(v), "\(path).add.\(target)", reader: &reader) && ok
+                        continue
+                    }
                     ok = edit(&tree, k, target, key == "set" ? .set(v) : .append(v), "\(path).\(key).\(target)", reader: &reader) && ok
                 }
             default:

@@ -1,4 +1,5 @@
 import Foundation
+import SimExperiment
 import SimScenario
 import Testing
 
@@ -14,6 +15,22 @@ import Testing
         #expect(Self.files.contains("scenarios/order-to-delivery.yaml"))
         #expect(Self.files.contains("scenarios/mm1.yaml") && Self.files.contains("scenarios/mmc.yaml"))
         #expect(Self.files.contains("scenarios/bench/m3.yaml"))
+        for story in ["campaign-before-logistics", "credit-approval-removed", "warehouse-second-shift"] {
+            #expect(Self.files.contains("scenarios/\(story).yaml"))
+        }
+    }
+
+    /// Every bundled scenario and every variant it defines runs, and delivers items.
+    @Test(arguments: files)
+    func runsWithEveryVariant(file: String) throws {
+        let path = Self.root.appendingPathComponent(file).path
+        let base = try ScenarioLoader.load(path: path)
+        for variant in [nil] + base.variantNames.map(Optional.some) {
+            let scenario = try ScenarioLoader.load(path: path, variant: variant)
+            #expect(scenario.warnings.isEmpty, "\(file) \(variant ?? ""): \(scenario.warnings)")
+            let result = Experiment.run(scenario.model, settings: .init(seed: 1, replications: 2, threads: 2))
+            #expect((result.estimate("completed")?.estimate ?? 0) > 0, "\(file) \(variant ?? "")")
+        }
     }
 
     @Test(arguments: files)

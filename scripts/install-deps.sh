@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what procsim needs beyond the Swift toolchain, only when it is missing:
-#   libopenblas-dev (BLAS/LAPACK for the statistics), and, with --test, Python's jsonschema
-#   (the JSON Schema checks in the test suite).
+#   libopenblas-dev (BLAS/LAPACK for the statistics), and, with --test, Python's jsonschema and
+#   PyYAML (the JSON Schema checks of outputs and of the scenario format in the test suite).
 set -euo pipefail
 
 need_apt=()
@@ -21,8 +21,8 @@ if [ ${#need_apt[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${need_apt[@]}" >/dev/null
 fi
 
-if [ "${1:-}" = "--test" ] && ! python3 -c 'import jsonschema' 2>/dev/null; then
-  echo "installing Python's jsonschema with pip" >&2
-  python3 -m pip install --quiet jsonschema 2>/dev/null \
-    || python3 -m pip install --quiet --break-system-packages jsonschema
+if [ "${1:-}" = "--test" ] && ! python3 -c 'import jsonschema, yaml' 2>/dev/null; then
+  echo "installing Python's jsonschema and PyYAML with pip" >&2
+  python3 -m pip install --quiet jsonschema pyyaml 2>/dev/null \
+    || python3 -m pip install --quiet --break-system-packages jsonschema pyyaml
 fi

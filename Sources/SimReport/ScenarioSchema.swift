@@ -36,7 +36,14 @@ public enum ScenarioSchema {
                 return (key.name, schema(for: key.shape, doc: docText))
             })))
             let required = keys.filter(\.required).map(\.name)
-            if !required.isEmpty { out.append(("required", .array(required.map { .string($0) }))) }
+            if top {
+                // A file that builds on another gets its sections from the base.
+                out.append(("required", .array([.string("version")])))
+                out.append(("if", .object([("required", .array([.string("extends")]))])))
+                out.append(("else", .object([("required", .array(required.map { .string($0) }))])))
+            } else if !required.isEmpty {
+                out.append(("required", .array(required.map { .string($0) })))
+            }
             // Top-level `x-` keys hold anchors for reuse and are ignored.
             if top { out.append(("patternProperties", .object([("^x-", .object([]))]))) }
             out.append(("additionalProperties", .bool(false)))

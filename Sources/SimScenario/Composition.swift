@@ -137,7 +137,7 @@ enum Composition {
     }
 
     /// Applies the named variant (its `remove`, `set` and `add`, in the order written) to the tree.
-    static func applyVariant(_ name: String, to root: Node, reader: inout NodeReader) -> Node? {
+    static func applyVariant(_ name: String, to root: Node, reader: inout NodeReader) throws(UnknownVariant) -> Node? {
         let variants = root.mapping?["variants"]
         guard let definition = variants?.mapping?[name] else {
             let names = variants?.mapping?.keys.compactMap { $0.scalar?.string } ?? []
@@ -147,8 +147,7 @@ enum Composition {
             } else {
                 message += "; it defines no 'variants'"
             }
-            reader.report(.error, file: "--variant \(name)", line: nil, column: nil, source: nil, path: "variants", message)
-            return nil
+            throw UnknownVariant(name: name, message: message)
         }
         let path = "variants.\(name)"
         guard let fields = reader.mapping(definition, path, allowed: Format.variantKeys, what: "a variant with 'set', 'remove' and/or 'add'") else { return nil }
@@ -208,4 +207,12 @@ enum Composition {
             return false
         }
     }
+}
+
+/// `--variant NAME` names no variant of the scenario: bad command-line use, like a `--set`
+/// path that leads nowhere.
+public struct UnknownVariant: Error, Sendable, CustomStringConvertible {
+    public var name: String
+    public var message: String
+    public var description: String { "--variant \(name): \(message)" }
 }

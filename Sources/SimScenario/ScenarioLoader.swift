@@ -101,7 +101,7 @@ public enum ScenarioLoader {
         else { throw ScenarioError(diagnostics: reader.sorted) }
         let variantNames = root.mapping?["variants"]?.mapping?.keys.compactMap { $0.scalar?.string } ?? []
         if let variant {
-            guard let changed = Composition.applyVariant(variant, to: root, reader: &reader) else {
+            guard let changed = try Composition.applyVariant(variant, to: root, reader: &reader) else {
                 throw ScenarioError(diagnostics: reader.sorted)
             }
             root = changed

@@ -82,6 +82,8 @@ func withExitCodes(_ body: () throws -> Void) throws {
         throw ExitCode(66)
     } catch let error as OverrideError {
         throw ValidationError(error.description)
+    } catch let error as UnknownVariant {
+        throw ValidationError(error.description)
     } catch let error as OutputError {
         Terminal.error(error.description)
         throw ExitCode(73)

@@ -221,3 +221,50 @@ import Testing
         #expect(invalid.stderr.contains("error: areas.support.staff: expected a whole number of staff of at least 1, or 'unlimited', found -1"))
     }
 }
+
+/// `--variant NAME` runs a named what-if; validation checks every variant.
+@Suite struct VariantCommandTests {
+    @Test func variantRunsAndIsRecorded() throws {
+        let r = try CommandLineTests.procsim("run", "scenarios/credit-approval-removed.yaml", "-n", "2", "--json", "--variant", "no-credit-check")
+        #expect(r.status == 0)
+        let json = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as! [String: Any]
+        #expect((json["provenance"] as! [String: Any])["variant"] as? String == "no-credit-check")
+        let steps = json["steps"] as! [String: Any]
+        #expect(steps["order/credit-check"] == nil && steps["order/pick"] != nil)
+        // No approval, no rework.
+        #expect((((json["system"] as! [String: Any])["rework"] as! [String: Any])["estimate"] as? Double) == 0)
+    }
+
+    @Test func unknownVariantIsBadUsage() throws {
+        let r = try CommandLineTests.procsim("run", "scenarios/credit-approval-removed.yaml", "--variant", "second-controler")
+        #expect(r.status == 64)
+        #expect(r.stderr.contains("--variant second-controler: the scenario has no variant 'second-controler'; did you mean 'second-controller'?"))
+    }
+
+    @Test func validateChecksEveryVariant() throws {
+        let folder = try CommandLineTests.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let file = folder.appendingPathComponent("v.yaml")
+        try """
+            version: 1
+            horizon: 30d
+            areas:
+              sales: {staff: 2}
+            demand:
+              orders: {rate: 10/day, journey: order}
+            journeys:
+              order:
+                steps:
+                  - {name: quote, area: sales, duration: 1h}
+            variants:
+              fine:
+                set: {areas.sales.staff: 3}
+              broken:
+                set: {areas.sales.staff: none}
+            """.write(to: file, atomically: true, encoding: .utf8)
+        let r = try CommandLineTests.procsim("validate", file.path)
+        #expect(r.status == 65)
+        #expect(r.stderr.contains("v.yaml:15:30: error: areas.sales.staff: in variant 'broken': expected a whole number of staff of at least 1, or 'unlimited', found 'none'"))
+        #expect(try CommandLineTests.procsim("validate", file.path, "--variant", "fine").status == 0)
+    }
+}

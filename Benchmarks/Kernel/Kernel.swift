@@ -22,9 +22,12 @@ let mm1 = Model(
 
 /// `scenarios/order-to-delivery.yaml` of the main package, found from this file's own path
 /// (Benchmarks/Kernel/Kernel.swift), so it does not depend on the working directory.
-let orderToDeliveryPath = URL(fileURLWithPath: #filePath)
+let scenarios = URL(fileURLWithPath: #filePath)
     .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    .appendingPathComponent("scenarios/order-to-delivery.yaml").path
+    .appendingPathComponent("scenarios")
+let orderToDeliveryPath = scenarios.appendingPathComponent("order-to-delivery.yaml").path
+/// Calendars, shifts, a demand pattern and a campaign: the calendar-time paths of the engine.
+let campaignPath = scenarios.appendingPathComponent("campaign-before-logistics.yaml").path
 
 /// Kernel events per second of one replication. The built-in `.throughput` counts samples
 /// (replications) per second; a replication's event count is not a power of ten, so it is
@@ -87,5 +90,32 @@ let benchmarks: @Sendable () -> Void = {
     Benchmark("OrderToDeliveryEvents", configuration: .init(metrics: replicationMetrics, thresholds: replicationThresholds)) { benchmark in
         let scenario = try ScenarioLoader.load(path: orderToDeliveryPath)
         measureReplication(benchmark, scenario.model)
+    }
+
+    // One replication of the bundled campaign scenario: office hours (work pauses and resumes),
+    // shifts, a demand pattern and a campaign (arrivals by inversion of the cumulative rate).
+    Benchmark("OfficeHoursCampaignEvents", configuration: .init(metrics: replicationMetrics, thresholds: replicationThresholds)) { benchmark in
+        let scenario = try ScenarioLoader.load(path: campaignPath)
+        measureReplication(benchmark, scenario.model)
+    }
+
+    // Working-time arithmetic: when is a piece of work started at a random instant done, on a
+    // year of office hours (about 500 open intervals)? One scaled iteration is one lookup.
+    Benchmark("WorkingTimeFinish", configuration: .init(metrics: [.wallClock, .throughput, .mallocCountTotal], scalingFactor: .mega)) { benchmark in
+        var intervals: [(start: Double, end: Double)] = []
+        for day in 0..<365 where day % 7 < 5 {
+            let midnight = Double(day) * 86_400
+            intervals.append((midnight + 9 * 3600, midnight + 12.5 * 3600))
+            intervals.append((midnight + 13.5 * 3600, midnight + 18 * 3600))
+        }
+        let office = Timetable(intervals: intervals)
+        var stream = RandomStream(key: nextSeed())
+        var sum = 0.0
+        benchmark.startMeasurement()
+        for _ in benchmark.scaledIterations {
+            sum += office.instant(after: stream.nextOpenUnit() * 4 * 3600, from: stream.nextOpenUnit() * 300 * 86_400)
+        }
+        benchmark.stopMeasurement()
+        blackHole(sum)
     }
 }

@@ -39,11 +39,11 @@ public enum Operator: String, Sendable {
 /// A derived figure, computed per replication from the metric vector and then given its
 /// interval like any other figure (so `rate(complaints) / rate(orders)` gets a proper interval,
 /// not a ratio of two means).
-public indirect enum Expression: Sendable, Equatable {
+public indirect enum MetricExpression: Sendable, Equatable {
     /// A value in SI units (seconds, fractions, per second) with its dimension.
     case constant(Double, Dimension)
     case metric(MetricReference)
-    case binary(Operator, Expression, Expression)
+    case binary(Operator, MetricExpression, MetricExpression)
 }
 
 /// How an expectation compares its expression with the threshold.
@@ -55,14 +55,14 @@ public enum Comparator: String, Sendable {
 public struct Expectation: Sendable, Equatable {
     /// The text as written, for reports.
     public var source: String
-    public var expression: Expression
+    public var expression: MetricExpression
     public var comparator: Comparator
     /// In SI units: seconds, fractions, per second.
     public var threshold: Double
     /// The dimension of `expression`.
     public var dimension: Dimension
 
-    public init(source: String, expression: Expression, comparator: Comparator, threshold: Double, dimension: Dimension) {
+    public init(source: String, expression: MetricExpression, comparator: Comparator, threshold: Double, dimension: Dimension) {
         self.source = source
         self.expression = expression
         self.comparator = comparator
@@ -91,7 +91,7 @@ public struct ExpressionError: Error, Sendable, Equatable, CustomStringConvertib
     public var description: String { "\(offset): \(message)" }
 }
 
-extension Expression {
+extension MetricExpression {
     /// The value for one replication's metric vector.
     ///
     /// NaN propagates (an undefined figure, such as a percentile of no items, makes the derived

@@ -14,7 +14,7 @@ public enum ExpressionParser {
     }
 
     /// An expression without a comparison, such as a `--target` to minimise.
-    public static func expression(_ text: String, in context: ExpressionContext) throws(ExpressionError) -> Expression {
+    public static func expression(_ text: String, in context: ExpressionContext) throws(ExpressionError) -> MetricExpression {
         var parser = try Parser(text, context)
         return try parser.wholeExpression().expression
     }
@@ -42,7 +42,7 @@ enum Units {
 struct Parser {
     /// An expression with what the checks need: its dimension and its place in the text.
     struct Typed {
-        var expression: Expression
+        var expression: MetricExpression
         var dimension: Dimension
         var start: Int
         var end: Int
@@ -155,7 +155,7 @@ struct Parser {
         try enter(at: minus)
         defer { nesting -= 1 }
         let operand = try unary()
-        let negated: Expression
+        let negated: MetricExpression
         if case .constant(let value, let d) = operand.expression {
             negated = .constant(-value, d)
         } else {
@@ -271,7 +271,7 @@ struct Parser {
         advance()  // "("
         let args = try arguments(of: name)
         let close = tokens[position - 1]
-        func typed(_ e: Expression, _ d: Dimension) -> Typed { Typed(expression: e, dimension: d, start: nameToken.start, end: close.end) }
+        func typed(_ e: MetricExpression, _ d: Dimension) -> Typed { Typed(expression: e, dimension: d, start: nameToken.start, end: close.end) }
 
         if MetricCatalog.statistics.contains(name) {
             let info = try metricArgument(args, of: name, close: close, among: MetricCatalog.metrics.filter { $0.statistics.contains(name) }.map(\.name))

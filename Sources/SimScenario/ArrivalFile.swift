@@ -121,7 +121,12 @@ extension ModelBuilder {
                 continue
             }
             do {
-                out.append(try ExpressionParser.expectation(s.string, in: context))
+                let expectation = try ExpressionParser.expectation(s.string, in: context)
+                if !model.calendarTime && Self.mentions("business_lead_time", in: expectation.expression) {
+                    reader.error(item, "expect[\(i)]", "business_lead_time counts working hours on real dates: give the scenario a 'start' date (and 'calendars' if the default Mon–Fri 09:00–17:00 does not fit)")
+                    continue
+                }
+                out.append(expectation)
             } catch {
                 let quoted = s.style == .singleQuoted || s.style == .doubleQuoted
                 let multiline = s.string.contains("\n") || s.style == .literal || s.style == .folded
@@ -137,5 +142,16 @@ extension ModelBuilder {
             }
         }
         return out
+    }
+}
+
+extension ModelBuilder {
+    /// Whether an expression reads a metric of this family (`business_lead_time.p95`, …).
+    static func mentions(_ family: String, in expression: MetricExpression) -> Bool {
+        switch expression {
+        case .constant: return false
+        case .metric(let reference): return reference.name.hasPrefix(family + ".")
+        case .binary(_, let a, let b): return mentions(family, in: a) || mentions(family, in: b)
+        }
     }
 }

@@ -36,7 +36,7 @@ enum Fixture {
         try ExpressionParser.expectation(text, in: context)
     }
 
-    static func metric(_ name: String, _ scope: MetricScope = .system, _ d: Dimension) -> Expression {
+    static func metric(_ name: String, _ scope: MetricScope = .system, _ d: Dimension) -> MetricExpression {
         .metric(MetricReference(name: name, scope: scope, dimension: d))
     }
 }
@@ -136,7 +136,7 @@ struct PrecedenceTests {
     let completed = Fixture.metric("completed", .system, .count)
     let cancelled = Fixture.metric("cancelled", .system, .count)
 
-    func parse(_ text: String) throws -> Expression { try ExpressionParser.expression(text, in: Fixture.context) }
+    func parse(_ text: String) throws -> MetricExpression { try ExpressionParser.expression(text, in: Fixture.context) }
 
     @Test func productsBindTighterThanSums() throws {
         #expect(try parse("mean(wip) + rework * 2") == .binary(.add, wip, .binary(.multiply, rework, .constant(2, .number))))
@@ -192,7 +192,7 @@ struct CatalogTests {
     ])
     func everyEntryHasAField(text: String) throws {
         var references: [MetricReference] = []
-        func collect(_ e: Expression) {
+        func collect(_ e: MetricExpression) {
             switch e {
             case .constant: break
             case .metric(let r): references.append(r)

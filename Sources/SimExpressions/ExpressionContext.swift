@@ -96,42 +96,13 @@ enum Suggestion {
         return message
     }
 
-    /// The closest candidate within a few edits (a third of the name's length, at least one and at
-    /// most three); the first in `candidates` order wins a tie, so callers list likelier names first.
     static func nearest(_ name: String, among candidates: [String]) -> String? {
-        let allowance = max(1, min(3, name.count / 3))
-        var best: (name: String, distance: Int)?
-        for c in candidates {
-            let d = editDistance(name.lowercased(), c.lowercased())
-            if d <= allowance, d < (best?.distance ?? .max) { best = (c, d) }
-        }
-        return best?.name
+        Names.nearest(name, among: candidates)
     }
 
     /// "'a', 'b' or 'c'".
     static func alternatives(_ quoted: [String]) -> String {
         guard quoted.count > 1 else { return quoted.first ?? "" }
         return quoted.dropLast().joined(separator: ", ") + " or " + quoted.last!
-    }
-
-    /// Edit distance with an adjacent transposition counted as one edit (optimal string
-    /// alignment), so that 'utilsiation' is one slip away from 'utilisation'.
-    static func editDistance(_ a: String, _ b: String) -> Int {
-        let a = Array(a), b = Array(b)
-        if a.isEmpty { return b.count }
-        if b.isEmpty { return a.count }
-        var d = [[Int]](repeating: [Int](repeating: 0, count: b.count + 1), count: a.count + 1)
-        for i in 0...a.count { d[i][0] = i }
-        for j in 0...b.count { d[0][j] = j }
-        for i in 1...a.count {
-            for j in 1...b.count {
-                let cost = a[i - 1] == b[j - 1] ? 0 : 1
-                d[i][j] = min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost)
-                if i > 1, j > 1, a[i - 1] == b[j - 2], a[i - 2] == b[j - 1] {
-                    d[i][j] = min(d[i][j], d[i - 2][j - 2] + 1)
-                }
-            }
-        }
-        return d[a.count][b.count]
     }
 }

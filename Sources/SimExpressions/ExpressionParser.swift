@@ -20,16 +20,10 @@ public enum ExpressionParser {
     }
 }
 
-/// Duration units in seconds, with the spellings analysts write; the same table as the scenario
-/// file's (`m` is minutes: months vary in length and are no unit).
+/// Duration units in seconds: the scenario file's table (`m` is minutes: months vary in length
+/// and are no unit).
 enum Units {
-    static let seconds: [String: Double] = [
-        "s": 1, "sec": 1, "secs": 1, "second": 1, "seconds": 1,
-        "m": 60, "min": 60, "mins": 60, "minute": 60, "minutes": 60,
-        "h": 3600, "hr": 3600, "hrs": 3600, "hour": 3600, "hours": 3600,
-        "d": 86_400, "day": 86_400, "days": 86_400,
-        "w": 604_800, "wk": 604_800, "week": 604_800, "weeks": 604_800,
-    ]
+    static var seconds: [String: Double] { Names.durationUnits }
 
     static func seconds(_ unit: String) -> Double? { seconds[unit.lowercased()] }
 

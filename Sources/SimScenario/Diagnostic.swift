@@ -1,3 +1,5 @@
+import SimModel
+
 /// A problem found in a scenario file, located like a compiler error.
 public struct Diagnostic: Sendable, Equatable, CustomStringConvertible {
     public enum Severity: String, Sendable { case error, warning }
@@ -58,29 +60,5 @@ public struct ScenarioError: Error, Sendable, CustomStringConvertible {
 
 /// The closest name to a misspelt one, if it is close enough to be a likely typo.
 func suggestion(for name: String, among candidates: [String]) -> String? {
-    let scored = candidates.map { ($0, editDistance(name.lowercased(), $0.lowercased())) }
-    guard let best = scored.min(by: { $0.1 < $1.1 }) else { return nil }
-    let allowance = max(1, min(3, name.count / 3))
-    return best.1 <= allowance ? best.0 : nil
-}
-
-/// Edit distance with adjacent transpositions counted as one edit (optimal string alignment),
-/// so that 'qoute' is one slip away from 'quote'.
-func editDistance(_ a: String, _ b: String) -> Int {
-    let a = Array(a), b = Array(b)
-    if a.isEmpty { return b.count }
-    if b.isEmpty { return a.count }
-    var d = [[Int]](repeating: [Int](repeating: 0, count: b.count + 1), count: a.count + 1)
-    for i in 0...a.count { d[i][0] = i }
-    for j in 0...b.count { d[0][j] = j }
-    for i in 1...a.count {
-        for j in 1...b.count {
-            let cost = a[i - 1] == b[j - 1] ? 0 : 1
-            d[i][j] = min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost)
-            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
-                d[i][j] = min(d[i][j], d[i - 2][j - 2] + 1)
-            }
-        }
-    }
-    return d[a.count][b.count]
+    Names.nearest(name, among: candidates)
 }

@@ -1,18 +1,12 @@
 import Foundation
+import SimModel
 
 /// Parsers for the quantities of the scenario language: durations with units, rates with a
 /// period, probabilities as fractions or percentages. Each returns `nil` on text it cannot read;
 /// the caller words the diagnostic.
 enum Quantities {
-    /// Seconds per unit, with the spellings analysts write. `m` is minutes: months are not a
-    /// duration unit (their length varies).
-    static let units: [String: Double] = [
-        "s": 1, "sec": 1, "secs": 1, "second": 1, "seconds": 1,
-        "m": 60, "min": 60, "mins": 60, "minute": 60, "minutes": 60,
-        "h": 3600, "hr": 3600, "hrs": 3600, "hour": 3600, "hours": 3600,
-        "d": 86_400, "day": 86_400, "days": 86_400,
-        "w": 604_800, "wk": 604_800, "week": 604_800, "weeks": 604_800,
-    ]
+    /// Seconds per unit: the table the expression language shares.
+    static var units: [String: Double] { Names.durationUnits }
     /// The longest duration accepted anywhere: 100 years. Longer values are typing mistakes, and
     /// would overflow the millisecond histograms.
     static let longestDuration = 100 * 365.25 * 86_400

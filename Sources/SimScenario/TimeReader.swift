@@ -314,6 +314,14 @@ extension ModelBuilder {
     }
 }
 
+/// What reading demand needs to know about time.
+struct DemandTime {
+    var clock: LocalClock
+    var horizon: Double?
+    var calendars: [String: WeeklyHours]
+    var calendarTime: Bool
+}
+
 /// A window of time in which demand is multiplied.
 struct Campaign {
     var name: String

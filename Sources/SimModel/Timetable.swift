@@ -38,14 +38,7 @@ public struct Timetable: Sendable, Equatable {
 
     /// The index of the last interval starting at or before `t`, or -1.
     @inline(__always)
-    func lastStart(atOrBefore t: Double) -> Int {
-        var low = 0, high = starts.count
-        while low < high {
-            let mid = (low + high) >> 1
-            if starts[mid] <= t { low = mid + 1 } else { high = mid }
-        }
-        return low - 1
-    }
+    func lastStart(atOrBefore t: Double) -> Int { upperBound(starts, t) - 1 }
 
     public func isOpen(at t: Double) -> Bool {
         let i = lastStart(atOrBefore: t)
@@ -69,6 +62,7 @@ public struct Timetable: Sendable, Equatable {
             let mid = (low + high) >> 1
             if openBefore[mid] + (ends[mid] - starts[mid]) < target { low = mid + 1 } else { high = mid }
         }
+
         guard low < starts.count else { return .infinity }
         // Zero work at a closed instant is done at once: nothing needs to wait for the opening.
         if work == 0 { return t }
@@ -168,23 +162,13 @@ public struct RateProfile: Sendable, Equatable {
 
     /// Λ(t): the expected number of arrivals in `[0, t)`.
     public func expectedArrivals(before t: Double) -> Double {
-        var low = 0, high = times.count
-        while low < high {
-            let mid = (low + high) >> 1
-            if times[mid] <= t { low = mid + 1 } else { high = mid }
-        }
-        let i = max(low - 1, 0)
+        let i = max(upperBound(times, t) - 1, 0)
         return cumulative[i] + rates[i] * (t - times[i])
     }
 
     /// The instant at which Λ reaches `target`; `+infinity` when the rate stays zero for ever first.
     public func instant(whenExpected target: Double) -> Double {
-        var low = 0, high = times.count
-        while low < high {
-            let mid = (low + high) >> 1
-            if cumulative[mid] <= target { low = mid + 1 } else { high = mid }
-        }
-        var i = max(low - 1, 0)
+        var i = max(upperBound(cumulative, target) - 1, 0)
         // Skip pieces with zero rate that end exactly at the target.
         while rates[i] == 0 {
             if i + 1 >= times.count { return .infinity }
@@ -197,4 +181,15 @@ public struct RateProfile: Sendable, Equatable {
     public func meanRate(until horizon: Double) -> Double {
         expectedArrivals(before: horizon) / horizon
     }
+}
+
+/// The index of the first element greater than `x` in a sorted array (its count if none).
+@inline(__always)
+func upperBound(_ sorted: [Double], _ x: Double) -> Int {
+    var low = 0, high = sorted.count
+    while low < high {
+        let mid = (low + high) >> 1
+        if sorted[mid] <= x { low = mid + 1 } else { high = mid }
+    }
+    return low
 }

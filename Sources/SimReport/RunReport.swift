@@ -164,6 +164,8 @@ public struct RunReport: Sendable {
         var lines: [String] = []
         let horizon = model.horizon.map { "horizon \(Formatting.duration($0))" } ?? "until drained"
         lines.append("\(model.name) · \(provenance.scenarioFile)")
+        if let variant = provenance.variant { lines.append("variant \(variant)") }
+        if !provenance.overrides.isEmpty { lines.append("with " + provenance.overrides.map { "--set \($0)" }.joined(separator: " ")) }
         lines.append("seed \(provenance.seed) · \(provenance.replications) replication\(provenance.replications == 1 ? "" : "s") · \(horizon) · \(model.warmup > 0 ? "warm-up \(Formatting.duration(model.warmup))" : "no warm-up") · stream keying v\(StreamKeying.version)")
         if provenance.replications > 1 { lines.append("figures are means over replications with 95% confidence intervals") }
         if !unstableAreas.isEmpty {
@@ -177,7 +179,7 @@ public struct RunReport: Sendable {
         }
         lines.append("")
         let completed = r.estimate("completed")?.estimate
-        lines.append("Lead time, arrival to delivery (elapsed; \(Formatting.count(completed)) items per replication; percentiles \(r.leadTimeMethod == .exact ? "exact, nearest rank" : "from HdrHistogram, 3 significant digits"))")
+        lines.append("Lead time, arrival to delivery (elapsed; \(Formatting.count(completed)) item\(completed == 1 ? "" : "s") per replication; percentiles \(r.leadTimeMethod == .exact ? "exact, nearest rank" : "from HdrHistogram, 3 significant digits"))")
         for (label, name) in [("mean", "lead_time.mean"), ("p50", "lead_time.p50"), ("p90", "lead_time.p90"), ("p95", "lead_time.p95"), ("p99", "lead_time.p99"), ("max", "lead_time.max")] {
             lines.append("  " + pad(label, 8) + durationCell(r.estimate(name)))
         }
@@ -187,9 +189,15 @@ public struct RunReport: Sendable {
                 lines.append("  " + pad(label, 8) + cell(r.estimate(name)) { Formatting.duration($0, unit: ("h", 3600)) })
             }
         }
-        let promises = model.demands.compactMap { d in d.promise.map { p in d.promiseClock == .business ? "\(Formatting.duration(p, unit: ("h", 3600))) working time" : Formatting.duration(p) } }
+        // Each promise on its own clock, named by demand type when there are several.
+        let promises = model.demands.compactMap { d in
+            d.promise.map { p in
+                (model.demands.count > 1 ? d.name + " " : "")
+                    + (d.promiseClock == .business ? "\(Formatting.duration(p, unit: ("h", 3600))) of working time" : Formatting.duration(p))
+            }
+        }
         if !promises.isEmpty {
-            lines.append("  " + pad("on time", 8) + cell(r.estimate("on_time"), Formatting.percent) + "  (promise \(Array(Set(promises)).sorted().joined(separator: ", ")))")
+            lines.append("  " + pad("on time", 8) + cell(r.estimate("on_time"), Formatting.percent) + "  (promise: \(promises.joined(separator: ", ")))")
         }
         lines.append("Throughput      " + cell(r.estimate("throughput"), Formatting.ratePerDay))
         lines.append("Work in progress " + cell(r.estimate("wip.mean"), Formatting.number) + " items on average")
@@ -235,7 +243,7 @@ public struct RunReport: Sendable {
         lines += Self.table(stepRows)
         lines.append("")
         func count(_ name: String) -> String { Formatting.count(r.estimate(name)?.estimate) }
-        lines.append("Per replication, after the warm-up: \(count("arrivals")) arrived, \(count("completed")) delivered, \(count("rework")) sent back for rework, \(count("cancelled")) cancelled, \(count("turned_away")) turned away.")
+        lines.append("Per replication\(model.warmup > 0 ? ", after the warm-up" : ""): \(count("arrivals")) arrived, \(count("completed")) delivered, \(count("rework")) sent back for rework, \(count("cancelled")) cancelled, \(count("turned_away")) turned away.")
         let open = r.estimate("unfinished")?.estimate ?? 0
         if open > 0 {
             lines.append("Still in progress at the end: \(count("unfinished")) items (mean age \(Formatting.duration(r.estimate("unfinished_age.mean")?.estimate)), oldest \(Formatting.duration(r.estimate("unfinished_age.max")?.estimate))); they are not in the lead-time figures.")
@@ -244,19 +252,26 @@ public struct RunReport: Sendable {
             lines.append("")
             var rows = [["Expectations", "value", "verdict"]]
             for e in expectations {
-                let format: (Double?) -> String
+                // The precision of the figures above: a bound that rounds onto the threshold would
+                // make the verdict look wrong. Working hours are shown in hours.
+                let value: String
                 switch e.expectation.expression.dimension ?? .number {
-                case .duration: format = { Formatting.duration($0) }
-                case .fraction: format = Formatting.percent
-                case .rate: format = Formatting.ratePerDay
-                case .count, .number: format = Formatting.number
+                case .duration:
+                    if e.expectation.source.contains("business_lead_time") {
+                        value = cell(e.estimate) { Formatting.duration($0, unit: ("h", 3600)) }
+                    } else {
+                        value = durationCell(e.estimate)
+                    }
+                case .fraction: value = cell(e.estimate, Formatting.percent)
+                case .rate: value = cell(e.estimate, Formatting.ratePerDay)
+                case .count, .number: value = cell(e.estimate, Formatting.number)
                 }
                 let verdict = switch e.verdict {
                 case .met: "met"
                 case .violated: "NOT MET"
                 case .undecided: "undecided (the interval straddles the threshold; add replications)"
                 }
-                rows.append(["  " + e.expectation.source, cell(e.estimate, format), verdict])
+                rows.append(["  " + e.expectation.source, value, verdict])
             }
             lines += Self.table(rows)
         }

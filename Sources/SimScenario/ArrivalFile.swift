@@ -39,6 +39,7 @@ extension ModelBuilder {
         let demandColumn = columns.firstIndex(of: "demand")
         var times: [Double] = []
         var errors = 0
+        var foreign: [String: (line: Int, column: Int, source: String, rows: Int)] = [:]
         for (i, line) in lines.enumerated().dropFirst() where !line.trimmingCharacters(in: .whitespaces).isEmpty {
             let cells = line.split(separator: ",", omittingEmptySubsequences: false)
             func column(_ c: Int) -> Int { cells.prefix(c).reduce(1) { $0 + $1.count + 1 } }
@@ -48,7 +49,19 @@ extension ModelBuilder {
                 errors += 1
                 if errors >= 10 { break } else { continue }
             }
-            if let dc = demandColumn, cells[dc].trimmingCharacters(in: .whitespaces) != demand { continue }
+            if let dc = demandColumn {
+                let type = cells[dc].trimmingCharacters(in: .whitespaces)
+                if type != demand {
+                    // A row for another demand type is that type's business. A type the scenario
+                    // does not define is not simulated: said once per type, with a suggestion,
+                    // since a typo would otherwise lose orders silently.
+                    if !demandNames.contains(type) {
+                        let first = foreign[type] ?? (i + 1, column(dc), String(line), 0)
+                        foreign[type] = (first.line, first.column, first.source, first.rows + 1)
+                    }
+                    continue
+                }
+            }
             let cell = cells[timeColumn].trimmingCharacters(in: .whitespaces)
             let t: Double
             if let moment = LocalDateTime.parse(cell) { t = clock.elapsed(moment) } else if let d = Quantities.duration(cell), d >= 0 { t = d } else {
@@ -75,7 +88,15 @@ extension ModelBuilder {
                 return nil
             }
         }
+        for (type, seen) in foreign.sorted(by: { $0.value.line < $1.value.line }) {
+            var message = "\(seen.rows) row\(seen.rows == 1 ? "" : "s") of demand type '\(type)', which the scenario does not define, \(seen.rows == 1 ? "is" : "are") not simulated"
+            if let near = suggestion(for: type, among: demandNames) { message += "; did you mean '\(near)'?" }
+            reader.report(.warning, file: full, line: seen.line, column: seen.column, source: seen.source, path: "", message)
+        }
         if errors > 0 { return nil }
+        if let horizon, let late = times.firstIndex(where: { $0 >= horizon }) {
+            reader.warning(node, path, "\(times.count - late) of the \(times.count) arrivals in '\(name)' come at or after the horizon and are not simulated")
+        }
         if times.isEmpty {
             reader.error(node, path, "the arrivals file '\(name)' has no rows\(demandColumn != nil ? " for demand type '\(demand)'" : ""); a demand type that never arrives has nothing to simulate")
             return nil

@@ -1,3 +1,4 @@
+import Foundation
 import SimExpressions
 import SimModel
 import Yams
@@ -35,6 +36,11 @@ extension ModelBuilder {
                     reader.error(item, "expect[\(i)]", "business_lead_time counts working hours on real dates: give the scenario a 'start' date (and 'calendars' if the default Mon–Fri 09:00–17:00 does not fit)")
                     continue
                 }
+                if Self.mentions("business_lead_time", in: expectation.expression), let days = Self.daysThreshold(s.string) {
+                    // In a promise on the business clock `2d` means two working days; here it is
+                    // 48 hours of working time. Say so rather than let the slip pass.
+                    reader.warning(item, "expect[\(i)]", "business_lead_time is in working hours, so '\(days)' here means \(Self.hours(expectation.threshold)) of working time, far more than its working days; write the hours you mean (such as 16h for two 8-hour days)")
+                }
                 out.append(expectation)
             } catch {
                 let quoted = s.style == .singleQuoted || s.style == .doubleQuoted
@@ -62,5 +68,42 @@ extension ModelBuilder {
         case .metric(let reference): return reference.name.hasPrefix(family + ".")
         case .binary(_, let a, let b): return mentions(family, in: a) || mentions(family, in: b)
         }
+    }
+}
+
+extension ModelBuilder {
+    /// A model with the names the file writes and nothing else: enough to check expectations
+    /// when the model itself has errors.
+    static func skeleton(of root: Node) -> Model {
+        func names(_ key: String) -> [String] { root.mapping?[key]?.mapping?.keys.compactMap { $0.scalar?.string } ?? [] }
+        let areas = names("areas").map { Area(name: $0, staff: 1) }
+        let journeyNames = names("journeys")
+        let journeys = journeyNames.map { name in
+            let steps = root.mapping?["journeys"]?.mapping?[name]?.mapping?["steps"]?.sequence.map(Array.init) ?? []
+            return Journey(name: name, steps: steps.compactMap { $0.mapping?["name"]?.scalar?.string }.map {
+                Step(name: $0, area: 0, duration: .deterministic(1))
+            })
+        }
+        let demands = names("demand").map { name in
+            let journey = root.mapping?["demand"]?.mapping?[name]?.mapping?["journey"]?.scalar?.string
+            return Demand(name: name, arrivals: .poisson(rate: 1), journey: journeyNames.firstIndex(of: journey ?? "") ?? 0)
+        }
+        return Model(name: "", horizon: nil, warmup: 0, areas: areas, demands: demands, journeys: journeys,
+                     calendarTime: root.mapping?["start"] != nil || root.mapping?["timezone"] != nil || root.mapping?["calendars"] != nil)
+    }
+}
+
+extension ModelBuilder {
+    /// The threshold's text when it is written in days or weeks (`2d`, `1 week`), else `nil`.
+    static func daysThreshold(_ source: String) -> String? {
+        guard let op = source.range(of: "[<>≤≥]=?", options: .regularExpression) else { return nil }
+        let threshold = source[op.upperBound...].trimmingCharacters(in: .whitespaces)
+        let unit = threshold.drop { $0.isNumber || $0 == "." || $0 == " " }.lowercased()
+        return ["d", "day", "days", "w", "wk", "week", "weeks"].contains(unit) ? threshold : nil
+    }
+
+    static func hours(_ seconds: Double) -> String {
+        let h = seconds / 3600
+        return h == h.rounded() ? "\(Int(h))h" : "\(h)h"
     }
 }

@@ -8,7 +8,7 @@ struct NodeReader {
     var file: String { files[0].path }
     var lines: [Substring] { files[0].lines }
     /// `--set` overrides: a value without a source position came from one of them.
-    let overrides: [Override]
+    var overrides: [Override]
     var diagnostics: [Diagnostic] = []
 
     init(file: String, text: String, overrides: [Override] = []) {
@@ -41,7 +41,10 @@ struct NodeReader {
 
     mutating func report(_ severity: Diagnostic.Severity, at node: Node?, _ path: String, _ message: String) {
         if let node, node.mark == nil,
-           let override = overrides.last(where: { path == $0.path || path.hasPrefix($0.path + ".") || path.hasPrefix($0.path + "[") }) {
+           let override = overrides.last(where: { o in
+               let p = o.resolvedPath ?? o.path
+               return path == p || path.hasPrefix(p + ".") || path.hasPrefix(p + "[")
+           }) {
             diagnostics.append(Diagnostic(severity: severity, file: "--set \(override)", line: nil, column: nil, path: path, message: message))
             return
         }
@@ -49,14 +52,14 @@ struct NodeReader {
         let line = mark?.line, column = mark?.column
         let source = node.map { files[Composition.fileIndex(of: $0)] } ?? files[0]
         let text = line.flatMap { $0 >= 1 && $0 <= source.lines.count ? String(source.lines[$0 - 1]) : nil }
-        diagnostics.append(Diagnostic(
-            severity: severity, file: source.path, line: line, column: column, path: path, message: message,
-            sourceLine: text))
+        report(severity, file: source.path, line: line, column: column, source: text, path: path, message)
     }
 
     /// A finding in another file (an arrivals CSV), located directly.
     mutating func report(_ severity: Diagnostic.Severity, file: String, line: Int?, column: Int?, source: String?, path: String, _ message: String) {
-        diagnostics.append(Diagnostic(severity: severity, file: file, line: line, column: column, path: path, message: message, sourceLine: source))
+        // The same finding twice (an order book read by two demand types) is said once.
+        let d = Diagnostic(severity: severity, file: file, line: line, column: column, path: path, message: message, sourceLine: source)
+        if !diagnostics.contains(d) { diagnostics.append(d) }
     }
 
     mutating func error(_ node: Node?, _ path: String, _ message: String) { report(.error, at: node, path, message) }

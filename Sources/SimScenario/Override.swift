@@ -9,6 +9,9 @@ import Yams
 public struct Override: Sendable, Equatable, CustomStringConvertible {
     public var path: String
     public var value: String
+    /// The path with list items by position (`steps[0]`, not `steps.answer`), as diagnostics
+    /// name them: a finding under it is reported against this override.
+    var resolvedPath: String?
 
     /// Parses `KEY=VALUE`; `nil` when there is no `=` or no key.
     public init?(argument: String) {
@@ -149,7 +152,11 @@ enum TreePath {
                 }
             } else if rest.isEmpty {
                 switch edit {
-                case .set(let value): mapping[key] = value  // a new key; validation says whether it is allowed
+                case .set(let value):
+                    // A new key; validation says whether it is allowed. The key takes the value's
+                    // position, so that "unknown key" points at the line that wrote it.
+                    let keyNode = Node.scalar(.init(key, .implicit, .plain, value.mark, value.anchor))
+                    mapping = Node.Mapping(Array(mapping.map { ($0.key, $0.value) }) + [(keyNode, value)], mapping.tag, mapping.style, mapping.mark, mapping.anchor)
                 case .append(let value): mapping[key] = value.sequence != nil ? value : Node([value])
                 case .remove: throw PathProblem(reason: Self.missing(key, here: here, path: path, in: mapping))
                 }
@@ -172,6 +179,28 @@ enum TreePath {
             }
             return .sequence(sequence)
         }
+    }
+
+    /// The path as diagnostics write it: named list items by position.
+    static func resolved(_ segments: [Segment], in root: Node) -> String {
+        var node: Node? = root
+        var out = ""
+        for segment in segments {
+            switch segment {
+            case .key(let key):
+                if case .sequence(let list)? = node, let i = list.firstIndex(where: { $0.mapping?["name"]?.scalar?.string == key }) {
+                    out += "[\(i)]"
+                    node = list[i]
+                } else {
+                    out += out.isEmpty ? key : ".\(key)"
+                    node = node?.mapping?[key]
+                }
+            case .index(let i):
+                out += "[\(i)]"
+                node = node?.sequence.flatMap { i < $0.count ? $0[$0.index($0.startIndex, offsetBy: i)] : nil }
+            }
+        }
+        return out
     }
 
     static func missing(_ key: String, here: String, path: String, in mapping: Node.Mapping) -> String {

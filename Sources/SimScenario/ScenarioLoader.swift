@@ -62,6 +62,16 @@ public enum ScenarioLoader {
         return try parse(yaml: text, file: path, variant: variant, overrides: overrides)
     }
 
+    /// The variants a file defines (its own and those of the files it builds on), read without
+    /// validating anything else: `validate` checks each even when the base has errors.
+    public static func variantNames(path: String) -> [String] {
+        guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else { return [] }
+        var reader = NodeReader(file: path, text: text)
+        guard let node = Composition.compose(text.hasPrefix("\u{FEFF}") ? String(text.dropFirst()) : text, file: 0, reader: &reader),
+              let root = Composition.resolveExtends(node, file: 0, reader: &reader, chain: [(path as NSString).standardizingPath]) else { return [] }
+        return root.mapping?["variants"]?.mapping?.keys.compactMap { $0.scalar?.string } ?? []
+    }
+
     /// The fingerprint of a file's bytes as provenance records it, or `nil` when it cannot be read.
     public static func fingerprint(path: String) -> String? {
         FileManager.default.contents(atPath: path).map { fnv1a64Hex(Array($0)) }
@@ -106,11 +116,20 @@ public enum ScenarioLoader {
             }
             root = changed
         }
-        root = try overrides.reduce(root) { tree, override in try override.apply(to: tree) }
+        var resolved: [Override] = []
+        for var override in overrides {
+            if let segments = TreePath.segments(override.path) { override.resolvedPath = TreePath.resolved(segments, in: root) }
+            root = try override.apply(to: root)
+            resolved.append(override)
+        }
+        reader.overrides = resolved
         var builder = ModelBuilder(reader: reader)
         builder.folder = (file as NSString).deletingLastPathComponent.isEmpty ? "." : (file as NSString).deletingLastPathComponent
         let result = builder.build(root, file: file)
         guard let (model, seed) = result, !builder.reader.hasErrors else {
+            // The expectations are still checked, against the names the file writes, so that
+            // their problems are not hidden behind the model's.
+            _ = builder.expectations(root.mapping?["expect"], model: ModelBuilder.skeleton(of: root))
             throw ScenarioError(diagnostics: builder.reader.sorted)
         }
         let analysis = FlowAnalysis(model: model)
@@ -146,9 +165,15 @@ public enum ScenarioLoader {
         var problem = "the file is not valid YAML"
         var mark: Mark?
         switch error as? YamlError {
-        case .scanner(_, let p, let m, _), .parser(_, let p, let m, _), .composer(_, let p, let m, _):
+        case .scanner(let context, let p, let m, _), .parser(let context, let p, let m, _), .composer(let context, let p, let m, _):
             problem = "invalid YAML: \(p)"
             mark = m
+            if p.hasPrefix("Maximum nesting level reached") {
+                problem = "the document is nested more than \(Composition.maxDepth) levels deep; a scenario needs about eight"
+            } else if let context, context.mark.line != m.line || context.mark.column != m.column {
+                // An unclosed bracket is found at the end of the file; say where it was opened.
+                problem += " (\(context.text) that starts at line \(context.mark.line), column \(context.mark.column))"
+            }
             if m.line >= 1 && m.line <= lines.count && lines[m.line - 1].contains("\t") {
                 problem += "; YAML does not allow tabs for indentation, use spaces"
             }
@@ -187,6 +212,11 @@ struct ModelBuilder {
     var calendarNames: [String] = []
     /// The folder of the scenario file: CSV files are found relative to it.
     var folder: String = "."
+    /// Whether the file gives a horizon (valid or not): a missing one is reported once, at the
+    /// place that needs it; an invalid one has its own error.
+    var horizonGiven = false
+    /// The demand type names, for the order-book reader's suggestions.
+    var demandNames: [String] = []
 
     mutating func build(_ root: Node, file: String) -> (Model, UInt64?)? {
         guard let top = reader.mapping(root, "", allowed: Format.topKeys, required: Format.required(Format.top), what: "the scenario") else { return nil }
@@ -203,6 +233,7 @@ struct ModelBuilder {
             }
         }
         let horizon = top["horizon"].flatMap { reader.duration($0, "horizon", positive: true) }
+        horizonGiven = top["horizon"] != nil
         nodes["horizon"] = top.keyNode("horizon")
         let warmup = top["warmup"].flatMap { reader.duration($0, "warmup") } ?? 0
         if let m = top["mode"], let mode = reader.string(m, "mode") {
@@ -224,12 +255,14 @@ struct ModelBuilder {
             let path = "areas.\(name)"
             nodes[path] = keyNode
             var staff: Int?
+            var staffInvalid = false
             var queueLimit: Int?
             var schedule: StaffSchedule?
             if let fields = reader.mapping(node, path, allowed: Format.areaKeys, required: Format.required(Format.area), what: "area '\(name)'") {
                 if let s = fields["staff"] {
                     if NodeReader.scalarText(s) == "unlimited" { staff = nil } else {
                         staff = reader.integer(s, "\(path).staff", atLeast: 1, atMost: 1_000_000, what: "a whole number of staff of at least 1, or 'unlimited'")
+                        staffInvalid = staff == nil
                     }
                 }
                 if let q = fields["queue_limit"] {
@@ -238,7 +271,7 @@ struct ModelBuilder {
                         reader.warning(q, "\(path).queue_limit", "area '\(name)' has unlimited staff, so nobody ever waits and the queue limit has no effect")
                     }
                 }
-                schedule = staffSchedule(fields, path, staff: staff, horizon: horizon, clock: clock, calendars: calendars)
+                if !staffInvalid { schedule = staffSchedule(fields, path, staff: staff, horizon: horizon, clock: clock, calendars: calendars) }
                 if let d = fields["description"] { _ = reader.string(d, "\(path).description") }
             }
             areas.append(Area(name: name, staff: staff, queueLimit: queueLimit, schedule: schedule))
@@ -258,7 +291,8 @@ struct ModelBuilder {
         }
 
         let demandEntries = top["demand"].map { reader.namedMapping($0, "demand", what: "demand type") } ?? []
-        let campaigns = readCampaigns(top["campaigns"], clock: clock, demandNames: demandEntries.map(\.name))
+        demandNames = demandEntries.map(\.name)
+        let campaigns = readCampaigns(top["campaigns"], clock: clock, demandNames: demandNames, horizon: horizon)
         var demands: [Demand] = []
         let time = DemandTime(clock: clock, horizon: horizon, calendars: calendars, calendarTime: calendarTime)
         for (d, (name, _, node)) in demandEntries.enumerated() {
@@ -327,7 +361,7 @@ struct ModelBuilder {
                         reader.error(culprit, "\(path)", "with its pattern and campaigns, demand type '\(name)' has a rate of zero at all times within the horizon")
                     }
                     arrivals = .varying(profile)
-                } else {
+                } else if !horizonGiven {
                     reader.error(culprit, fields["pattern"] != nil ? "\(path).pattern" : path, "a demand pattern or campaign needs a horizon: set 'horizon' (such as 90d)")
                 }
             } else if fields["pattern"] != nil {
@@ -618,9 +652,15 @@ struct ModelBuilder {
         }
         if reader.hasErrors { return }
         if let horizon = model.horizon {
-            let expected = model.demands.reduce(0.0) { $0 + min($1.arrivals.meanRate(until: horizon) * horizon, Double($1.maxArrivals ?? .max)) }
-            if expected > 1e8 {
-                reader.warning(nodes["horizon"], "horizon", "about \(Int(expected / 1e6)) million arrivals per replication are expected; each replication will take minutes and memory grows with the work in progress")
+            let expected = model.demands.reduce(0.0) { $0 + min($1.arrivals.meanRate(until: horizon) * horizon, $1.maxArrivals.map(Double.init) ?? .infinity) }
+            // Beyond a billion arrivals a replication would run for hours and its work in progress
+            // could exhaust memory: that is a mistake in a rate or a horizon, not a plan.
+            let millions = expected / 1e6
+            let count = !expected.isFinite ? "more" : millions < 1e6 ? "about \(Int(millions.rounded())) million" : "about \(String(format: "%.1e", expected))"
+            if !(expected <= 1e9) {
+                reader.error(nodes["horizon"], "horizon", "\(count == "more" ? "more arrivals than can be counted" : count + " arrivals") per replication are expected; procsim simulates at most a billion per replication: check the rates and the horizon")
+            } else if expected > 1e8 {
+                reader.warning(nodes["horizon"], "horizon", "\(count) arrivals per replication are expected; each replication will take minutes and memory grows with the work in progress")
             }
         }
         let unstable = analysis.unstableAreas(of: model)
@@ -630,7 +670,7 @@ struct ModelBuilder {
             if !used {
                 reader.warning(nodes["areas.\(area.name)"], "areas.\(area.name)", "no step uses area '\(area.name)': its staff are never busy")
             } else if let staff = area.staff, unstable.contains(a) {
-                let rounded = (load * 100).rounded() / 100
+                let rounded = load < 1000 ? "\((load * 100).rounded() / 100)" : String(format: "%.3g", load)
                 let onDuty = area.meanStaff(until: model.horizon) ?? Double(staff)
                 let capacity = area.schedule == nil ? "\(staff)" : "\((onDuty * 100).rounded() / 100) on duty on average over the horizon (working hours and shifts)"
                 reader.warning(nodes["areas.\(area.name)"], "areas.\(area.name)", "unstable: the offered load is \(rounded) busy staff on average but area '\(area.name)' has \(capacity); its queue will grow without bound (the report shows the backlog over time)")

@@ -167,7 +167,9 @@ extension ModelBuilder {
         let calendarNode = fields["calendar"], shiftsNode = fields["shifts"]
         if calendarNode == nil && shiftsNode == nil { return nil }
         guard let horizon else {
-            reader.error(calendarNode ?? shiftsNode, "\(path).\(calendarNode != nil ? "calendar" : "shifts")", "working hours and shifts need a horizon: set 'horizon' (such as 90d)")
+            if !horizonGiven {
+                reader.error(calendarNode ?? shiftsNode, "\(path).\(calendarNode != nil ? "calendar" : "shifts")", "working hours and shifts need a horizon: set 'horizon' (such as 90d)")
+            }
             return nil
         }
         var base: WeeklyHours?
@@ -203,6 +205,9 @@ extension ModelBuilder {
                     reader.error(u, "\(p).until", "expected 'until' after 'from'")
                     continue
                 }
+                if let fromNode = f["from"], from >= horizon {
+                    reader.warning(fromNode, "\(p).from", "the shift starts at or after the horizon, so it never works in the simulated period")
+                }
                 if let count { shifts.append((count, open(hours, from: from, until: until))) }
             }
         }
@@ -210,7 +215,7 @@ extension ModelBuilder {
     }
 
     /// The `campaigns:` section: windows in which demand is multiplied.
-    mutating func readCampaigns(_ node: Node?, clock: LocalClock, demandNames: [String]) -> [Campaign] {
+    mutating func readCampaigns(_ node: Node?, clock: LocalClock, demandNames: [String], horizon: Double?) -> [Campaign] {
         guard let node else { return [] }
         var out: [Campaign] = []
         for (name, keyNode, value) in reader.namedMapping(node, "campaigns", what: "campaign") {
@@ -246,6 +251,9 @@ extension ModelBuilder {
                 }
             }
             if let d = f["description"] { _ = reader.string(d, "\(p).description") }
+            if let start, let horizon, start >= horizon, let s = f["start"] {
+                reader.warning(s, "\(p).start", "the campaign starts at or after the horizon, so it has no effect on the simulated period")
+            }
             if let start, let end, let multiplier { out.append(Campaign(name: name, start: start, end: end, multiplier: multiplier, demands: targets)) }
         }
         return out

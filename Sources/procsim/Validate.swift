@@ -47,6 +47,17 @@ extension Procsim {
                     summary += ")"
                 } catch let error as ScenarioError {
                     found = error.diagnostics
+                    // The variants are checked even so: their own problems are reported now,
+                    // and those they share with the base once.
+                    if overrides.variant == nil {
+                        for name in ScenarioLoader.variantNames(path: scenario) {
+                            do {
+                                _ = try ScenarioLoader.load(path: scenario, variant: name, overrides: overrides.parsed)
+                            } catch let error as ScenarioError {
+                                found += error.diagnostics.map { Self.inVariant($0, name) }
+                            } catch {}
+                        }
+                    }
                 }
                 // A finding the base and a variant share is reported once.
                 var seen = Set<String>()

@@ -216,6 +216,10 @@ import Testing
         #expect(typo.stderr.contains("--set aeras.support.staff=6: the scenario has no 'aeras'; did you mean 'areas'?"))
         #expect(try CommandLineTests.procsim("run", "scenarios/mmc.yaml", "--set", "areas.support.staff").status == 64)
         #expect(try CommandLineTests.procsim("run", "scenarios/mmc.yaml", "--set", "x-defaults.mean=1h").status == 64)
+        // A step addressed by name is reported against the override, under its position.
+        let byName = try CommandLineTests.procsim("run", "scenarios/order-to-delivery.yaml", "--set", "journeys.order.steps.pick.duration=90")
+        #expect(byName.status == 65)
+        #expect(byName.stderr.contains("--set journeys.order.steps.pick.duration=90: error: journeys.order.steps[2].duration: expected a duration with a unit"))
         let invalid = try CommandLineTests.procsim("run", "scenarios/mmc.yaml", "--set", "areas.support.staff=-1")
         #expect(invalid.status == 65)
         #expect(invalid.stderr.contains("error: areas.support.staff: expected a whole number of staff of at least 1, or 'unlimited', found -1"))

@@ -146,6 +146,8 @@ import Testing
             return
         }
         #expect(times == [0, 1800, 5 * 3600])
+        // The row of a type the scenario does not model is said, not silently dropped.
+        #expect(scenario.warnings.map(\.message) == ["1 row of demand type 'returns', which the scenario does not define, is not simulated"])
         let r = Experiment.run(scenario.model, settings: .init(seed: 1, replications: 1, threads: 1))
         // Lead times 1 h, 1.5 h (waits half an hour), 1 h.
         #expect(r.value("arrivals", replication: 0) == 3)

@@ -16,12 +16,18 @@ import Testing
         // The full path, so that files a fixture refers to (a base, a CSV) are found beside it;
         // the folder is cut from the text, so the golden files hold names only.
         let prefix = folder.path + "/"
-        let output: String
-        do {
-            let scenario = try ScenarioLoader.parse(yaml: text, file: prefix + "\(name).yaml")
-            output = scenario.warnings.map(\.description).joined(separator: "\n") + "\n(runs)\n"
-        } catch let error as ScenarioError {
-            output = error.description + "\n(refused: \(error.errorCount) error\(error.errorCount == 1 ? "" : "s"))\n"
+        func outcome(variant: String?) throws -> String {
+            do {
+                let scenario = try ScenarioLoader.parse(yaml: text, file: prefix + "\(name).yaml", variant: variant)
+                return scenario.warnings.map(\.description).joined(separator: "\n") + "\n(runs)\n"
+            } catch let error as ScenarioError {
+                return error.description + "\n(refused: \(error.errorCount) error\(error.errorCount == 1 ? "" : "s"))\n"
+            }
+        }
+        // The file as it is, then each of its variants.
+        var output = try outcome(variant: nil)
+        for variant in ScenarioLoader.variantNames(path: prefix + "\(name).yaml") {
+            output += "\n[variant \(variant)]\n" + (try outcome(variant: variant))
         }
         return output.replacingOccurrences(of: prefix, with: "")
     }

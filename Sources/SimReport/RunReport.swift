@@ -221,7 +221,12 @@ public struct RunReport: Sendable {
         var areaRows = [["Areas", "staff", "utilisation", "mean queue"] + (limited ? ["turned away"] : [])]
         for (a, area) in model.areas.enumerated() {
             let util = area.staff == nil ? "– (\(Formatting.number(r.estimate("busy.mean", .area(a))?.estimate)) busy)" : cell(r.estimate("utilisation", .area(a)), Formatting.percent)
-            var row = ["  " + area.name, area.staff.map(String.init) ?? "unlimited", util, cell(r.estimate("queue.mean", .area(a)), Formatting.number)]
+            // With working hours or shifts, the mean on duty is what the utilisation divides by.
+            var staffText = area.staff.map(String.init) ?? "unlimited"
+            if area.staff != nil, let onDuty = area.meanStaff(until: model.horizon), area.schedule != nil {
+                staffText += " (\(Formatting.number(onDuty)) on duty on average)"
+            }
+            var row = ["  " + area.name, staffText, util, cell(r.estimate("queue.mean", .area(a)), Formatting.number)]
             if limited { row.append(area.queueLimit == nil ? "–" : cell(r.estimate("turned_away", .area(a)), Formatting.count)) }
             areaRows.append(row)
         }

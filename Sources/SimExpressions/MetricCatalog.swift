@@ -64,6 +64,7 @@ enum MetricCatalog {
             MetricInfo(name: "unfinished_age", dimension: .duration, scopes: outcome, natural: .demand, statistics: ["mean", "max"]),
             MetricInfo(name: "wait", dimension: .duration, scopes: [.step], natural: .step, statistics: all),
             MetricInfo(name: "service", dimension: .duration, scopes: [.step], natural: .step, statistics: all),
+            MetricInfo(name: "handoff", dimension: .duration, scopes: [.step], natural: .step, statistics: all),
             MetricInfo(name: "queue", dimension: .count, scopes: [.area], natural: .area, statistics: ["mean"]),
             MetricInfo(name: "busy", dimension: .count, scopes: [.area], natural: .area, statistics: ["mean"]),
             MetricInfo(name: "wip", dimension: .count, scopes: [.system], natural: nil, statistics: ["mean"]),
@@ -75,6 +76,8 @@ enum MetricCatalog {
             plain("rework", .count),
             plain("cancelled", .count),
             plain("turned_away", .count, [.system, .demand, .area]),
+            plain("abandoned", .count, [.system, .demand, .step]),
+            plain("failed", .count, [.step], natural: .step),
             plain("unfinished", .count),
             plain("utilisation", .fraction, [.area], natural: .area),
             plain("visits", .count, [.step], natural: .step),
@@ -83,7 +86,7 @@ enum MetricCatalog {
     }()
 
     /// `share(m)` is `m / arrivals` in the same scope: the part of the arrivals that ended this way.
-    static let shareable = ["completed", "cancelled", "turned_away", "unfinished"]
+    static let shareable = ["completed", "cancelled", "turned_away", "abandoned", "unfinished"]
 
     /// Every name that may be followed by `(`.
     static let functions: [String] = statistics + ["rate", "share"] + metrics.filter { !$0.isDistribution }.map(\.name)

@@ -74,6 +74,17 @@ public enum DrawPurpose: UInt64, Sendable {
     case duration = 2
     case route = 3
     case approve = 4
+    /// How long a waiting customer stays before giving up.
+    case patience = 5
+    /// The delay of a handoff into a step.
+    case handoff = 6
+    /// Whether a step's work fails.
+    case failure = 7
+    /// An item attribute; the attribute's name is mixed into the step component of the key.
+    case attribute = 8
+    /// The delay before a failure or a late delivery comes back as a new item (a complaint),
+    /// and whether it does.
+    case contact = 9
 
     /// The purpose as a well-mixed 64-bit value, so that it can join a key by exclusive or.
     @inlinable public var key: UInt64 { StreamKeying.mix(rawValue &* 0x9e37_79b9_7f4a_7c15) }

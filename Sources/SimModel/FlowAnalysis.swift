@@ -7,21 +7,39 @@ public struct FlowAnalysis: Sendable {
     public let expectedVisits: [[Double]]
     /// For each area, the mean number of busy staff the demand asks for (λ·E[S] summed over visits).
     public let offeredLoad: [Double]
+    /// For each demand type, the mean arrival rate per second, complaints created by other items included.
+    public let arrivalRates: [Double]
 
     public init(model: Model) {
         var visits: [[Double]] = []
         for journey in model.journeys {
             visits.append(Self.visits(journey) ?? Array(repeating: .infinity, count: journey.steps.count))
         }
+        // Arrival rates, with the complaints that untold failures create (and complaints of
+        // complaints, a few generations deep). Late contacts depend on the simulation and are
+        // not counted: the load is then a lower bound.
+        let own = model.demands.map { $0.arrivals.meanRate(until: model.horizon) }
+        var rates = own
+        for _ in 0..<4 {
+            var next = own
+            for (d, demand) in model.demands.enumerated() {
+                for (s, step) in model.journeys[demand.journey].steps.enumerated() {
+                    guard let failure = step.failure, !failure.customerTold, let complaint = failure.complaint else { continue }
+                    next[complaint.demand] += rates[d] * visits[demand.journey][s] * failure.probability * complaint.probability
+                }
+            }
+            rates = next
+        }
         var load = Array(repeating: 0.0, count: model.areas.count)
-        for demand in model.demands {
+        for (d, demand) in model.demands.enumerated() {
             let journey = model.journeys[demand.journey]
             for (s, step) in journey.steps.enumerated() {
-                load[step.area] += demand.arrivals.meanRate(until: model.horizon) * visits[demand.journey][s] * step.duration.mean
+                load[step.area] += rates[d] * visits[demand.journey][s] * step.duration.mean
             }
         }
         expectedVisits = visits
         offeredLoad = load
+        arrivalRates = rates
     }
 
     /// The areas whose offered load reaches their mean staff on duty: their queues grow without

@@ -48,6 +48,12 @@ public struct FlowSimulation: ~Copyable {
     /// What an event means to this model; stored in the kernel's `Event.kind`.
     enum Kind: Int32 {
         case sample, warmupEnd, serviceEnd, arrival, staffChange
+        /// An item's handoff into its next step is over.
+        case handoffEnd
+        /// A waiting customer's patience runs out (the event's kind carries the wait's token).
+        case patience
+        /// A contact caused by an item (a complaint) arrives.
+        case contact
 
         /// At equal times, bookkeeping runs first (a sample or the end of warm-up sees the state
         /// before anything else happens at that instant), then departures, then changes of staff
@@ -58,13 +64,15 @@ public struct FlowSimulation: ~Copyable {
             case .sample, .warmupEnd: return 0
             case .serviceEnd: return 1
             case .staffChange: return 2
-            case .arrival: return 3
+            case .arrival, .handoffEnd, .contact: return 3
+            // Served at the very instant patience runs out counts as served.
+            case .patience: return 4
             }
         }
     }
 
-    mutating func schedule(_ kind: Kind, at time: Double, subject: Int32 = 0) {
-        events.schedule(at: time, kind: kind.rawValue, subject: subject, priority: kind.priority)
+    mutating func schedule(_ kind: Kind, at time: Double, subject: Int32 = 0, tag: UInt32 = 0) {
+        events.schedule(at: time, kind: kind.rawValue | Int32(bitPattern: tag << 8), subject: subject, priority: kind.priority)
     }
 
     let model: Model
@@ -88,7 +96,12 @@ public struct FlowSimulation: ~Copyable {
     /// Visit counters per item slot: room for the longest journey.
     let journeyLength: Int
     let journeyStepCount: [Int]
-    static let exitCode: Int32 = -1, cancelCode: Int32 = -2
+    static let exitCode: Int32 = -1, cancelCode: Int32 = -2, continueCode: Int32 = -3
+    let stepHandoff: [Handoff?]
+    let stepPatience: [Distribution?]
+    let stepFailureProbability: [Double]
+    let stepFailureTo: [Int32]         // local step, cancelCode, or continueCode
+    let stepComplaint: [Contact?]      // only when the customer is not told
 
     // Demand.
     let demandJourney: [Int32]
@@ -100,6 +113,8 @@ public struct FlowSimulation: ~Copyable {
     let demandRenewal: [Bool]
     let demandBusinessHours: [Timetable?]
     let demandBusinessPromise: [Bool]
+    let demandPatience: [Distribution?]
+    let demandLateContact: [Contact?]
     let demandLimit: [Int]
     let demandPromise: [Double]       // +inf when none
     let classCount: Int
@@ -119,6 +134,18 @@ public struct FlowSimulation: ~Copyable {
     var itemStep = Slots<Int32>(repeating: 0, count: 0)
     var itemVisits = Slots<UInt32>(repeating: 0, count: 0)
     var itemAlive = Slots<Bool>(repeating: false, count: 0)
+    /// End-to-end patience: the instant the customer gives up if still waiting (+inf: never).
+    var itemDeadline = Slots<Double>(repeating: .infinity, count: 0)
+    /// Incremented each time the item starts to wait, so a patience event for an earlier wait
+    /// is recognised as stale.
+    var itemToken = Slots<UInt32>(repeating: 0, count: 0)
+    var itemWaiting = Slots<Bool>(repeating: false, count: 0)
+    /// Gave up while waiting: its slot still sits in a queue and is freed when it comes out.
+    var itemAbandoned = Slots<Bool>(repeating: false, count: 0)
+    // Contacts on their way (a complaint after a delay): demand type and item key.
+    var contactDemand: [Int32] = []
+    var contactKey: [UInt64] = []
+    var contactFree: [Int32] = []
     var freeSlots = Slots<Int32>(repeating: 0, count: 0)
     var freeCount = 0
     var wip = 0
@@ -155,6 +182,10 @@ public struct FlowSimulation: ~Copyable {
     var stepServices: Slots<DurationRecorder>
     var stepWaited: Slots<Int>
     var stepWaits: Slots<DurationRecorder>
+    var stepHandoffs: Slots<DurationRecorder>
+    var stepAbandoned: Slots<Int>
+    var stepFailed: Slots<Int>
+    var abandoned: Slots<Int>
     var leadTimes: Slots<DurationRecorder>   // [0]: all items; [1 + d]: demand d, when there are several
     var businessLeadTimes: Slots<DurationRecorder>   // as leadTimes; empty without calendar time
     var wipSeries: [Double] = []
@@ -171,6 +202,8 @@ public struct FlowSimulation: ~Copyable {
         var duration: [Distribution] = [], rejectP: [Double] = [], rejectTo: [Int32] = []
         var routeStart: [Int32] = [], routeCount: [Int32] = [], defaultNext: [Int32] = []
         var cumulative: [Double] = [], to: [Int32] = []
+        var handoffs: [Handoff?] = [], patiences: [Distribution?] = [], failP: [Double] = [], failTo: [Int32] = []
+        var complaints: [Contact?] = []
         func code(_ d: Destination) -> Int32 {
             switch d {
             case .step(let s): return Int32(s)
@@ -187,6 +220,11 @@ public struct FlowSimulation: ~Copyable {
                 local.append(Int32(s))
                 key.append(StreamKeying.combine(StreamKeying.hash(journey.name), StreamKeying.hash(step.name)))
                 duration.append(step.duration)
+                handoffs.append(step.handoff)
+                patiences.append(step.patience)
+                failP.append(step.failure?.probability ?? 0)
+                failTo.append(step.failure?.then.map(code) ?? Self.continueCode)
+                complaints.append(step.failure.flatMap { $0.customerTold ? nil : $0.complaint })
                 rejectP.append(step.approval?.rejectProbability ?? 0)
                 rejectTo.append(step.approval.map { code($0.onReject) } ?? Self.cancelCode)
                 routeStart.append(Int32(cumulative.count))
@@ -210,6 +248,8 @@ public struct FlowSimulation: ~Copyable {
         stepRejectProbability = rejectP; stepRejectTo = rejectTo
         stepRouteStart = routeStart; stepRouteCount = routeCount; stepDefaultNext = defaultNext
         routeCumulative = cumulative; routeTo = to
+        stepHandoff = handoffs; stepPatience = patiences
+        stepFailureProbability = failP; stepFailureTo = failTo; stepComplaint = complaints
         journeyBase = base; journeyLength = longest
         journeyStepCount = model.journeys.map(\.steps.count)
 
@@ -225,11 +265,13 @@ public struct FlowSimulation: ~Copyable {
         demandRenewal = model.demands.map {
             switch $0.arrivals {
             case .poisson, .renewal: return true
-            case .varying, .scheduled: return false
+            case .varying, .scheduled, .triggered: return false
             }
         }
         demandBusinessHours = model.demands.map { model.calendarTime ? $0.businessHours : nil }
         demandBusinessPromise = model.demands.map { $0.promiseClock == .business }
+        demandPatience = model.demands.map(\.patience)
+        demandLateContact = model.demands.map(\.lateContact)
         demandLimit = model.demands.map { d in
             if case .scheduled(let times) = d.arrivals { return min(times.count, d.maxArrivals ?? .max) }
             return d.maxArrivals ?? Int.max
@@ -267,6 +309,10 @@ public struct FlowSimulation: ~Copyable {
         stepServices = Slots(count: steps) { _ in DurationRecorder(exactLimit: 0) }
         stepWaited = Slots(repeating: 0, count: steps)
         stepWaits = Slots(count: steps) { _ in DurationRecorder(exactLimit: 0) }
+        stepHandoffs = Slots(count: steps) { _ in DurationRecorder(exactLimit: 0) }
+        stepAbandoned = Slots(repeating: 0, count: steps)
+        stepFailed = Slots(repeating: 0, count: steps)
+        abandoned = Slots(repeating: 0, count: demands)
         // Room for the lead times a run expects, so that keeping millions of them never regrows.
         let expected = model.demands.reduce(0.0) { total, d in
             total + min(Double(d.maxArrivals ?? .max), d.arrivals.meanRate(until: model.horizon) * (model.horizon ?? .infinity) * 1.1)
@@ -306,8 +352,11 @@ public struct FlowSimulation: ~Copyable {
             if event.time >= horizon { break }
             now = event.time
             eventCount &+= 1
-            switch Kind(rawValue: event.kind)! {
+            switch Kind(rawValue: event.kind & 0xFF)! {
             case .arrival: arrive(demand: Int(event.subject))
+            case .handoffEnd: endHandoff(slot: Int(event.subject))
+            case .patience: runOutOfPatience(slot: Int(event.subject), token: UInt32(bitPattern: event.kind) >> 8)
+            case .contact: contactArrives(Int(event.subject))
             case .serviceEnd: finishService(slot: Int(event.subject))
             case .warmupEnd: startObserving()
             case .sample: takeSample()
@@ -336,7 +385,7 @@ public struct FlowSimulation: ~Copyable {
             at = profile.instant(whenExpected: profile.expectedArrivals(before: time) + e)
         case .scheduled(let times):
             at = times[index]
-        case .poisson, .renewal:
+        case .poisson, .renewal, .triggered:
             at = .infinity
         }
         if at.isFinite { schedule(.arrival, at: at, subject: Int32(demand)) }
@@ -347,17 +396,27 @@ public struct FlowSimulation: ~Copyable {
         arrivalsSoFar[d] = index + 1
         let key = nextItemKey[d]
         if index + 1 < demandLimit[d] { scheduleArrival(of: d, index: index + 1, after: now) }
-        if observing { arrivals[d] += 1 }
+        admit(demand: d, key: key)
+    }
 
+    /// A new item of demand type `d` enters its journey: from the demand's own arrivals, or
+    /// created by another item (a complaint).
+    mutating func admit(demand d: Int, key: UInt64) {
+        if observing { arrivals[d] += 1 }
         let slot = allocateSlot()
         itemArrival[slot] = now
         itemKey[slot] = key
         itemDemand[slot] = Int32(d)
+        itemDeadline[slot] = .infinity
+        if let patience = demandPatience[d] {
+            var stream = RandomStream(key: StreamKeying.drawKey(item: key, step: 0, visit: 0, purpose: .patience))
+            itemDeadline[slot] = now + patience.sample(&stream)
+        }
         let visitBase = slot * journeyLength
         for s in 0..<journeyStepCount[Int(demandJourney[d])] { itemVisits[visitBase + s] = 0 }
         touchWIP()
         wip += 1
-        join(slot: slot, step: Int(journeyBase[Int(demandJourney[d])]))
+        enter(slot: slot, step: Int(journeyBase[Int(demandJourney[d])]))
     }
 
     mutating func allocateSlot() -> Int {
@@ -375,6 +434,10 @@ public struct FlowSimulation: ~Copyable {
         itemDemand.grow(to: grown, filling: 0)
         itemStep.grow(to: grown, filling: 0)
         itemAlive.grow(to: grown, filling: false)
+        itemDeadline.grow(to: grown, filling: .infinity)
+        itemToken.grow(to: grown, filling: 0)
+        itemWaiting.grow(to: grown, filling: false)
+        itemAbandoned.grow(to: grown, filling: false)
         itemVisits.grow(to: grown * journeyLength, filling: 0)
         freeSlots.grow(to: grown, filling: 0)
         for s in stride(from: grown - 1, to: slot, by: -1) {
@@ -385,6 +448,7 @@ public struct FlowSimulation: ~Copyable {
         return slot
     }
 
+    /// The item leaves the operation: delivered, cancelled, turned away.
     mutating func release(slot: Int) {
         itemAlive[slot] = false
         freeSlots[freeCount] = Int32(slot)
@@ -393,21 +457,50 @@ public struct FlowSimulation: ~Copyable {
         wip -= 1
     }
 
+    // MARK: - Handoffs
+
+    /// The item moves on to `step`: through the step's handoff (a delay, a batch collected at set
+    /// times) when it has one, else straight into its queue.
+    mutating func enter(slot: Int, step: Int) {
+        itemStep[slot] = Int32(step)
+        itemVisits[slot * journeyLength + Int(stepLocal[step])] &+= 1
+        guard let handoff = stepHandoff[step] else {
+            join(slot: slot, step: step)
+            return
+        }
+        itemEnter[slot] = now
+        var at = now
+        if let delay = handoff.delay {
+            var stream = drawStream(slot: slot, step: step, purpose: .handoff)
+            at += delay.sample(&stream)
+        }
+        if !handoff.releases.isEmpty {
+            // The next collection at or after the item is ready; none left: it waits for ever
+            // (and is reported unfinished).
+            let i = upperBound(handoff.releases, at.nextDown)
+            at = i < handoff.releases.count ? handoff.releases[i] : .infinity
+        }
+        if at.isFinite { schedule(.handoffEnd, at: at, subject: Int32(slot)) }
+    }
+
+    mutating func endHandoff(slot: Int) {
+        let step = Int(itemStep[slot])
+        if observing { stepHandoffs[step].record(now - itemEnter[slot]) }
+        join(slot: slot, step: step)
+    }
+
     // MARK: - Areas
 
-    /// The item joins a step: it starts at once if staff is free, waits in its class's queue
-    /// otherwise, or is turned away when the queue is at its limit.
+    /// The item joins a step's area: it starts at once if staff is free, waits in its class's
+    /// queue otherwise (with its patience running), or is turned away when the queue is full.
     mutating func join(slot: Int, step: Int) {
-        itemStep[slot] = Int32(step)
         itemEnter[slot] = now
-        itemVisits[slot * journeyLength + Int(stepLocal[step])] &+= 1
         let a = Int(stepArea[step])
         let staff = areaStaff[a]
         if staff < 0 || areaBusy[a] < staff {
             startService(slot: slot, step: step, area: a)
             return
         }
-
         let limit = areaLimit[a]
         if limit >= 0 && areaQueued[a] >= limit {
             if observing {
@@ -417,14 +510,78 @@ public struct FlowSimulation: ~Copyable {
             release(slot: slot)
             return
         }
+        // Patience: the step's own, or what is left of the end-to-end patience.
+        var givesUp = itemDeadline[slot]
+        if let patience = stepPatience[step] {
+            var stream = drawStream(slot: slot, step: step, purpose: .patience)
+            givesUp = min(givesUp, now + patience.sample(&stream))
+        }
+        if givesUp <= now {
+            abandon(slot: slot, step: step)
+            return
+        }
         touchArea(a)
         areaQueued[a] += 1
         queues[a * classCount + Int(demandClass[Int(itemDemand[slot])])].push(Int32(slot))
+        itemWaiting[slot] = true
+        // Every wait gets a new token, with patience or not: a patience event left over from an
+        // earlier occupant of this slot must not find a token it recognises.
+        itemToken[slot] &+= 1
+        if givesUp.isFinite {
+            schedule(.patience, at: givesUp, subject: Int32(slot), tag: itemToken[slot] & 0xFF_FFFF)
+        }
+    }
+
+    /// A waiting customer's patience runs out: gone, unless this wait is already over.
+    mutating func runOutOfPatience(slot: Int, token: UInt32) {
+        guard itemWaiting[slot], itemToken[slot] & 0xFF_FFFF == token else { return }
+        let step = Int(itemStep[slot]), a = Int(stepArea[step])
+        touchArea(a)
+        areaQueued[a] -= 1
+        itemWaiting[slot] = false
+        // The slot stays in the queue until it comes out; only then is it free for reuse.
+        itemAbandoned[slot] = true
+        abandon(slot: slot, step: step, keepSlot: true)
+    }
+
+    /// Counts an abandonment at `step` and takes the item out of the operation.
+    mutating func abandon(slot: Int, step: Int, keepSlot: Bool = false) {
+        if observing {
+            abandoned[Int(itemDemand[slot])] += 1
+            stepAbandoned[step] += 1
+        }
+        if keepSlot {
+            itemAlive[slot] = false
+            touchWIP()
+            wip -= 1
+        } else {
+            release(slot: slot)
+        }
+    }
+
+    /// The next live item of an area's queues, highest class first; abandoned ones are freed
+    /// on the way. `nil` when only abandoned ones were left.
+    mutating func nextWaiting(area a: Int) -> Int? {
+        for c in 0..<classCount {
+            let q = a * classCount + c
+            while !queues[q].isEmpty {
+                let slot = Int(queues[q].pop())
+                if itemAbandoned[slot] {
+                    itemAbandoned[slot] = false
+                    freeSlots[freeCount] = Int32(slot)
+                    freeCount += 1
+                    continue
+                }
+                return slot
+            }
+        }
+        return nil
     }
 
     mutating func startService(slot: Int, step: Int, area a: Int) {
         touchArea(a)
         areaBusy[a] += 1
+        itemWaiting[slot] = false
         var stream = drawStream(slot: slot, step: step, purpose: .duration)
         let duration = stepDuration[step].sample(&stream)
         if observing {
@@ -459,12 +616,9 @@ public struct FlowSimulation: ~Copyable {
     /// Starts queued items, highest class first, while staff are free.
     mutating func startWaiting(area a: Int) {
         while areaQueued[a] > 0 && (areaStaff[a] < 0 || areaBusy[a] < areaStaff[a]) {
-            for c in 0..<classCount where !queues[a * classCount + c].isEmpty {
-                let next = Int(queues[a * classCount + c].pop())
-                areaQueued[a] -= 1
-                startService(slot: next, step: Int(itemStep[next]), area: a)
-                break
-            }
+            guard let next = nextWaiting(area: a) else { return }
+            areaQueued[a] -= 1
+            startService(slot: next, step: Int(itemStep[next]), area: a)
         }
     }
 
@@ -474,29 +628,45 @@ public struct FlowSimulation: ~Copyable {
         modelEvents &+= 2
         touchArea(a)
         areaBusy[a] -= 1
-        if areaQueued[a] > 0 && (areaStaff[a] < 0 || areaBusy[a] < areaStaff[a]) {
-            for c in 0..<classCount where !queues[a * classCount + c].isEmpty {
-                let next = Int(queues[a * classCount + c].pop())
-                areaQueued[a] -= 1
-                startService(slot: next, step: Int(itemStep[next]), area: a)
-                break
-            }
+        if areaQueued[a] > 0 && (areaStaff[a] < 0 || areaBusy[a] < areaStaff[a]), let next = nextWaiting(area: a) {
+            areaQueued[a] -= 1
+            startService(slot: next, step: Int(itemStep[next]), area: a)
         }
         route(slot: slot, from: step)
     }
 
-    /// Decides where the item goes after `step`: an approval first, then the branches.
+    /// Decides where the item goes after `step`: a failure first (the work went wrong), then an
+    /// approval, then the branches.
     mutating func route(slot: Int, from step: Int) {
         var next = stepDefaultNext[step]
-        var rejected = false
-        if stepRejectProbability[step] > 0 {
+        var decided = false
+        let d = Int(itemDemand[slot])
+        if stepFailureProbability[step] > 0 {
+            var stream = drawStream(slot: slot, step: step, purpose: .failure)
+            if stream.nextOpenUnit() < stepFailureProbability[step] {
+                if observing { stepFailed[step] += 1 }
+                if let complaint = stepComplaint[step] {
+                    // Nobody told the customer: they find out, and some of them complain.
+                    var contact = drawStream(slot: slot, step: step, purpose: .contact)
+                    if contact.nextOpenUnit() < complaint.probability {
+                        let key = StreamKeying.mix(StreamKeying.drawKey(item: itemKey[slot], step: stepKey[step], visit: itemVisits[slot * journeyLength + Int(stepLocal[step])], purpose: .contact))
+                        scheduleContact(demand: complaint.demand, key: key, after: complaint.delay.sample(&contact))
+                    }
+                }
+                if stepFailureTo[step] != Self.continueCode {
+                    next = stepFailureTo[step]
+                    decided = true
+                }
+            }
+        }
+        if !decided && stepRejectProbability[step] > 0 {
             var stream = drawStream(slot: slot, step: step, purpose: .approve)
             if stream.nextOpenUnit() < stepRejectProbability[step] {
                 next = stepRejectTo[step]
-                rejected = true
+                decided = true
             }
         }
-        if !rejected && stepRouteCount[step] > 0 {
+        if !decided && stepRouteCount[step] > 0 {
             var stream = drawStream(slot: slot, step: step, purpose: .route)
             let u = stream.nextOpenUnit()
             let start = Int(stepRouteStart[step]), end = start + Int(stepRouteCount[step])
@@ -506,29 +676,67 @@ public struct FlowSimulation: ~Copyable {
                 break
             }
         }
-        let d = Int(itemDemand[slot])
         if next >= 0 {
             if next <= stepLocal[step] && observing { rework[d] += 1 }
-            join(slot: slot, step: Int(journeyBase[Int(demandJourney[d])] + next))
+            enter(slot: slot, step: Int(journeyBase[Int(demandJourney[d])] + next))
         } else if next == Self.exitCode {
-            if observing {
-                let lead = now - itemArrival[slot]
-                completed[d] += 1
-                leadTimes[0].record(lead)
-                if leadTimes.count > 1 { leadTimes[1 + d].record(lead) }
-                var business = Double.nan
-                if let hours = demandBusinessHours[d] {
-                    business = hours.openTime(before: now) - hours.openTime(before: itemArrival[slot])
-                    businessLeadTimes[0].record(business)
-                    if businessLeadTimes.count > 1 { businessLeadTimes[1 + d].record(business) }
-                }
-                if (demandBusinessPromise[d] ? business : lead) <= demandPromise[d] { onTime[d] += 1 }
-            }
-            release(slot: slot)
+            deliver(slot: slot, demand: d)
         } else {
             if observing { cancelled[d] += 1 }
             release(slot: slot)
         }
+    }
+
+    /// The item is delivered: its lead times, whether it was on time, and, if late, whether the
+    /// customer contacts the business about it.
+    mutating func deliver(slot: Int, demand d: Int) {
+        let lead = now - itemArrival[slot]
+        var business = Double.nan
+        if let hours = demandBusinessHours[d] {
+            business = hours.openTime(before: now) - hours.openTime(before: itemArrival[slot])
+        }
+        let late = !((demandBusinessPromise[d] ? business : lead) <= demandPromise[d])
+        if observing {
+            completed[d] += 1
+            leadTimes[0].record(lead)
+            if leadTimes.count > 1 { leadTimes[1 + d].record(lead) }
+            if !business.isNaN {
+                businessLeadTimes[0].record(business)
+                if businessLeadTimes.count > 1 { businessLeadTimes[1 + d].record(business) }
+            }
+            if !late { onTime[d] += 1 }
+        }
+        if late, let contact = demandLateContact[d] {
+            var stream = RandomStream(key: StreamKeying.drawKey(item: itemKey[slot], step: 0, visit: 0, purpose: .contact))
+            if stream.nextOpenUnit() < contact.probability {
+                let key = StreamKeying.mix(StreamKeying.drawKey(item: itemKey[slot], step: 0, visit: 0, purpose: .contact))
+                scheduleContact(demand: contact.demand, key: key, after: contact.delay.sample(&stream))
+            }
+        }
+        release(slot: slot)
+    }
+
+    // MARK: - Contacts
+
+    /// A new item of demand type `demand` (a complaint) will arrive after `delay`, keyed by its
+    /// parent, so that it is the same complaint whatever else changes.
+    mutating func scheduleContact(demand: Int, key: UInt64, after delay: Double) {
+        let i: Int
+        if let free = contactFree.popLast() {
+            i = Int(free)
+            contactDemand[i] = Int32(demand)
+            contactKey[i] = key
+        } else {
+            i = contactDemand.count
+            contactDemand.append(Int32(demand))
+            contactKey.append(key)
+        }
+        schedule(.contact, at: now + delay, subject: Int32(i))
+    }
+
+    mutating func contactArrives(_ i: Int) {
+        contactFree.append(Int32(i))
+        admit(demand: Int(contactDemand[i]), key: contactKey[i])
     }
 
     /// The stream for one draw of one item at one step: (item key, journey-qualified step, visit, purpose).
@@ -624,6 +832,7 @@ public struct FlowSimulation: ~Copyable {
             put("rework", scope, Double(ds.reduce(0) { $0 + rework[$1] }))
             put("cancelled", scope, Double(ds.reduce(0) { $0 + cancelled[$1] }))
             put("turned_away", scope, Double(ds.reduce(0) { $0 + turnedAway[$1] }))
+            put("abandoned", scope, Double(ds.reduce(0) { $0 + abandoned[$1] }))
             let open = ds.reduce(0) { $0 + openCount[$1] }
             put("unfinished", scope, Double(open))
             put("unfinished_age.mean", scope, open > 0 ? ds.reduce(0) { $0 + openAgeSum[$1] } / Double(open) : nil)
@@ -655,6 +864,11 @@ public struct FlowSimulation: ~Copyable {
                 put("waited", scope, visits > 0 ? Double(stepWaited[g]) / Double(visits) : nil)
                 for (name, value) in zip(Self.durationFigures, Self.figures(stepWaits[g])) { put("wait." + name, scope, value) }
                 for (name, value) in zip(Self.durationFigures, Self.figures(stepServices[g])) { put("service." + name, scope, value) }
+                if stepHandoff[g] != nil {
+                    for (name, value) in zip(Self.durationFigures, Self.figures(stepHandoffs[g])) { put("handoff." + name, scope, value) }
+                }
+                put("abandoned", scope, Double(stepAbandoned[g]))
+                put("failed", scope, Double(stepFailed[g]))
             }
         }
         return ReplicationOutput(

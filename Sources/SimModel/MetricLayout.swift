@@ -18,7 +18,7 @@ public struct MetricLayout: Sendable {
         "lead_time.mean", "lead_time.p50", "lead_time.p90", "lead_time.p95", "lead_time.p99", "lead_time.max",
         "business_lead_time.mean", "business_lead_time.p50", "business_lead_time.p90", "business_lead_time.p95",
         "business_lead_time.p99", "business_lead_time.max",
-        "on_time", "throughput", "arrival_rate", "arrivals", "completed", "rework", "cancelled", "turned_away",
+        "on_time", "throughput", "arrival_rate", "arrivals", "completed", "rework", "cancelled", "turned_away", "abandoned",
         "unfinished", "unfinished_age.mean", "unfinished_age.max",
     ]
     public static let systemOnly = ["wip.mean"]
@@ -26,6 +26,8 @@ public struct MetricLayout: Sendable {
     public static let step = [
         "visits", "waited", "wait.mean", "wait.p50", "wait.p90", "wait.p95", "wait.p99", "wait.max",
         "service.mean", "service.p50", "service.p90", "service.p95", "service.p99", "service.max",
+        "handoff.mean", "handoff.p50", "handoff.p90", "handoff.p95", "handoff.p99", "handoff.max",
+        "abandoned", "failed",
     ]
 
     public let demandCount: Int

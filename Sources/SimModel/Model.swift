@@ -61,6 +61,8 @@ public enum ArrivalProcess: Sendable, Equatable {
     case poisson(rate: Double)
     /// A renewal process whose gaps follow a distribution.
     case renewal(Distribution)
+    /// No arrivals of its own: items are created by other items (complaints).
+    case triggered
     /// A Poisson process whose rate changes over time (hours of the day, weekdays, campaigns).
     case varying(RateProfile)
     /// Arrivals at fixed instants (an order book replayed), sorted.
@@ -77,6 +79,8 @@ public enum ArrivalProcess: Sendable, Equatable {
             guard let last = times.last, last > 0 else { return 0 }
             let span = horizon ?? last
             return Double(times.filter { $0 < span }.count) / span
+        case .triggered:
+            return 0
         }
     }
 
@@ -84,7 +88,7 @@ public enum ArrivalProcess: Sendable, Equatable {
         switch self {
         case .poisson(let rate): return .exponential(mean: 1 / rate)
         case .renewal(let gaps): return gaps
-        case .varying, .scheduled: return .exponential(mean: 1)
+        case .varying, .scheduled, .triggered: return .exponential(mean: 1)
         }
     }
 }
@@ -113,10 +117,15 @@ public struct Demand: Sendable, Equatable {
     public var businessHours: Timetable?
     /// Stop after this many arrivals (a fixed-size experiment, as the peer benchmarks run).
     public var maxArrivals: Int?
+    /// End-to-end patience: a customer still waiting in a queue this long after arriving gives up.
+    public var patience: Distribution?
+    /// A late delivery (past the promise) makes the customer contact the business.
+    public var lateContact: Contact?
 
     public init(
         name: String, arrivals: ArrivalProcess, journey: Int, priority: Int = 0, promise: Double? = nil,
-        promiseClock: PromiseClock = .elapsed, businessHours: Timetable? = nil, maxArrivals: Int? = nil
+        promiseClock: PromiseClock = .elapsed, businessHours: Timetable? = nil, maxArrivals: Int? = nil,
+        patience: Distribution? = nil, lateContact: Contact? = nil
     ) {
         self.name = name
         self.arrivals = arrivals
@@ -126,6 +135,8 @@ public struct Demand: Sendable, Equatable {
         self.promiseClock = promiseClock
         self.businessHours = businessHours
         self.maxArrivals = maxArrivals
+        self.patience = patience
+        self.lateContact = lateContact
     }
 }
 
@@ -182,13 +193,70 @@ public struct Step: Sendable, Equatable {
     /// Branches taken after the work (and after approval, when approved). Empty: the next step
     /// in the journey, or exit after the last. Probabilities sum to one.
     public var routes: [Route]
+    /// How work reaches this step from the previous one: a delay, or a batch collected at set times.
+    public var handoff: Handoff?
+    /// How long a customer waits in this step's queue before giving up.
+    public var patience: Distribution?
+    /// The work fails with a probability, and what follows.
+    public var failure: Failure?
 
-    public init(name: String, area: Int, duration: Distribution, approval: Approval? = nil, routes: [Route] = []) {
+    public init(name: String, area: Int, duration: Distribution, approval: Approval? = nil, routes: [Route] = [],
+                handoff: Handoff? = nil, patience: Distribution? = nil, failure: Failure? = nil) {
         self.name = name
         self.area = area
         self.duration = duration
         self.approval = approval
         self.routes = routes
+        self.handoff = handoff
+        self.patience = patience
+        self.failure = failure
+    }
+}
+
+/// The passage of work into a step: information that takes time to pass, or a pile collected at
+/// set times (the warehouse picks up new orders at 10:00 and 15:00).
+public struct Handoff: Sendable, Equatable {
+    /// A delay drawn per item, elapsed time.
+    public var delay: Distribution?
+    /// The instants at which waiting work is collected, sorted; the item then moves on at the
+    /// first one at or after its delay is over.
+    public var releases: [Double]
+
+    public init(delay: Distribution? = nil, releases: [Double] = []) {
+        self.delay = delay
+        self.releases = releases
+    }
+}
+
+/// A step whose work fails (a delivery that does not arrive, a wrong invoice).
+public struct Failure: Sendable, Equatable {
+    public var probability: Double
+    /// Where a failed item goes: back to a step (rework) or cancelled; `nil`: on through the
+    /// journey as if nothing happened (the failure shows only as a complaint).
+    public var then: Destination?
+    /// Whether the customer is told. If not, the customer finds out and complains: `complaint`.
+    public var customerTold: Bool
+    public var complaint: Contact?
+
+    public init(probability: Double, then: Destination?, customerTold: Bool, complaint: Contact?) {
+        self.probability = probability
+        self.then = then
+        self.customerTold = customerTold
+        self.complaint = complaint
+    }
+}
+
+/// A customer contact caused by an item: an item of another demand type, after a delay.
+public struct Contact: Sendable, Equatable {
+    public var demand: Int
+    /// The share of cases that lead to a contact.
+    public var probability: Double
+    public var delay: Distribution
+
+    public init(demand: Int, probability: Double = 1, delay: Distribution) {
+        self.demand = demand
+        self.probability = probability
+        self.delay = delay
     }
 }
 
@@ -199,9 +267,14 @@ extension Journey {
         let step = steps[index]
         var out: [(Destination, Double)] = []
         var pass = 1.0
+        // A failure is decided first (the work itself went wrong), then the approval, then the branches.
+        if let failure = step.failure, let then = failure.then {
+            out.append((then, failure.probability))
+            pass = 1 - failure.probability
+        }
         if let approval = step.approval {
-            out.append((approval.onReject, approval.rejectProbability))
-            pass = 1 - approval.rejectProbability
+            out.append((approval.onReject, pass * approval.rejectProbability))
+            pass *= 1 - approval.rejectProbability
         }
         if step.routes.isEmpty {
             out.append((index + 1 < steps.count ? .step(index + 1) : .exit, pass))

@@ -232,7 +232,13 @@ public struct RunReport: Sendable {
         }
         lines += Self.table(areaRows)
         lines.append("")
-        var stepRows = [["Steps", "visits", "waited", "mean wait", "p95 wait", "mean work"]]
+        // Handoff, abandonment and failure columns appear only where the journeys have them.
+        let steps = model.journeys.flatMap(\.steps)
+        let showHandoff = steps.contains { $0.handoff != nil }
+        let showAbandoned = steps.contains { $0.patience != nil } || model.demands.contains { $0.patience != nil }
+        let showFailed = steps.contains { $0.failure != nil }
+        var stepRows = [["Steps", "visits", "waited", "mean wait", "p95 wait", "mean work"]
+            + (showHandoff ? ["mean handoff"] : []) + (showAbandoned ? ["gave up"] : []) + (showFailed ? ["failed"] : [])]
         for (j, journey) in model.journeys.enumerated() {
             for (s, step) in journey.steps.enumerated() {
                 let scope = MetricScope.step(journey: j, step: s)
@@ -242,13 +248,15 @@ public struct RunReport: Sendable {
                     Formatting.percent(r.estimate("waited", scope)?.estimate),
                     durationCell(r.estimate("wait.mean", scope)), durationCell(r.estimate("wait.p95", scope)),
                     durationCell(r.estimate("service.mean", scope)),
-                ])
+                ] + (showHandoff ? [step.handoff == nil ? "–" : durationCell(r.estimate("handoff.mean", scope))] : [])
+                  + (showAbandoned ? [Formatting.count(r.estimate("abandoned", scope)?.estimate)] : [])
+                  + (showFailed ? [step.failure == nil ? "–" : Formatting.count(r.estimate("failed", scope)?.estimate)] : []))
             }
         }
         lines += Self.table(stepRows)
         lines.append("")
         func count(_ name: String) -> String { Formatting.count(r.estimate(name)?.estimate) }
-        lines.append("Per replication\(model.warmup > 0 ? ", after the warm-up" : ""): \(count("arrivals")) arrived, \(count("completed")) delivered, \(count("rework")) sent back for rework, \(count("cancelled")) cancelled, \(count("turned_away")) turned away.")
+        lines.append("Per replication\(model.warmup > 0 ? ", after the warm-up" : ""): \(count("arrivals")) arrived, \(count("completed")) delivered, \(count("rework")) sent back for rework, \(count("cancelled")) cancelled, \(count("turned_away")) turned away\(showAbandoned ? ", \(count("abandoned")) gave up waiting" : "").")
         let open = r.estimate("unfinished")?.estimate ?? 0
         if open > 0 {
             lines.append("Still in progress at the end: \(count("unfinished")) items (mean age \(Formatting.duration(r.estimate("unfinished_age.mean")?.estimate)), oldest \(Formatting.duration(r.estimate("unfinished_age.max")?.estimate))); they are not in the lead-time figures.")
@@ -269,6 +277,9 @@ public struct RunReport: Sendable {
                     }
                 case .fraction: value = cell(e.estimate, Formatting.percent)
                 case .rate: value = cell(e.estimate, Formatting.ratePerDay)
+                case .number where e.expectation.source.hasSuffix("%"):
+                    // A ratio compared with a percentage reads as one.
+                    value = cell(e.estimate, Formatting.percent)
                 case .count, .number: value = cell(e.estimate, Formatting.number)
                 }
                 let verdict = switch e.verdict {

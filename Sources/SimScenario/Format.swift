@@ -84,7 +84,7 @@ public enum Format {
     ]
 
     public static let demand: [Key] = [
-        Key("rate", .rate, "Poisson arrivals at this mean rate (`40/day`); with a pattern, the weekly mean."),
+        Key("rate", .rate, "Poisson arrivals at this mean rate (`40/day`); with a pattern, the weekly mean. Without `rate`, `interarrival` or `arrivals`, items of this type are only created by other items (complaints)."),
         Key("interarrival", .distribution, "Gaps between arrivals from a distribution (a renewal process), instead of `rate`."),
         Key("arrivals", .text, "A CSV file of arrival times (an order book to replay), instead of `rate`: a column `time` with local date-times or durations after the start, and optionally a column `demand`."),
         Key("pattern", .object(pattern), default: "flat", "How the rate varies by time of day and weekday."),
@@ -93,6 +93,8 @@ public enum Format {
         Key("calendar", .text, default: "Mon–Fri 09:00–17:00", "The calendar business lead times are counted in."),
         Key("promise", .object(promise), default: "none", "The lead time promised to the customer; the on-time share is measured against it."),
         Key("max_arrivals", .integer(minimum: 1), default: "unlimited", "Stop after this many arrivals."),
+        Key("patience", .distribution, default: "unlimited", "End-to-end patience: a customer still waiting in any queue this long after arriving gives up."),
+        Key("late_contact", .object(contact), default: "none", "A late delivery (past the promise) makes the customer contact the business: an item of another demand type."),
         Key("description", .text, "Free text."),
     ]
 
@@ -115,12 +117,39 @@ public enum Format {
         Key("p", .fraction, required: true, "The branch's probability."),
     ]
 
+    public static let collect: [Key] = [
+        Key("at", .anyOf([.text, .list(.text)]), "Times of day at which the pile is collected: `[10:00, 15:00]`."),
+        Key("days", .text, default: "daily", "The weekdays on which it is collected: `mon-fri`."),
+        Key("every", .duration, "Or an interval: collected every `4h` from the start."),
+    ]
+
+    public static let handoff: [Key] = [
+        Key("delay", .distribution, "Time for the information to pass (elapsed), drawn per item."),
+        Key("collect", .anyOf([.text, .list(.text), .object(collect)]), "Work waits to be collected at set times: `[10:00, 15:00]` every day, `{at: [09:00], days: mon-fri}`, or `{every: 4h}`."),
+    ]
+
+    public static let contact: [Key] = [
+        Key("demand", .text, required: true, "The demand type of the new item (such as `complaints`); it needs no arrivals of its own."),
+        Key("p", .fraction, default: "100%", "The share of cases that lead to the contact."),
+        Key("delay", .distribution, required: true, "How long after the cause the customer gets in touch (elapsed)."),
+    ]
+
+    public static let failure: [Key] = [
+        Key("p", .fraction, required: true, "The probability that the step's work fails (a delivery that does not arrive, a wrong invoice)."),
+        Key("then", .text, default: "continue", "Where a failed item goes: this or another step (rework), `cancel`, or `continue` (on through the journey)."),
+        Key("customer_told", .choice(["true", "false"]), default: "true", "Whether the customer is told of the failure. If not, the `complaint` follows."),
+        Key("complaint", .object(contact), "The contact an untold failure causes: an item of another demand type after a delay."),
+    ]
+
     public static let step: [Key] = [
         Key("name", .text, required: true, "Unique within the journey."),
         Key("area", .text, required: true, "The area whose staff do the work."),
         Key("duration", .distribution, required: true, "The work itself, in working time of the area's calendar."),
         Key("approval", .object(approval), "The area approves or rejects the item after the work."),
         Key("next", .anyOf([.text, .list(.object(route))]), default: "the next step, or exit after the last", "Where the item goes after the step: a step, `exit`, `cancel`, or branches with probabilities."),
+        Key("handoff", .object(handoff), default: "none", "How work reaches this step: a delay (information passing) and/or collection at set times (batching). Reported as `handoff`, apart from waiting and work."),
+        Key("patience", .distribution, default: "unlimited", "How long a customer waits in this step's queue before giving up (abandoned, counted at this step)."),
+        Key("failure", .object(failure), default: "none", "The work fails with a probability: rework, and whether the customer is told."),
         Key("description", .text, "Free text."),
     ]
 
@@ -180,4 +209,8 @@ public enum Format {
     static let stepKeys = names(step)
     static let journeyKeys = names(journey)
     static let variantKeys = names(variant)
+    static let handoffKeys = names(handoff)
+    static let collectKeys = names(collect)
+    static let failureKeys = names(failure)
+    static let contactKeys = names(contact)
 }

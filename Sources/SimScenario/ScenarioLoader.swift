@@ -212,6 +212,10 @@ struct ModelBuilder {
     var calendarNames: [String] = []
     /// The folder of the scenario file: CSV files are found relative to it.
     var folder: String = "."
+    /// The scenario's clock, calendars and horizon, once read: handoffs collect on them.
+    var clock = LocalClock(start: LocalClock.defaultStart, timeZone: TimeZone(identifier: "UTC")!)
+    var calendars: [String: WeeklyHours] = [:]
+    var horizon: Double?
     /// Whether the file gives a horizon (valid or not): a missing one is reported once, at the
     /// place that needs it; an invalid one has its own error.
     var horizonGiven = false
@@ -282,6 +286,11 @@ struct ModelBuilder {
         let areaNames = areas.map(\.name)
 
         // Journeys next: demand refers to them.
+        // Demand type names first: a step's complaint names the demand type it creates.
+        demandNames = top["demand"]?.mapping?.keys.compactMap { $0.scalar?.string } ?? []
+        self.clock = clock
+        self.calendars = calendars
+        self.horizon = horizon
         let journeyEntries = top["journeys"].map { reader.namedMapping($0, "journeys", what: "journey") } ?? []
         let journeyNames = journeyEntries.map(\.name)
         var journeys: [Journey] = []
@@ -304,7 +313,14 @@ struct ModelBuilder {
             reader.error(top["demand"], "demand", "expected at least one demand type")
         }
 
-        if horizon == nil && top["horizon"] == nil && !demands.isEmpty && demands.contains(where: { $0.maxArrivals == nil && !$0.isScheduled }) {
+        // A demand type without arrivals of its own must be created by something.
+        var created = Set<Int>()
+        for journey in journeys { for step in journey.steps { if let c = step.failure?.complaint, !(step.failure?.customerTold ?? true) { created.insert(c.demand) } } }
+        for d in demands { if let c = d.lateContact { created.insert(c.demand) } }
+        for (d, demand) in demands.enumerated() where demands.count == demandNames.count && demand.arrivals == .triggered && !created.contains(d) {
+            reader.error(nodes["demand.\(demand.name)"], "demand.\(demand.name)", "demand type '\(demand.name)' never arrives: give it 'rate' (such as 20/day), 'interarrival' (a gap distribution) or 'arrivals' (a CSV file), or make it the complaint of a step's failure or of a late delivery")
+        }
+        if horizon == nil && top["horizon"] == nil && !demands.isEmpty && demands.contains(where: { $0.maxArrivals == nil && !$0.isScheduled && $0.arrivals != .triggered }) {
             reader.error(root, "", "missing key 'horizon': a scenario runs for a horizon (such as 'horizon: 90d') unless every demand type sets 'max_arrivals'")
         }
         if let horizon, warmup >= horizon, let w = top["warmup"] {
@@ -348,7 +364,9 @@ struct ModelBuilder {
         } else if let file = fields["arrivals"] {
             arrivals = scheduledArrivals(file, "\(path).arrivals", demand: name, clock: time.clock, horizon: time.horizon)
         } else {
-            reader.error(node, path, "missing key 'rate' in demand type '\(name)': give 'rate' (such as 20/day), 'interarrival' (a gap distribution) or 'arrivals' (a CSV file)")
+            // Without arrivals of its own, items come only from other items (complaints); the
+            // model check says so if nothing creates any.
+            arrivals = .triggered
         }
         // A pattern or a campaign turns a constant rate into a varying one.
         let pattern = fields["pattern"].flatMap { demandPattern($0, "\(path).pattern") }
@@ -401,12 +419,18 @@ struct ModelBuilder {
             }
         }
         let limit = fields["max_arrivals"].flatMap { reader.integer($0, "\(path).max_arrivals", atLeast: 1, what: "a whole number of arrivals of at least 1") }
+        let patience = fields["patience"].flatMap { distribution($0, "\(path).patience") }
+        let lateContact = fields["late_contact"].flatMap { contact($0, "\(path).late_contact") }
+        if lateContact != nil && fields["promise"] == nil {
+            reader.error(fields.keyNode("late_contact"), "\(path).late_contact", "a late contact follows a broken promise: give demand type '\(name)' a 'promise'")
+        }
+        if case .triggered? = arrivals { nodes["demand.\(name)"] = node }
         if let d = fields["description"] { _ = reader.string(d, "\(path).description") }
         guard let arrivals, let journey else { return nil }
         let hours = time.calendarTime ? time.horizon.map { businessHours.timetable(on: time.clock, until: $0) } : nil
         return Demand(
             name: name, arrivals: arrivals, journey: journey, priority: priority, promise: promise,
-            promiseClock: clockKind, businessHours: hours, maxArrivals: limit)
+            promiseClock: clockKind, businessHours: hours, maxArrivals: limit, patience: patience, lateContact: lateContact)
     }
 
     /// A business-clock duration in working seconds: days and weeks count working days (a week
@@ -476,8 +500,12 @@ struct ModelBuilder {
             var routes: [Route] = []
             if let n = f["next"] { routes = self.routes(n, "\(stepPath).next", names: names) }
             if let d = f["description"] { _ = reader.string(d, "\(stepPath).description") }
+            let handoff = f["handoff"].flatMap { self.handoff($0, "\(stepPath).handoff") }
+            let patience = f["patience"].flatMap { distribution($0, "\(stepPath).patience") }
+            let failure = f["failure"].flatMap { self.failure($0, "\(stepPath).failure", names: names, index: i) }
             if let area, let duration {
-                steps.append(Step(name: names[i], area: area, duration: duration, approval: approval, routes: routes))
+                steps.append(Step(name: names[i], area: area, duration: duration, approval: approval, routes: routes,
+                                  handoff: handoff, patience: patience, failure: failure))
             }
         }
         return Journey(name: name, steps: steps)

@@ -70,7 +70,7 @@ struct ExpressionErrorTests {
         ("p95(queue, area: warehouse) < 12", 0, "p95 of queue is not measured; use mean"),
         ("p95(area: warehouse) < 12", 4, "expected a metric as the first argument of p95, such as p95(lead_time), found 'area: warehouse'"),
         ("share(rework) <= 10%", 6,
-         "share(rework) is not defined; share applies to 'completed', 'cancelled', 'turned_away' or 'unfinished', as a part of arrivals"),
+         "share(rework) is not defined; share applies to 'completed', 'cancelled', 'turned_away', 'abandoned' or 'unfinished', as a part of arrivals"),
         ("share(on_time) >= 95%", 6, "on_time is already a share; write on_time"),
         ("share(cancelled, area: warehouse) <= 1%", 17, "share(cancelled) is not measured per area; it is measured for the system or per demand type"),
     ] as [(String, Int, String)])

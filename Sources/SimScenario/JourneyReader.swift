@@ -1,0 +1,131 @@
+import Foundation
+import SimModel
+import Yams
+
+/// The journey constructs beyond work and routing: handoffs between areas, customers' patience,
+/// failures and the contacts they cause.
+extension ModelBuilder {
+    /// `handoff: {delay: 2h}`, `handoff: {collect: [10:00, 15:00]}`, or both; `collect` may be
+    /// `{at: [09:00], days: mon-fri}` or `{every: 4h}`.
+    mutating func handoff(_ node: Node, _ path: String) -> Handoff? {
+        guard let f = reader.mapping(node, path, allowed: Format.handoffKeys, what: "a handoff such as '{delay: 2h}' or '{collect: [10:00, 15:00]}'") else { return nil }
+        if f["delay"] == nil && f["collect"] == nil {
+            reader.error(node, path, "a handoff needs 'delay' (information passing takes time) and/or 'collect' (work is picked up at set times)")
+            return nil
+        }
+        let delay = f["delay"].flatMap { distribution($0, "\(path).delay") }
+        var releases: [Double] = []
+        if let c = f["collect"] {
+            guard let r = collectionTimes(c, "\(path).collect") else { return nil }
+            releases = r
+        }
+        if f["delay"] != nil && delay == nil { return nil }
+        return Handoff(delay: delay, releases: releases)
+    }
+
+    /// The instants at which a pile is collected, over the horizon.
+    mutating func collectionTimes(_ node: Node, _ path: String) -> [Double]? {
+        guard let horizon else {
+            if !horizonGiven { reader.error(node, path, "collecting at set times needs a horizon: set 'horizon' (such as 90d)") }
+            return nil
+        }
+        var times: [Node] = []
+        var days = Array(0..<7)
+        switch node {
+        case .sequence(let list):
+            times = Array(list)
+        case .scalar:
+            times = [node]
+        case .mapping:
+            guard let f = reader.mapping(node, path, allowed: Format.collectKeys, what: "collection times such as '{at: [10:00, 15:00], days: mon-fri}' or '{every: 4h}'") else { return nil }
+            if let every = f["every"] {
+                if f["at"] != nil { reader.error(f.keyNode("every"), path, "give either 'at' (times of day) or 'every' (an interval), not both"); return nil }
+                guard let step = reader.duration(every, "\(path).every", positive: true) else { return nil }
+                guard horizon / step <= 1e6 else {
+                    reader.error(every, "\(path).every", "collecting every \(NodeReader.scalarText(every)) makes more than a million collections over the horizon; use a longer interval")
+                    return nil
+                }
+                return stride(from: step, to: horizon + step, by: step).map { $0 }
+            }
+            guard let at = f["at"] else { reader.error(node, path, "missing key 'at' (times of day) or 'every' (an interval)"); return nil }
+            times = at.sequence.map(Array.init) ?? [at]
+            if let d = f["days"] {
+                guard let set = CalendarNotation.weekdays(NodeReader.scalarText(d)) else {
+                    reader.error(d, "\(path).days", "expected weekdays such as 'mon-fri', 'sat' or 'daily', found \(NodeReader.describe(d))")
+                    return nil
+                }
+                days = set
+            }
+        default:
+            reader.error(node, path, "expected times of day such as '[10:00, 15:00]', found \(NodeReader.describe(node))")
+            return nil
+        }
+        var minutes: [Int] = []
+        for (i, t) in times.enumerated() {
+            guard let m = CalendarNotation.minute(Substring(NodeReader.scalarText(t)), allowEnd: false) else {
+                reader.error(t, times.count > 1 ? "\(path)[\(i)]" : path, "expected a time of day 'HH:MM' such as '10:00', found \(NodeReader.describe(t))")
+                return nil
+            }
+            minutes.append(m)
+        }
+        if minutes.isEmpty { reader.error(node, path, "expected at least one time of day"); return nil }
+        var out: [Double] = []
+        for day in clock.days(until: horizon) where days.contains(day.weekday) {
+            for m in minutes {
+                let t = clock.elapsed(day, minute: m)
+                if t >= 0 && t <= horizon { out.append(t) }
+            }
+        }
+        return Array(Set(out)).sorted()
+    }
+
+    /// `failure: {p: 5%, then: dispatch, customer_told: false, complaint: {demand: complaints, delay: 3d}}`.
+    mutating func failure(_ node: Node, _ path: String, names: [String], index: Int) -> Failure? {
+        guard let f = reader.mapping(node, path, allowed: Format.failureKeys, required: ["p"], what: "a failure such as '{p: 5%, customer_told: false, complaint: {demand: complaints, delay: 2d}}'") else { return nil }
+        let p = f["p"].flatMap { reader.probability($0, "\(path).p") }
+        var then: Destination?
+        if let t = f["then"] {
+            let name = NodeReader.scalarText(t)
+            if name != "continue" {
+                then = destination(t, "\(path).then", names: names + ["continue"], allowExit: false)
+                if case .step(let s)? = then, s >= names.count { then = nil }  // 'continue' was matched as a name
+                if then == nil { return nil }
+            }
+        }
+        var told = true
+        if let t = f["customer_told"] {
+            switch NodeReader.scalarText(t) {
+            case "true", "yes": told = true
+            case "false", "no": told = false
+            default:
+                reader.error(t, "\(path).customer_told", "expected true or false, found \(NodeReader.describe(t))")
+                return nil
+            }
+        }
+        let complaint = f["complaint"].flatMap { contact($0, "\(path).complaint") }
+        if told, let c = f["complaint"] {
+            reader.warning(c, "\(path).complaint", "the customer is told (customer_told is true), so nobody complains; set 'customer_told: false' for the complaint to arrive")
+        }
+        if !told && f["complaint"] == nil {
+            reader.error(node, path, "the customer is not told: say what follows with 'complaint: {demand: …, delay: …}'")
+            return nil
+        }
+        guard let p else { return nil }
+        if f["complaint"] != nil && complaint == nil { return nil }
+        return Failure(probability: p, then: then, customerTold: told, complaint: complaint)
+    }
+
+    /// `{demand: complaints, p: 30%, delay: {dist: exponential, mean: 2d}}`.
+    mutating func contact(_ node: Node, _ path: String) -> Contact? {
+        guard let f = reader.mapping(node, path, allowed: Format.contactKeys, required: ["demand", "delay"], what: "a contact such as '{demand: complaints, p: 30%, delay: 2d}'") else { return nil }
+        var demand: Int?
+        if let d = f["demand"], let name = reader.string(d, "\(path).demand") {
+            demand = demandNames.firstIndex(of: name)
+            if demand == nil { reader.error(d, "\(path).demand", unknown("demand type", name, demandNames)) }
+        }
+        let p = f["p"].map { reader.probability($0, "\(path).p") } ?? 1
+        let delay = f["delay"].flatMap { distribution($0, "\(path).delay") }
+        guard let demand, let p, let delay else { return nil }
+        return Contact(demand: demand, probability: p, delay: delay)
+    }
+}

@@ -85,6 +85,10 @@ public enum DrawPurpose: UInt64, Sendable {
     /// The delay before a failure or a late delivery comes back as a new item (a complaint),
     /// and whether it does.
     case contact = 9
+    /// The up and down times of a system (breakdowns).
+    case breakdown = 10
+    /// A set-up when an area switches between demand types.
+    case setup = 11
 
     /// The purpose as a well-mixed 64-bit value, so that it can join a key by exclusive or.
     @inlinable public var key: UInt64 { StreamKeying.mix(rawValue &* 0x9e37_79b9_7f4a_7c15) }

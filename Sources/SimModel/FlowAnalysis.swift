@@ -49,8 +49,20 @@ public struct FlowAnalysis: Sendable {
     /// its headcount on average.
     public func unstableAreas(of model: Model) -> [Int] {
         model.areas.indices.filter { a in
-            model.areas[a].queueLimit == nil && (model.areas[a].meanStaff(until: model.horizon).map { offeredLoad[a] >= $0 } ?? false)
+            model.areas[a].queueLimit == nil && (Self.capacity(of: model.areas[a], in: model).map { offeredLoad[a] >= $0 } ?? false)
         }
+    }
+
+    /// The mean staff an area can put to work: on duty (hours and shifts), times the share of
+    /// time its systems are up, plus everyone a call-in rule may bring; `nil` when unlimited.
+    public static func capacity(of area: Area, in model: Model) -> Double? {
+        guard var staff = area.meanStaff(until: model.horizon) else { return nil }
+        for s in area.systems {
+            let system = model.systems[s]
+            staff *= system.up.mean / (system.up.mean + system.down.mean)
+        }
+        if let rule = area.callIn { staff += Double(rule.upTo) }
+        return staff
     }
 
     /// Solves v = e₀ + Pᵀv through LAPACK: the visits an item entering at step 0 makes to each step.

@@ -155,6 +155,11 @@ public struct FlowSimulation: ~Copyable {
     /// When each area's staff work, for areas whose staff changes; `nil` entries work always.
     let areaHours: [Timetable?]
     let areaSchedule: [StaffSchedule?]
+    let areaCallIn: [CallIn?]
+    var areaExtra: Slots<Int32>        // staff called in on top of the schedule
+    let areaSetup: [Distribution?]
+    var areaLastDemand: Slots<Int32>   // demand type of the last item started; -1: none yet
+    var areaSetups: Slots<Int>
     var areaNextChange: Slots<Int>     // index into the schedule of the next change
     var areaCapacityIntegral: Slots<Double>
     var areaLimit: Slots<Int32>        // -1: none
@@ -283,11 +288,41 @@ public struct FlowSimulation: ~Copyable {
         areaLimit = Slots(repeating: -1, count: areas)
         for (a, spec) in model.areas.enumerated() {
             areaStaff[a] = spec.schedule.map { Int32($0.levels[0]) } ?? spec.staff.map(Int32.init) ?? -1
+            if !spec.systems.isEmpty { areaStaff[a] = 0 }   // set from the masked schedule below
             areaLimit[a] = spec.queueLimit.map(Int32.init) ?? -1
         }
-        areaSchedule = model.areas.map(\.schedule)
-        areaHours = model.areas.map { $0.schedule?.open }
+        // Breakdowns: each system's up and down times over the horizon, drawn once per
+        // replication and keyed by (system, occurrence); an area that needs a system has nobody
+        // on duty while it is down, so its work pauses and resumes as with working hours.
+        let end = model.horizon ?? 0   // the loader requires a horizon with systems
+        let systemUp: [Timetable] = model.systems.map { system in
+            let key = StreamKeying.combine(runKey, StreamKeying.hash("system:" + system.name))
+            var intervals: [(start: Double, end: Double)] = []
+            var t = 0.0, occurrence: UInt32 = 0
+            while t < end && occurrence < 10_000_000 {
+                occurrence += 1
+                var stream = RandomStream(key: StreamKeying.drawKey(item: key, step: 0, visit: occurrence, purpose: .breakdown))
+                let up = system.up.sample(&stream), down = system.down.sample(&stream)
+                intervals.append((t, t + up))
+                t += up + down
+            }
+            return Timetable(intervals: intervals)
+        }
+        let schedules: [StaffSchedule?] = model.areas.map { area in
+            guard !area.systems.isEmpty else { return area.schedule }
+            var schedule = area.schedule ?? .constant(area.staff ?? -1)
+            for s in area.systems { schedule = schedule.masked(by: systemUp[s]) }
+            return schedule
+        }
+        areaSchedule = schedules
+        areaHours = schedules.map { $0?.open }
+        areaCallIn = model.areas.map(\.callIn)
+        areaExtra = Slots(repeating: 0, count: areas)
+        areaSetup = model.areas.map(\.setup)
+        areaLastDemand = Slots(repeating: -1, count: areas)
+        areaSetups = Slots(repeating: 0, count: areas)
         areaNextChange = Slots(repeating: 1, count: areas)
+        for a in 0..<areas { if let schedule = areaSchedule[a] { areaStaff[a] = Int32(schedule.levels[0]) } }
         areaCapacityIntegral = Slots(repeating: 0, count: areas)
         areaBusy = Slots(repeating: 0, count: areas)
         areaQueued = Slots(repeating: 0, count: areas)
@@ -524,6 +559,7 @@ public struct FlowSimulation: ~Copyable {
         areaQueued[a] += 1
         queues[a * classCount + Int(demandClass[Int(itemDemand[slot])])].push(Int32(slot))
         itemWaiting[slot] = true
+        if let rule = areaCallIn[a] { callIn(area: a, rule) }
         // Every wait gets a new token, with patience or not: a patience event left over from an
         // earlier occupant of this slot must not find a token it recognises.
         itemToken[slot] &+= 1
@@ -583,7 +619,17 @@ public struct FlowSimulation: ~Copyable {
         areaBusy[a] += 1
         itemWaiting[slot] = false
         var stream = drawStream(slot: slot, step: step, purpose: .duration)
-        let duration = stepDuration[step].sample(&stream)
+        var duration = stepDuration[step].sample(&stream)
+        let d = itemDemand[slot]
+        if let setup = areaSetup[a] {
+            // Switching to another demand type costs a set-up before the work.
+            if areaLastDemand[a] >= 0 && areaLastDemand[a] != d {
+                var setupStream = drawStream(slot: slot, step: step, purpose: .setup)
+                duration += setup.sample(&setupStream)
+                if observing { areaSetups[a] += 1 }
+            }
+            areaLastDemand[a] = d
+        }
         if observing {
             stepVisits[step] += 1
             stepServices[step].record(duration)
@@ -607,10 +653,32 @@ public struct FlowSimulation: ~Copyable {
         guard let schedule = areaSchedule[a] else { return }
         touchArea(a)
         let i = areaNextChange[a]
-        areaStaff[a] = Int32(schedule.levels[i])
+        let level = Int32(schedule.levels[i])
+        // Staff called in stay while the area is open; nobody works while it is closed.
+        areaStaff[a] = level > 0 ? level + areaExtra[a] : level
         areaNextChange[a] = i + 1
         if i + 1 < schedule.times.count { self.schedule(.staffChange, at: schedule.times[i + 1], subject: Int32(a)) }
         startWaiting(area: a)
+    }
+
+    /// The queue is longer than the rule allows: call in one more person at a time, up to the
+    /// limit, while the area is open. (A queue that is still too long calls the next.)
+    mutating func callIn(area a: Int, _ rule: CallIn) {
+        while Int(areaQueued[a]) > rule.above && Int(areaExtra[a]) < rule.upTo && areaStaff[a] > 0 {
+            touchArea(a)
+            areaExtra[a] += 1
+            areaStaff[a] += 1
+            startWaiting(area: a)
+        }
+    }
+
+    /// The queue is short again: extra people who are idle go back, one at a time.
+    mutating func sendBack(area a: Int, _ rule: CallIn) {
+        while Int(areaQueued[a]) < rule.below && areaExtra[a] > 0 && areaStaff[a] > 0 && areaBusy[a] < areaStaff[a] {
+            touchArea(a)
+            areaExtra[a] -= 1
+            areaStaff[a] -= 1
+        }
     }
 
     /// Starts queued items, highest class first, while staff are free.
@@ -632,6 +700,7 @@ public struct FlowSimulation: ~Copyable {
             areaQueued[a] -= 1
             startService(slot: next, step: Int(itemStep[next]), area: a)
         }
+        if let rule = areaCallIn[a] { sendBack(area: a, rule) }
         route(slot: slot, from: step)
     }
 
@@ -773,6 +842,7 @@ public struct FlowSimulation: ~Copyable {
         for a in 0..<model.areas.count {
             touchArea(a)
             areaBusyIntegral[a] = 0; areaQueueIntegral[a] = 0; areaCapacityIntegral[a] = 0; areaTurnedAway[a] = 0
+            areaSetups[a] = 0
         }
         touchWIP()
         wipIntegral = 0
@@ -855,6 +925,8 @@ public struct FlowSimulation: ~Copyable {
             put("busy.mean", .area(a), window > 0 ? areaBusyIntegral[a] / window : nil)
             put("queue.mean", .area(a), window > 0 ? areaQueueIntegral[a] / window : nil)
             put("turned_away", .area(a), Double(areaTurnedAway[a]))
+            put("on_duty.mean", .area(a), window > 0 && (areaStaff[a] >= 0) ? areaCapacityIntegral[a] / window : nil)
+            put("setups", .area(a), Double(areaSetups[a]))
         }
         for (j, journey) in model.journeys.enumerated() {
             for s in 0..<journey.steps.count {

@@ -22,7 +22,7 @@ public struct MetricLayout: Sendable {
         "unfinished", "unfinished_age.mean", "unfinished_age.max",
     ]
     public static let systemOnly = ["wip.mean"]
-    public static let area = ["utilisation", "busy.mean", "queue.mean", "turned_away"]
+    public static let area = ["utilisation", "busy.mean", "queue.mean", "on_duty.mean", "turned_away", "setups"]
     public static let step = [
         "visits", "waited", "wait.mean", "wait.p50", "wait.p90", "wait.p95", "wait.p99", "wait.max",
         "service.mean", "service.p50", "service.p90", "service.p95", "service.p99", "service.max",

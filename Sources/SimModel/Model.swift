@@ -15,6 +15,8 @@ public struct Model: Sendable {
     public var areas: [Area]
     public var demands: [Demand]
     public var journeys: [Journey]
+    /// Systems that break down (an ERP, a conveyor); areas that need one stop while it is down.
+    public var systems: [System] = []
     /// Whether the scenario lives on a real calendar (a start date, working hours): only then
     /// do business lead times mean something. Abstract queueing models have no weekdays.
     public var calendarTime: Bool
@@ -40,6 +42,12 @@ public struct Area: Sendable, Equatable {
     /// Staff on duty over time, when it varies (working hours, shifts, hiring); `nil` when
     /// `staff` work around the clock. Work in progress pauses while nobody is on duty.
     public var schedule: StaffSchedule?
+    /// Systems the area needs (indices into `Model.systems`): while one is down, nobody works.
+    public var systems: [Int] = []
+    /// Extra staff called in while the queue is long.
+    public var callIn: CallIn?
+    /// Extra work when the area starts an item of another demand type than the one before.
+    public var setup: Distribution?
 
     public init(name: String, staff: Int?, queueLimit: Int? = nil, schedule: StaffSchedule? = nil) {
         self.name = name
@@ -52,6 +60,34 @@ public struct Area: Sendable, Equatable {
     public func meanStaff(until horizon: Double?) -> Double? {
         guard let schedule else { return staff.map(Double.init) }
         return schedule.meanStaff(until: horizon ?? schedule.times.last! + 7 * 86_400)
+    }
+}
+
+/// A state-dependent staffing rule: when more than `above` items wait, one more person is called
+/// in (up to `upTo` extra); when fewer than `below` wait and an extra person is idle, one goes back.
+public struct CallIn: Sendable, Equatable {
+    public var above: Int
+    public var below: Int
+    public var upTo: Int
+
+    public init(above: Int, below: Int, upTo: Int) {
+        self.above = above
+        self.below = below
+        self.upTo = upTo
+    }
+}
+
+/// A system that fails at random and is repaired after a random time; both are elapsed time,
+/// drawn per replication and keyed by the system and the occurrence.
+public struct System: Sendable, Equatable {
+    public var name: String
+    public var up: Distribution
+    public var down: Distribution
+
+    public init(name: String, up: Distribution, down: Distribution) {
+        self.name = name
+        self.up = up
+        self.down = down
     }
 }
 

@@ -78,6 +78,29 @@ public struct StaffSchedule: Sendable, Equatable {
     public let times: [Double]
     public let levels: [Int]
 
+    init(times: [Double], levels: [Int]) {
+        self.times = times
+        self.levels = levels
+    }
+
+    /// Constant staff from time zero (`-1`: unlimited).
+    public static func constant(_ level: Int) -> StaffSchedule { StaffSchedule(times: [0], levels: [level]) }
+
+    /// Staff on duty at `t`.
+    public func level(at t: Double) -> Int { levels[max(upperBound(times, t) - 1, 0)] }
+
+    /// The same staff, but nobody while `up` is closed (a system the area needs is down).
+    public func masked(by up: Timetable) -> StaffSchedule {
+        let cuts = Array(Set(times + up.starts + up.ends)).filter { $0 >= 0 }.sorted()
+        var t: [Double] = [], l: [Int] = []
+        for c in cuts {
+            let level = up.isOpen(at: c) ? self.level(at: c) : 0
+            if l.last != level { t.append(c); l.append(level) }
+        }
+        if t.first != 0 { t.insert(0, at: 0); l.insert(0, at: 0) }
+        return StaffSchedule(times: t, levels: l)
+    }
+
     /// Adds up shifts: each contributes its staff while its timetable is open.
     public init(shifts: [(staff: Int?, open: Timetable)]) {
         var changes: [(Double, Int, Bool)] = []  // time, delta, unlimited

@@ -223,8 +223,9 @@ public struct RunReport: Sendable {
             let util = area.staff == nil ? "– (\(Formatting.number(r.estimate("busy.mean", .area(a))?.estimate)) busy)" : cell(r.estimate("utilisation", .area(a)), Formatting.percent)
             // With working hours or shifts, the mean on duty is what the utilisation divides by.
             var staffText = area.staff.map(String.init) ?? "unlimited"
-            if area.staff != nil, let onDuty = area.meanStaff(until: model.horizon), area.schedule != nil {
-                staffText += " (\(Formatting.number(onDuty)) on duty on average)"
+            if area.staff != nil, area.schedule != nil || !area.systems.isEmpty || area.callIn != nil,
+               let onDuty = r.estimate("on_duty.mean", .area(a))?.estimate {
+                staffText += " (\(Formatting.number(onDuty)) at work on average)"
             }
             var row = ["  " + area.name, staffText, util, cell(r.estimate("queue.mean", .area(a)), Formatting.number)]
             if limited { row.append(area.queueLimit == nil ? "–" : cell(r.estimate("turned_away", .area(a)), Formatting.count)) }

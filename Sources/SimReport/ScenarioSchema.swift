@@ -63,6 +63,8 @@ public enum ScenarioSchema {
             out.append(("minimum", .integer(minimum)))
         case .number:
             out.append(("type", .string("number")))
+        case .boolean:
+            out.append(("type", .string("boolean")))
         case .duration:
             out.append(("type", .string("string")))
             out.append(("pattern", .string(durationPattern)))

@@ -16,6 +16,7 @@ public enum Format {
         case table(key: String, value: Shape)
         case text
         case integer(minimum: Int)
+        case boolean
         case number
         case duration
         case rate
@@ -64,11 +65,26 @@ public enum Format {
         Key("until", .instant, default: "the horizon", "When it ends."),
     ]
 
+    public static let callIn: [Key] = [
+        Key("above", .integer(minimum: 0), required: true, "Call in one more person when more than this many items wait."),
+        Key("below", .integer(minimum: 0), default: "1", "Send an idle extra person back when fewer than this many wait."),
+        Key("up_to", .integer(minimum: 1), required: true, "The most extra people called in at once."),
+    ]
+
+    public static let system: [Key] = [
+        Key("up", .distribution, required: true, "Time between a repair and the next breakdown (elapsed)."),
+        Key("down", .distribution, required: true, "Time to repair (elapsed)."),
+        Key("description", .text, "Free text."),
+    ]
+
     public static let area: [Key] = [
         Key("staff", .anyOf([.integer(minimum: 1), .choice(["unlimited"])]), required: true, "People who work in the area, or `unlimited` for a pure delay (transit)."),
         Key("calendar", .text, default: "around the clock", "When the staff work (a name under `calendars`). Work in progress pauses outside these hours; no new work starts."),
         Key("shifts", .list(.object(shift)), default: "none", "More staff at other hours or from a date: a second shift, a hire."),
         Key("queue_limit", .integer(minimum: 0), default: "unlimited", "Most items that may wait; an item that finds the queue full is turned away."),
+        Key("needs", .anyOf([.text, .list(.text)]), default: "none", "Systems the area needs (names under `systems`): while one is down, nobody in the area works; work in progress resumes after the repair."),
+        Key("call_in", .object(callIn), default: "none", "A state-dependent rule: call in extra staff while the queue is long, send them back when it is short."),
+        Key("setup", .distribution, default: "none", "Extra work when the area starts an item of another demand type than the one it started last."),
         Key("description", .text, "Free text."),
     ]
 
@@ -137,7 +153,7 @@ public enum Format {
     public static let failure: [Key] = [
         Key("p", .fraction, required: true, "The probability that the step's work fails (a delivery that does not arrive, a wrong invoice)."),
         Key("then", .text, default: "continue", "Where a failed item goes: this or another step (rework), `cancel`, or `continue` (on through the journey)."),
-        Key("customer_told", .choice(["true", "false"]), default: "true", "Whether the customer is told of the failure. If not, the `complaint` follows."),
+        Key("customer_told", .boolean, default: "true", "Whether the customer is told of the failure. If not, the `complaint` follows."),
         Key("complaint", .object(contact), "The contact an untold failure causes: an item of another demand type after a delay."),
     ]
 
@@ -179,6 +195,7 @@ public enum Format {
         Key("calendars", .named(.object(calendar)), "Named working calendars."),
         Key("areas", .named(.object(area)), required: true, "Where the work is done: staff, hours, queue limits."),
         Key("campaigns", .named(.object(campaign)), "Windows in which demand is multiplied."),
+        Key("systems", .named(.object(system)), "Systems that break down at random (an ERP, a conveyor); areas name the ones they need."),
         Key("demand", .named(.object(demand)), required: true, "The kinds of request: how they arrive, their journey, their promise."),
         Key("journeys", .named(.object(journey)), required: true, "The steps each kind of request goes through."),
         Key("expect", .list(.anyOf([.text, .value])), "Expectations in the expression language, such as `p95(lead_time) <= 5d`; reported by `run`, enforced by `check`. A line such as `- mean(wait, step: pick) <= 4h` is read as written, although YAML sees a mapping in it."),
@@ -213,4 +230,6 @@ public enum Format {
     static let collectKeys = names(collect)
     static let failureKeys = names(failure)
     static let contactKeys = names(contact)
+    static let callInKeys = names(callIn)
+    static let systemKeys = names(system)
 }

@@ -129,3 +129,60 @@ extension ModelBuilder {
         return Contact(demand: demand, probability: p, delay: delay)
     }
 }
+
+extension ModelBuilder {
+    /// The `systems:` section: what breaks down, and how often and for how long.
+    mutating func readSystems(_ node: Node?, horizon: Double?) -> [System] {
+        guard let node else { return [] }
+        var out: [System] = []
+        for (name, keyNode, value) in reader.namedMapping(node, "systems", what: "system") {
+            let p = "systems.\(name)"
+            nodes[p] = keyNode
+            guard let f = reader.mapping(value, p, allowed: Format.systemKeys, required: Format.required(Format.system), what: "system '\(name)'") else { continue }
+            let up = f["up"].flatMap { distribution($0, "\(p).up") }
+            let down = f["down"].flatMap { distribution($0, "\(p).down") }
+            if let d = f["description"] { _ = reader.string(d, "\(p).description") }
+            if horizon == nil && !horizonGiven {
+                reader.error(keyNode, p, "breakdowns need a horizon: set 'horizon' (such as 90d)")
+            }
+            if let up, let down {
+                if let h = horizon, h / (up.mean + down.mean) > 1e6 {
+                    reader.error(f["up"], "\(p).up", "more than a million breakdowns per replication are expected; check 'up' and 'down'")
+                    continue
+                }
+                out.append(System(name: name, up: up, down: down))
+            }
+        }
+        return out
+    }
+
+    mutating func systemReferences(_ node: Node, _ path: String, names: [String]) -> [Int] {
+        let items: [Node] = node.sequence.map(Array.init) ?? [node]
+        var out: [Int] = []
+        for (i, item) in items.enumerated() {
+            let name = NodeReader.scalarText(item)
+            if let s = names.firstIndex(of: name) { out.append(s) } else {
+                reader.error(item, node.sequence == nil ? path : "\(path)[\(i)]", unknown("system", name, names))
+            }
+        }
+        return out
+    }
+
+    /// `call_in: {above: 8, below: 2, up_to: 2}`.
+    mutating func callInRule(_ node: Node, _ path: String, unlimited: Bool) -> CallIn? {
+        guard let f = reader.mapping(node, path, allowed: Format.callInKeys, required: Format.required(Format.callIn), what: "a rule such as '{above: 8, below: 2, up_to: 2}'") else { return nil }
+        if unlimited {
+            reader.error(node, path, "an area with unlimited staff never has a queue to call people in for")
+            return nil
+        }
+        let above = f["above"].flatMap { reader.integer($0, "\(path).above", atLeast: 0, what: "a whole number of waiting items of at least 0") }
+        let below = f["below"].map { reader.integer($0, "\(path).below", atLeast: 0, what: "a whole number of waiting items of at least 0") } ?? 1
+        let upTo = f["up_to"].flatMap { reader.integer($0, "\(path).up_to", atLeast: 1, atMost: 1_000_000, what: "a whole number of extra staff of at least 1") }
+        guard let above, let below, let upTo else { return nil }
+        if below > above {
+            reader.error(f["below"], "\(path).below", "expected 'below' (\(below)) at most 'above' (\(above)): people would be called in and sent back at once")
+            return nil
+        }
+        return CallIn(above: above, below: below, upTo: upTo)
+    }
+}

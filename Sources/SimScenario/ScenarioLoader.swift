@@ -252,6 +252,9 @@ struct ModelBuilder {
         let calendars = readCalendars(top["calendars"])
         let calendarTime = top["start"] != nil || top["timezone"] != nil || top["calendars"] != nil
 
+        let systems = readSystems(top["systems"], horizon: horizon)
+        let systemNames = top["systems"]?.mapping?.keys.compactMap { $0.scalar?.string } ?? []
+
         // Areas first: journeys refer to them.
         let areaEntries = top["areas"].map { reader.namedMapping($0, "areas", what: "area") } ?? []
         var areas: [Area] = []
@@ -262,6 +265,9 @@ struct ModelBuilder {
             var staffInvalid = false
             var queueLimit: Int?
             var schedule: StaffSchedule?
+            var needs: [Int] = []
+            var callIn: CallIn?
+            var setup: Distribution?
             if let fields = reader.mapping(node, path, allowed: Format.areaKeys, required: Format.required(Format.area), what: "area '\(name)'") {
                 if let s = fields["staff"] {
                     if NodeReader.scalarText(s) == "unlimited" { staff = nil } else {
@@ -276,9 +282,16 @@ struct ModelBuilder {
                     }
                 }
                 if !staffInvalid { schedule = staffSchedule(fields, path, staff: staff, horizon: horizon, clock: clock, calendars: calendars) }
+                if let n = fields["needs"] { needs = systemReferences(n, "\(path).needs", names: systemNames) }
+                if let c = fields["call_in"] { callIn = callInRule(c, "\(path).call_in", unlimited: staff == nil && !staffInvalid) }
+                setup = fields["setup"].flatMap { distribution($0, "\(path).setup") }
                 if let d = fields["description"] { _ = reader.string(d, "\(path).description") }
             }
-            areas.append(Area(name: name, staff: staff, queueLimit: queueLimit, schedule: schedule))
+            var area = Area(name: name, staff: staff, queueLimit: queueLimit, schedule: schedule)
+            area.systems = needs
+            area.callIn = callIn
+            area.setup = setup
+            areas.append(area)
         }
         if top["areas"] != nil && areaEntries.isEmpty && !reader.hasErrors {
             reader.error(top["areas"], "areas", "expected at least one area")
@@ -335,7 +348,9 @@ struct ModelBuilder {
             reader.warning(m, "mode", "steady-state mode without a warm-up: the empty start biases every figure; set 'warmup' (such as 'warmup: 10d')")
         }
         if reader.hasErrors { return nil }
-        return (Model(name: name, horizon: horizon, warmup: warmup, areas: areas, demands: demands, journeys: journeys, calendarTime: calendarTime), seed)
+        var model = Model(name: name, horizon: horizon, warmup: warmup, areas: areas, demands: demands, journeys: journeys, calendarTime: calendarTime)
+        model.systems = systems
+        return (model, seed)
     }
 
     mutating func demand(_ name: String, _ node: Node, journeyNames: [String], time: DemandTime, campaigns: [Campaign]) -> Demand? {
@@ -699,8 +714,9 @@ struct ModelBuilder {
                 reader.warning(nodes["areas.\(area.name)"], "areas.\(area.name)", "no step uses area '\(area.name)': its staff are never busy")
             } else if let staff = area.staff, unstable.contains(a) {
                 let rounded = load < 1000 ? "\((load * 100).rounded() / 100)" : String(format: "%.3g", load)
-                let onDuty = area.meanStaff(until: model.horizon) ?? Double(staff)
-                let capacity = area.schedule == nil ? "\(staff)" : "\((onDuty * 100).rounded() / 100) on duty on average over the horizon (working hours and shifts)"
+                let onDuty = FlowAnalysis.capacity(of: area, in: model) ?? Double(staff)
+                let plain = area.schedule == nil && area.systems.isEmpty && area.callIn == nil
+                let capacity = plain ? "\(staff)" : "\((onDuty * 100).rounded() / 100) at work on average over the horizon (working hours, shifts, breakdowns and people called in)"
                 reader.warning(nodes["areas.\(area.name)"], "areas.\(area.name)", "unstable: the offered load is \(rounded) busy staff on average but area '\(area.name)' has \(capacity); its queue will grow without bound (the report shows the backlog over time)")
             }
         }

@@ -48,8 +48,12 @@ import Testing
         process.arguments = ["python3", "-c", """
             import json, sys, yaml, jsonschema
             class Loader(yaml.SafeLoader): pass
-            Loader.yaml_implicit_resolvers = {k: [r for r in v if r[0] != 'tag:yaml.org,2002:timestamp']
+            # YAML 1.2 core schema, as editors read it: no timestamps, no sexagesimal 10:00.
+            import re
+            Loader.yaml_implicit_resolvers = {k: [r for r in v if r[0] not in ('tag:yaml.org,2002:timestamp', 'tag:yaml.org,2002:int', 'tag:yaml.org,2002:float')]
                                               for k, v in yaml.SafeLoader.yaml_implicit_resolvers.items()}
+            Loader.add_implicit_resolver('tag:yaml.org,2002:int', re.compile(r'^[-+]?[0-9]+$'), list('-+0123456789'))
+            Loader.add_implicit_resolver('tag:yaml.org,2002:float', re.compile(r'^[-+]?(\\.[0-9]+|[0-9]+(\\.[0-9]*)?)([eE][-+]?[0-9]+)?$'), list('-+.0123456789'))
             schema = json.load(open('docs/schemas/scenario.schema.json'))
             jsonschema.Draft7Validator.check_schema(schema)
             validator = jsonschema.Draft7Validator(schema)

@@ -102,6 +102,16 @@ public struct FlowSimulation: ~Copyable {
     let stepFailureProbability: [Double]
     let stepFailureTo: [Int32]         // local step, cancelCode, or continueCode
     let stepComplaint: [Contact?]      // only when the customer is not told
+    // Conditional branches (`when:`), flattened: tried in order; none holds → stepDefaultNext.
+    let stepConditionStart: [Int32]
+    let stepConditionCount: [Int32]
+    let conditions: [Condition]
+    let conditionTo: [Int32]
+    // Attributes.
+    let attributeCount: Int
+    let attributeKey: [UInt64]
+    let demandAttributes: [[AttributeDraw]]
+    let demandPriorityRules: [[(condition: Condition?, priorityClass: Int32)]]
 
     // Demand.
     let demandJourney: [Int32]
@@ -134,6 +144,8 @@ public struct FlowSimulation: ~Copyable {
     var itemStep = Slots<Int32>(repeating: 0, count: 0)
     var itemVisits = Slots<UInt32>(repeating: 0, count: 0)
     var itemAlive = Slots<Bool>(repeating: false, count: 0)
+    var itemAttributes = Slots<Double>(repeating: .nan, count: 0)   // attributeCount per slot
+    var itemClass = Slots<Int32>(repeating: 0, count: 0)
     /// End-to-end patience: the instant the customer gives up if still waiting (+inf: never).
     var itemDeadline = Slots<Double>(repeating: .infinity, count: 0)
     /// Incremented each time the item starts to wait, so a patience event for an earlier wait
@@ -209,6 +221,7 @@ public struct FlowSimulation: ~Copyable {
         var cumulative: [Double] = [], to: [Int32] = []
         var handoffs: [Handoff?] = [], patiences: [Distribution?] = [], failP: [Double] = [], failTo: [Int32] = []
         var complaints: [Contact?] = []
+        var condStart: [Int32] = [], condCount: [Int32] = [], conds: [Condition] = [], condTo: [Int32] = []
         func code(_ d: Destination) -> Int32 {
             switch d {
             case .step(let s): return Int32(s)
@@ -233,8 +246,14 @@ public struct FlowSimulation: ~Copyable {
                 rejectP.append(step.approval?.rejectProbability ?? 0)
                 rejectTo.append(step.approval.map { code($0.onReject) } ?? Self.cancelCode)
                 routeStart.append(Int32(cumulative.count))
+                let conditional = step.routes.contains { $0.condition != nil }
+                condStart.append(Int32(conds.count))
+                condCount.append(conditional ? Int32(step.routes.filter { $0.condition != nil }.count) : 0)
+                if conditional {
+                    for route in step.routes { if let c = route.condition { conds.append(c); condTo.append(code(route.destination)) } }
+                }
                 // A single branch (`next: pack`) is no decision: it needs no draw.
-                let branches = step.routes.count > 1 ? step.routes : []
+                let branches = step.routes.count > 1 && !conditional ? step.routes : []
                 routeCount.append(Int32(branches.count))
                 var sum = 0.0
                 for route in branches {
@@ -242,7 +261,9 @@ public struct FlowSimulation: ~Copyable {
                     cumulative.append(sum)
                     to.append(code(route.destination))
                 }
-                if let only = step.routes.first, step.routes.count == 1 {
+                if conditional, let otherwise = step.routes.last(where: { $0.condition == nil }) {
+                    defaultNext.append(code(otherwise.destination))
+                } else if let only = step.routes.first, step.routes.count == 1 {
                     defaultNext.append(code(only.destination))
                 } else {
                     defaultNext.append(s + 1 < journey.steps.count ? Int32(s + 1) : Self.exitCode)
@@ -255,10 +276,17 @@ public struct FlowSimulation: ~Copyable {
         routeCumulative = cumulative; routeTo = to
         stepHandoff = handoffs; stepPatience = patiences
         stepFailureProbability = failP; stepFailureTo = failTo; stepComplaint = complaints
+        stepConditionStart = condStart; stepConditionCount = condCount; conditions = conds; conditionTo = condTo
+        attributeCount = model.attributes.count
+        attributeKey = model.attributes.map { StreamKeying.hash("attribute:" + $0.name) }
+        demandAttributes = model.demands.map(\.attributes)
         journeyBase = base; journeyLength = longest
         journeyStepCount = model.journeys.map(\.steps.count)
 
-        let priorities = Array(Set(model.demands.map(\.priority))).sorted(by: >)
+        let priorities = Array(Set(model.demands.map(\.priority) + model.demands.flatMap { $0.priorityRules.map(\.priority) })).sorted(by: >)
+        demandPriorityRules = model.demands.map { d in
+            d.priorityRules.map { ($0.condition, Int32(priorities.firstIndex(of: $0.priority)!)) }
+        }
         classCount = max(priorities.count, 1)
         let runKey = StreamKeying.combine(
             StreamKeying.combine(StreamKeying.hash("procsim"), options.seed), UInt64(options.replication))
@@ -449,6 +477,19 @@ public struct FlowSimulation: ~Copyable {
         }
         let visitBase = slot * journeyLength
         for s in 0..<journeyStepCount[Int(demandJourney[d])] { itemVisits[visitBase + s] = 0 }
+        itemClass[slot] = demandClass[d]
+        if attributeCount > 0 {
+            let base = slot * attributeCount
+            for a in 0..<attributeCount { itemAttributes[base + a] = .nan }
+            for draw in demandAttributes[d] {
+                var stream = RandomStream(key: StreamKeying.drawKey(item: key, step: attributeKey[draw.attribute], visit: 0, purpose: .attribute))
+                itemAttributes[base + draw.attribute] = draw.source.sample(&stream)
+            }
+            for rule in demandPriorityRules[d] where rule.condition.map({ holds($0, slot: slot) }) ?? true {
+                itemClass[slot] = rule.priorityClass
+                break
+            }
+        }
         touchWIP()
         wip += 1
         enter(slot: slot, step: Int(journeyBase[Int(demandJourney[d])]))
@@ -470,6 +511,8 @@ public struct FlowSimulation: ~Copyable {
         itemStep.grow(to: grown, filling: 0)
         itemAlive.grow(to: grown, filling: false)
         itemDeadline.grow(to: grown, filling: .infinity)
+        itemAttributes.grow(to: grown * max(attributeCount, 1), filling: .nan)
+        itemClass.grow(to: grown, filling: 0)
         itemToken.grow(to: grown, filling: 0)
         itemWaiting.grow(to: grown, filling: false)
         itemAbandoned.grow(to: grown, filling: false)
@@ -557,7 +600,7 @@ public struct FlowSimulation: ~Copyable {
         }
         touchArea(a)
         areaQueued[a] += 1
-        queues[a * classCount + Int(demandClass[Int(itemDemand[slot])])].push(Int32(slot))
+        queues[a * classCount + Int(itemClass[slot])].push(Int32(slot))
         itemWaiting[slot] = true
         if let rule = areaCallIn[a] { callIn(area: a, rule) }
         // Every wait gets a new token, with patience or not: a patience event left over from an
@@ -735,6 +778,15 @@ public struct FlowSimulation: ~Copyable {
                 decided = true
             }
         }
+        if !decided && stepConditionCount[step] > 0 {
+            // Conditions on the item's attributes: the first that holds; else the otherwise branch.
+            let start = Int(stepConditionStart[step])
+            for c in start..<start + Int(stepConditionCount[step]) where holds(conditions[c], slot: slot) {
+                next = conditionTo[c]
+                break
+            }
+            decided = true
+        }
         if !decided && stepRouteCount[step] > 0 {
             var stream = drawStream(slot: slot, step: step, purpose: .route)
             let u = stream.nextOpenUnit()
@@ -806,6 +858,11 @@ public struct FlowSimulation: ~Copyable {
     mutating func contactArrives(_ i: Int) {
         contactFree.append(Int32(i))
         admit(demand: Int(contactDemand[i]), key: contactKey[i])
+    }
+
+    func holds(_ condition: Condition, slot: Int) -> Bool {
+        let base = slot * attributeCount
+        return condition.holds { itemAttributes[base + $0] }
     }
 
     /// The stream for one draw of one item at one step: (item key, journey-qualified step, visit, purpose).

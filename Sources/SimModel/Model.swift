@@ -17,6 +17,8 @@ public struct Model: Sendable {
     public var journeys: [Journey]
     /// Systems that break down (an ERP, a conveyor); areas that need one stop while it is down.
     public var systems: [System] = []
+    /// The attributes items may carry, across all demand types.
+    public var attributes: [Attribute] = []
     /// Whether the scenario lives on a real calendar (a start date, working hours): only then
     /// do business lead times mean something. Abstract queueing models have no weekdays.
     public var calendarTime: Bool
@@ -157,6 +159,10 @@ public struct Demand: Sendable, Equatable {
     public var patience: Distribution?
     /// A late delivery (past the promise) makes the customer contact the business.
     public var lateContact: Contact?
+    /// How this demand type draws each attribute (index into `Model.attributes`).
+    public var attributes: [AttributeDraw] = []
+    /// Priorities that depend on attributes; empty: `priority` for every item.
+    public var priorityRules: [PriorityRule] = []
 
     public init(
         name: String, arrivals: ArrivalProcess, journey: Int, priority: Int = 0, promise: Double? = nil,
@@ -197,14 +203,20 @@ public enum Destination: Sendable, Equatable, Hashable {
     case cancel
 }
 
-/// A probabilistic branch: with `probability`, go to `destination`.
+/// A branch: with `probability`, or when `condition` holds, go to `destination`.
+///
+/// Conditional branches are tried in order and the first that holds is taken; the last branch of
+/// such a list has no condition (otherwise). Their probabilities are estimates, for the traffic
+/// equations only.
 public struct Route: Sendable, Equatable {
     public var destination: Destination
     public var probability: Double
+    public var condition: Condition?
 
-    public init(to destination: Destination, probability: Double) {
+    public init(to destination: Destination, probability: Double, condition: Condition? = nil) {
         self.destination = destination
         self.probability = probability
+        self.condition = condition
     }
 }
 

@@ -99,13 +99,23 @@ public enum Format {
         Key("weekdays", .table(key: weekdaysHelp, value: .anyOf([.number, .fraction])), default: "flat", "Relative weights of the weekdays; days not listed get no arrivals."),
     ]
 
+    public static let priorityRule: [Key] = [
+        Key("when", .text, "A condition on the item's attributes; the first rule that holds gives the priority."),
+        Key("priority", .integer(minimum: Int(Int32.min)), required: true, "The priority when the condition holds (or, without `when`, otherwise)."),
+    ]
+
+    public static let categoryShares: [Key] = [
+        Key("shares", .table(key: "a category name", value: .fraction), required: true, "Each category's share; they add up to 100%."),
+    ]
+
     public static let demand: [Key] = [
         Key("rate", .rate, "Poisson arrivals at this mean rate (`40/day`); with a pattern, the weekly mean. Without `rate`, `interarrival` or `arrivals`, items of this type are only created by other items (complaints)."),
         Key("interarrival", .distribution, "Gaps between arrivals from a distribution (a renewal process), instead of `rate`."),
         Key("arrivals", .text, "A CSV file of arrival times (an order book to replay), instead of `rate`: a column `time` with local date-times or durations after the start, and optionally a column `demand`."),
         Key("pattern", .object(pattern), default: "flat", "How the rate varies by time of day and weekday."),
         Key("journey", .text, required: true, "The journey these requests take (a name under `journeys`)."),
-        Key("priority", .integer(minimum: Int(Int32.min)), default: "0", "Higher classes are served first in every area."),
+        Key("priority", .anyOf([.integer(minimum: Int(Int32.min)), .list(.object(priorityRule))]), default: "0", "Higher classes are served first in every area; or rules by attribute: `[{when: \"segment == key\", priority: 2}, {priority: 0}]`."),
+        Key("attributes", .named(.anyOf([.distribution, .object(categoryShares)])), default: "none", "What each item carries: numbers from a distribution of plain numbers (`value: {dist: lognormal, mean: 2000, cv: 1}`) or categories with shares (`segment: {shares: {key: 20%, regular: 80%}}`)."),
         Key("calendar", .text, default: "Mon–Fri 09:00–17:00", "The calendar business lead times are counted in."),
         Key("promise", .object(promise), default: "none", "The lead time promised to the customer; the on-time share is measured against it."),
         Key("max_arrivals", .integer(minimum: 1), default: "unlimited", "Stop after this many arrivals."),
@@ -130,7 +140,8 @@ public enum Format {
 
     public static let route: [Key] = [
         Key("to", .text, required: true, "A step name, `exit` or `cancel`."),
-        Key("p", .fraction, required: true, "The branch's probability."),
+        Key("p", .fraction, "The branch's probability (branches without conditions)."),
+        Key("when", .text, "A condition on the item's attributes (`value > 5000`, `segment == key`): the first branch whose condition holds is taken, the last branch (without `when`) otherwise."),
     ]
 
     public static let collect: [Key] = [

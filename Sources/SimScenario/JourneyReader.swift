@@ -1,4 +1,5 @@
 import Foundation
+import SimKernel
 import SimModel
 import Yams
 
@@ -184,5 +185,132 @@ extension ModelBuilder {
             return nil
         }
         return CallIn(above: above, below: below, upTo: upTo)
+    }
+}
+
+extension ModelBuilder {
+    /// The attributes the demand types declare, read ahead of the journeys (whose conditions
+    /// name them): numeric ones, and categories with the union of their names.
+    mutating func collectAttributes(_ demandNode: Node?) -> [Attribute] {
+        var out: [Attribute] = []
+        for (_, value) in demandNode?.mapping ?? Node.Mapping([]) {
+            guard let attrs = value.mapping?["attributes"]?.mapping else { continue }
+            for (k, v) in attrs {
+                guard let name = k.scalar?.string else { continue }
+                let categories = v.mapping?["shares"]?.mapping?.keys.compactMap { $0.scalar?.string } ?? []
+                if let i = out.firstIndex(where: { $0.name == name }) {
+                    for c in categories where !out[i].categories.contains(c) { out[i].categories.append(c) }
+                } else {
+                    out.append(Attribute(name: name, categories: categories))
+                }
+            }
+        }
+        return out
+    }
+
+    /// A condition written in the file, with problems located at their character.
+    mutating func condition(_ node: Node, _ path: String) -> Condition? {
+        guard case .scalar(let s) = node, !s.string.isEmpty else {
+            reader.error(node, path, "expected a condition such as 'value > 5000' or 'segment == key', found \(NodeReader.describe(node))")
+            return nil
+        }
+        do {
+            return try ConditionParser.parse(s.string, attributes: attributes)
+        } catch {
+            let quoted = s.style == .singleQuoted || s.style == .doubleQuoted
+            if let mark = node.mark, !s.string.contains("\n") {
+                let source = reader.files[Composition.fileIndex(of: node)]
+                reader.report(.error, file: source.path, line: mark.line, column: mark.column + error.offset + (quoted ? 1 : 0),
+                              source: mark.line <= source.lines.count ? String(source.lines[mark.line - 1]) : nil, path: path, error.message)
+            } else {
+                reader.error(node, path, error.message)
+            }
+            return nil
+        }
+    }
+
+    /// `attributes: {value: {dist: lognormal, mean: 2000, cv: 1}, segment: {shares: {key: 20%, regular: 80%}}}`.
+    mutating func attributeDraws(_ node: Node, _ path: String) -> [AttributeDraw] {
+        guard case .mapping(let m) = node else {
+            reader.error(node, path, "expected attributes by name, such as '{value: {dist: lognormal, mean: 2000, cv: 1}}', found \(NodeReader.describe(node))")
+            return []
+        }
+        var out: [AttributeDraw] = []
+        for (k, v) in NodeReader.mergingKeys(m) {
+            let name = NodeReader.scalarText(k)
+            guard let a = attributes.firstIndex(where: { $0.name == name }) else { continue }
+            let p = "\(path).\(name)"
+            if let shares = v.mapping?["shares"] {
+                guard let f = reader.mapping(v, p, allowed: ["shares"], what: "a category with shares such as '{shares: {key: 20%, regular: 80%}}'"), f["shares"] != nil,
+                      case .mapping(let sm) = shares, !sm.isEmpty else {
+                    reader.error(shares, "\(p).shares", "expected categories with their shares, such as '{key: 20%, regular: 80%}', found \(NodeReader.describe(shares))")
+                    continue
+                }
+                var indices: [Int] = [], cumulative: [Double] = []
+                var total = 0.0
+                var ok = true
+                for (ck, cv) in sm {
+                    let category = NodeReader.scalarText(ck)
+                    guard let share = reader.probability(cv, "\(p).shares.\(category)") else { ok = false; continue }
+                    total += share
+                    indices.append(attributes[a].categories.firstIndex(of: category)!)
+                    cumulative.append(total)
+                }
+                guard ok else { continue }
+                guard abs(total - 1) <= Self.sumTolerance else {
+                    reader.error(shares, "\(p).shares", "the shares add up to \(Self.percent(total)); they must add up to 100%")
+                    continue
+                }
+                out.append(AttributeDraw(attribute: a, source: .category(indices: indices, cumulative: cumulative.map { $0 / total })))
+            } else if let d = distribution(v, p, numbers: true) {
+                out.append(AttributeDraw(attribute: a, source: .number(d)))
+            }
+        }
+        return out
+    }
+
+    /// `priority: 2`, or rules `[{when: "segment == key", priority: 2}, {priority: 0}]`.
+    mutating func priorityRules(_ node: Node, _ path: String) -> (Int, [PriorityRule]) {
+        guard case .sequence(let list) = node else {
+            return (reader.integer(node, path, atLeast: Int(Int32.min), what: "a whole number (higher is served first), or rules '- {when: \"segment == key\", priority: 2}'") ?? 0, [])
+        }
+        var rules: [PriorityRule] = []
+        for (i, item) in list.enumerated() {
+            guard let f = reader.mapping(item, "\(path)[\(i)]", allowed: ["when", "priority"], required: ["priority"], what: "a rule such as '{when: \"segment == key\", priority: 2}'") else { continue }
+            let c = f["when"].flatMap { condition($0, "\(path)[\(i)].when") }
+            if f["when"] != nil && c == nil { continue }
+            guard let p = f["priority"].flatMap({ reader.integer($0, "\(path)[\(i)].priority", atLeast: Int(Int32.min), what: "a whole number (higher is served first)") }) else { continue }
+            rules.append(PriorityRule(condition: c, priority: p))
+        }
+        if let last = rules.last, last.condition != nil {
+            rules.append(PriorityRule(condition: nil, priority: 0))
+        }
+        return (rules.last?.priority ?? 0, rules)
+    }
+}
+
+extension ModelBuilder {
+    /// Conditional branches have no probabilities of their own; the traffic equations (offered
+    /// load, stability) need them. They are estimated from 4,000 draws of the attributes of the
+    /// first demand type taking the journey, with a fixed key: the figures stay reproducible.
+    static func estimateConditionalBranches(_ model: inout Model) {
+        let draws = 4000
+        for j in model.journeys.indices {
+            guard let demand = model.demands.first(where: { $0.journey == j }) else { continue }
+            for s in model.journeys[j].steps.indices where model.journeys[j].steps[s].routes.contains(where: { $0.condition != nil }) {
+                var counts = [Int](repeating: 0, count: model.journeys[j].steps[s].routes.count)
+                for k in 0..<draws {
+                    var values = [Double](repeating: .nan, count: model.attributes.count)
+                    for draw in demand.attributes {
+                        var stream = RandomStream(key: StreamKeying.drawKey(item: UInt64(k), step: StreamKeying.hash(model.attributes[draw.attribute].name), visit: 0, purpose: .attribute))
+                        values[draw.attribute] = draw.source.sample(&stream)
+                    }
+                    let routes = model.journeys[j].steps[s].routes
+                    let taken = routes.firstIndex { $0.condition.map { c in c.holds { values[$0] } } ?? true } ?? routes.count - 1
+                    counts[taken] += 1
+                }
+                for r in counts.indices { model.journeys[j].steps[s].routes[r].probability = Double(counts[r]) / Double(draws) }
+            }
+        }
     }
 }

@@ -210,6 +210,15 @@ struct NodeReader {
         return value
     }
 
+    /// A plain number (an attribute's value), at least zero; `positive` also refuses zero.
+    mutating func number(_ node: Node, _ path: String, positive: Bool = false) -> Double? {
+        guard case .scalar(let s) = node, let value = Double(s.string), value.isFinite, value >= 0, !(positive && value == 0) else {
+            error(node, path, "expected a \(positive ? "positive " : "")number such as 5000, found \(Self.describe(node))")
+            return nil
+        }
+        return value
+    }
+
     /// A positive plain number (a shape, a coefficient of variation).
     mutating func positiveNumber(_ node: Node, _ path: String, what: String) -> Double? {
         guard case .scalar(let s) = node, let value = Double(s.string), value.isFinite else {

@@ -216,6 +216,8 @@ struct ModelBuilder {
     var clock = LocalClock(start: LocalClock.defaultStart, timeZone: TimeZone(identifier: "UTC")!)
     var calendars: [String: WeeklyHours] = [:]
     var horizon: Double?
+    /// The attributes items may carry (read ahead: journeys' conditions name them).
+    var attributes: [Attribute] = []
     /// Whether the file gives a horizon (valid or not): a missing one is reported once, at the
     /// place that needs it; an invalid one has its own error.
     var horizonGiven = false
@@ -301,6 +303,7 @@ struct ModelBuilder {
         // Journeys next: demand refers to them.
         // Demand type names first: a step's complaint names the demand type it creates.
         demandNames = top["demand"]?.mapping?.keys.compactMap { $0.scalar?.string } ?? []
+        attributes = collectAttributes(top["demand"])
         self.clock = clock
         self.calendars = calendars
         self.horizon = horizon
@@ -350,6 +353,8 @@ struct ModelBuilder {
         if reader.hasErrors { return nil }
         var model = Model(name: name, horizon: horizon, warmup: warmup, areas: areas, demands: demands, journeys: journeys, calendarTime: calendarTime)
         model.systems = systems
+        model.attributes = attributes
+        Self.estimateConditionalBranches(&model)
         return (model, seed)
     }
 
@@ -408,7 +413,8 @@ struct ModelBuilder {
             journey = journeyNames.firstIndex(of: jname)
             if journey == nil { reader.error(j, "\(path).journey", unknown("journey", jname, journeyNames)) }
         }
-        let priority = fields["priority"].flatMap { reader.integer($0, "\(path).priority", atLeast: Int.min, what: "a whole number (higher is served first)") } ?? 0
+        let (priority, rules) = fields["priority"].map { priorityRules($0, "\(path).priority") } ?? (0, [])
+        let draws = fields["attributes"].map { attributeDraws($0, "\(path).attributes") } ?? []
         var businessHours = WeeklyHours.office
         if let c = fields["calendar"], let hours = calendarReference(c, "\(path).calendar", calendars: time.calendars) { businessHours = hours }
         var promise: Double?
@@ -443,9 +449,12 @@ struct ModelBuilder {
         if let d = fields["description"] { _ = reader.string(d, "\(path).description") }
         guard let arrivals, let journey else { return nil }
         let hours = time.calendarTime ? time.horizon.map { businessHours.timetable(on: time.clock, until: $0) } : nil
-        return Demand(
+        var demand = Demand(
             name: name, arrivals: arrivals, journey: journey, priority: priority, promise: promise,
             promiseClock: clockKind, businessHours: hours, maxArrivals: limit, patience: patience, lateContact: lateContact)
+        demand.attributes = draws
+        demand.priorityRules = rules
+        return demand
     }
 
     /// A business-clock duration in working seconds: days and weeks count working days (a week
@@ -538,12 +547,38 @@ struct ModelBuilder {
         var routes: [Route] = []
         var total = 0.0
         var complete = true
+        // Branches with conditions (`when:`) are tried in order, the last one being the otherwise;
+        // branches with probabilities are drawn. A list is one kind or the other.
+        let conditional = list.contains { $0.mapping?["when"] != nil }
         for (i, item) in list.enumerated() {
-            guard let f = reader.mapping(item, "\(path)[\(i)]", allowed: Format.routeKeys, required: ["to", "p"], what: "a branch such as '{to: pack, p: 80%}'") else { complete = false; continue }
+            guard let f = reader.mapping(item, "\(path)[\(i)]", allowed: Format.routeKeys, required: conditional ? ["to"] : ["to", "p"], what: conditional ? "a branch such as '{to: director, when: \"value > 5000\"}'" : "a branch such as '{to: pack, p: 80%}'") else { complete = false; continue }
             let to = f["to"].flatMap { destination($0, "\(path)[\(i)].to", names: names, allowExit: true) }
+            if conditional {
+                if let p = f.keyNode("p") {
+                    reader.error(p, "\(path)[\(i)].p", "a list of branches with conditions takes no probabilities: the first branch whose 'when' holds is taken")
+                    complete = false
+                    continue
+                }
+                let isLast = i == list.count - 1
+                if f["when"] == nil && !isLast {
+                    reader.error(item, "\(path)[\(i)]", "only the last branch may go without 'when' (it is taken when no condition holds)")
+                    complete = false
+                    continue
+                }
+                if f["when"] != nil && isLast {
+                    reader.error(item, "\(path)[\(i)]", "the last branch is taken when no condition holds: write it without 'when', such as '- {to: pick}'")
+                    complete = false
+                    continue
+                }
+                let c = f["when"].flatMap { condition($0, "\(path)[\(i)].when") }
+                if f["when"] != nil && c == nil { complete = false; continue }
+                if let to { routes.append(Route(to: to, probability: 1, condition: c)) } else { complete = false }
+                continue
+            }
             let p = f["p"].flatMap { reader.probability($0, "\(path)[\(i)].p") }
             if let to, let p { routes.append(Route(to: to, probability: p)); total += p } else { complete = false }
         }
+        if conditional { return complete ? routes : [] }
         if complete && abs(total - 1) > Self.sumTolerance {
             reader.error(node, path, "the branch probabilities add up to \(Self.percent(total)); they must add up to 100%")
         }
@@ -566,9 +601,9 @@ struct ModelBuilder {
     }
 
     /// A distribution whose mean and variance are finite and whose mean is a plausible duration.
-    mutating func distribution(_ node: Node, _ path: String) -> Distribution? {
-        guard let d = distributionSpec(node, path) else { return nil }
-        guard d.mean.isFinite, d.variance.isFinite, d.mean <= Quantities.longestDuration else {
+    mutating func distribution(_ node: Node, _ path: String, numbers: Bool = false) -> Distribution? {
+        guard let d = distributionSpec(node, path, numbers: numbers) else { return nil }
+        guard d.mean.isFinite, d.variance.isFinite, numbers || d.mean <= Quantities.longestDuration else {
             reader.error(node, path, "with these parameters the distribution's mean or variance is infinite, or its mean exceeds 100 years; check the shape or the coefficient of variation")
             return nil
         }
@@ -576,9 +611,10 @@ struct ModelBuilder {
     }
 
     /// A distribution: a bare duration is deterministic; otherwise `{dist: NAME, …parameters}`.
-    mutating func distributionSpec(_ node: Node, _ path: String) -> Distribution? {
+    /// With `numbers`, values are plain numbers (an order's value), not durations.
+    mutating func distributionSpec(_ node: Node, _ path: String, numbers: Bool = false) -> Distribution? {
         if case .scalar = node {
-            return reader.duration(node, path).map { .deterministic($0) }
+            return (numbers ? reader.number(node, path) : reader.duration(node, path)).map { .deterministic($0) }
         }
         guard case .mapping(let mapping) = node else {
             reader.error(node, path, "expected a duration (such as 30m) or a distribution such as '{dist: exponential, mean: 30m}', found \(NodeReader.describe(node))")
@@ -600,7 +636,9 @@ struct ModelBuilder {
             reader.error(node, path, "missing key '\(key)' for a \(dist) distribution (it takes \(NodeReader.list(spec.keys)))")
             return nil
         }
-        func dur(_ key: String, positive: Bool = false) -> Double? { need(key).flatMap { reader.duration($0, "\(path).\(key)", positive: positive) } }
+        func dur(_ key: String, positive: Bool = false) -> Double? {
+            need(key).flatMap { numbers ? reader.number($0, "\(path).\(key)", positive: positive) : reader.duration($0, "\(path).\(key)", positive: positive) }
+        }
         func num(_ key: String, _ what: String) -> Double? { need(key).flatMap { reader.positiveNumber($0, "\(path).\(key)", what: what) } }
         switch dist {
         case "exponential":
@@ -648,7 +686,7 @@ struct ModelBuilder {
                 reader.error(v, "\(path).values", "expected a list of observed durations, found \(NodeReader.describe(v))")
                 return nil
             }
-            let values = list.enumerated().compactMap { reader.duration($1, "\(path).values[\($0)]") }
+            let values = list.enumerated().compactMap { numbers ? reader.number($1, "\(path).values[\($0)]") : reader.duration($1, "\(path).values[\($0)]") }
             return values.count == list.count ? .empirical(values) : nil
         default:
             return nil

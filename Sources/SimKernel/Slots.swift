@@ -78,6 +78,9 @@ public struct IndexRing {
         _count &+= 1
     }
 
+    /// The value `pop` would return, without removing it.
+    @inlinable public var first: Int32? { _count == 0 ? nil : buffer[head] }
+
     @inlinable @inline(__always)
     public mutating func pop() -> Int32 {
         precondition(_count > 0, "pop from an empty queue")

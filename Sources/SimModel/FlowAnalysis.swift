@@ -34,7 +34,7 @@ public struct FlowAnalysis: Sendable {
         for (d, demand) in model.demands.enumerated() {
             let journey = model.journeys[demand.journey]
             for (s, step) in journey.steps.enumerated() {
-                load[step.area] += rates[d] * visits[demand.journey][s] * step.duration.mean
+                for a in step.areas { load[a] += rates[d] * visits[demand.journey][s] * step.duration.mean }
             }
         }
         expectedVisits = visits

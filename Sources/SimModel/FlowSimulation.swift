@@ -107,6 +107,11 @@ public struct FlowSimulation: ~Copyable {
     let stepConditionCount: [Int32]
     let conditions: [Condition]
     let conditionTo: [Int32]
+    // Steps that need several areas at once: each has a FIFO queue of its own.
+    let stepJoint: [Int32]             // index into jointAreas, or -1
+    let jointAreas: [[Int]]
+    let areaJoints: [[Int]]            // the joint steps each area takes part in
+    var jointQueues: Slots<IndexRing>
     // Attributes.
     let attributeCount: Int
     let attributeKey: [UInt64]
@@ -277,6 +282,19 @@ public struct FlowSimulation: ~Copyable {
         stepHandoff = handoffs; stepPatience = patiences
         stepFailureProbability = failP; stepFailureTo = failTo; stepComplaint = complaints
         stepConditionStart = condStart; stepConditionCount = condCount; conditions = conds; conditionTo = condTo
+        var joints: [[Int]] = [], stepJointIndex: [Int32] = []
+        for journey in model.journeys {
+            for step in journey.steps {
+                if step.extraAreas.isEmpty { stepJointIndex.append(-1) } else {
+                    stepJointIndex.append(Int32(joints.count))
+                    joints.append(step.areas)
+                }
+            }
+        }
+        stepJoint = stepJointIndex
+        jointAreas = joints
+        areaJoints = model.areas.indices.map { a in joints.indices.filter { joints[$0].contains(a) } }
+        jointQueues = Slots(count: joints.count) { _ in IndexRing(capacity: 64) }
         attributeCount = model.attributes.count
         attributeKey = model.attributes.map { StreamKeying.hash("attribute:" + $0.name) }
         demandAttributes = model.demands.map(\.attributes)
@@ -394,6 +412,7 @@ public struct FlowSimulation: ~Copyable {
 
     deinit {
         for q in 0..<queues.count { queues[q].release() }
+        for q in 0..<jointQueues.count { jointQueues[q].release() }
     }
 
     // MARK: - The run loop
@@ -573,6 +592,10 @@ public struct FlowSimulation: ~Copyable {
     /// queue otherwise (with its patience running), or is turned away when the queue is full.
     mutating func join(slot: Int, step: Int) {
         itemEnter[slot] = now
+        if stepJoint[step] >= 0 {
+            joinJoint(slot: slot, step: step, joint: Int(stepJoint[step]))
+            return
+        }
         let a = Int(stepArea[step])
         let staff = areaStaff[a]
         if staff < 0 || areaBusy[a] < staff {
@@ -614,9 +637,11 @@ public struct FlowSimulation: ~Copyable {
     /// A waiting customer's patience runs out: gone, unless this wait is already over.
     mutating func runOutOfPatience(slot: Int, token: UInt32) {
         guard itemWaiting[slot], itemToken[slot] & 0xFF_FFFF == token else { return }
-        let step = Int(itemStep[slot]), a = Int(stepArea[step])
-        touchArea(a)
-        areaQueued[a] -= 1
+        let step = Int(itemStep[slot])
+        for a in areasOf(step) {
+            touchArea(a)
+            areaQueued[a] -= 1
+        }
         itemWaiting[slot] = false
         // The slot stays in the queue until it comes out; only then is it free for reuse.
         itemAbandoned[slot] = true
@@ -726,6 +751,10 @@ public struct FlowSimulation: ~Copyable {
 
     /// Starts queued items, highest class first, while staff are free.
     mutating func startWaiting(area a: Int) {
+        if !areaJoints[a].isEmpty {
+            dispatch(area: a)
+            return
+        }
         while areaQueued[a] > 0 && (areaStaff[a] < 0 || areaBusy[a] < areaStaff[a]) {
             guard let next = nextWaiting(area: a) else { return }
             areaQueued[a] -= 1
@@ -737,8 +766,25 @@ public struct FlowSimulation: ~Copyable {
         let step = Int(itemStep[slot])
         let a = Int(stepArea[step])
         modelEvents &+= 2
+        if stepJoint[step] >= 0 {
+            // Released together; each area then serves whoever has waited longest.
+            let areas = jointAreas[Int(stepJoint[step])]
+            for b in areas {
+                touchArea(b)
+                areaBusy[b] -= 1
+            }
+            for b in areas { dispatch(area: b) }
+            route(slot: slot, from: step)
+            return
+        }
         touchArea(a)
         areaBusy[a] -= 1
+        if !areaJoints[a].isEmpty {
+            dispatch(area: a)
+            if let rule = areaCallIn[a] { sendBack(area: a, rule) }
+            route(slot: slot, from: step)
+            return
+        }
         if areaQueued[a] > 0 && (areaStaff[a] < 0 || areaBusy[a] < areaStaff[a]), let next = nextWaiting(area: a) {
             areaQueued[a] -= 1
             startService(slot: next, step: Int(itemStep[next]), area: a)
@@ -1003,5 +1049,129 @@ public struct FlowSimulation: ~Copyable {
         return ReplicationOutput(
             metrics: m, wipSeries: wipSeries, seriesTimes: seriesTimes, events: eventCount,
             modelEvents: modelEvents, leadTimeMethod: leadTimes[0].method)
+    }
+}
+
+// MARK: - Several areas at once
+
+extension FlowSimulation {
+    @inline(__always)
+    func areasOf(_ step: Int) -> [Int] {
+        stepJoint[step] >= 0 ? jointAreas[Int(stepJoint[step])] : [Int(stepArea[step])]
+    }
+
+    @inline(__always)
+    func hasFreeStaff(_ a: Int) -> Bool { areaStaff[a] < 0 || areaBusy[a] < areaStaff[a] }
+
+    /// Whether every one of `areas` has someone free. (A loop: passing a method of this
+    /// non-copyable engine as a closure crashes the Swift 6.3 compiler's move checker.)
+    func allFree(_ areas: [Int]) -> Bool {
+        for a in areas where !hasFreeStaff(a) { return false }
+        return true
+    }
+
+    /// A step that needs several areas: it starts only when every one has someone free and
+    /// nobody is waiting ahead of it; otherwise it waits in its own FIFO queue, counted in the
+    /// queue of each area it needs. Nothing is held while waiting, so nothing can deadlock.
+    mutating func joinJoint(slot: Int, step: Int, joint j: Int) {
+        let areas = jointAreas[j]
+        if jointQueues[j].isEmpty && allFree(areas) {
+            seize(slot: slot, step: step, joint: j)
+            return
+        }
+        var givesUp = itemDeadline[slot]
+        if let patience = stepPatience[step] {
+            var stream = drawStream(slot: slot, step: step, purpose: .patience)
+            givesUp = min(givesUp, now + patience.sample(&stream))
+        }
+        if givesUp <= now {
+            abandon(slot: slot, step: step)
+            return
+        }
+        for a in areas {
+            touchArea(a)
+            areaQueued[a] += 1
+        }
+        jointQueues[j].push(Int32(slot))
+        itemWaiting[slot] = true
+        itemToken[slot] &+= 1
+        if givesUp.isFinite {
+            schedule(.patience, at: givesUp, subject: Int32(slot), tag: itemToken[slot] & 0xFF_FFFF)
+        }
+    }
+
+    /// Takes one person from every area of a joint step and starts the work.
+    mutating func seize(slot: Int, step: Int, joint j: Int) {
+        let areas = jointAreas[j]
+        for b in areas.dropFirst() {
+            touchArea(b)
+            areaBusy[b] += 1
+        }
+        // The first area's hours govern the work (the others are busy alongside).
+        startService(slot: slot, step: step, area: areas[0])
+    }
+
+    /// The head of a queue that is still waiting; abandoned items met on the way are freed.
+    mutating func liveHead(ofJoint j: Int) -> Int? {
+        while let first = jointQueues[j].first {
+            let slot = Int(first)
+            if itemAbandoned[slot] {
+                _ = jointQueues[j].pop()
+                itemAbandoned[slot] = false
+                freeSlots[freeCount] = Int32(slot)
+                freeCount += 1
+                continue
+            }
+            return slot
+        }
+        return nil
+    }
+
+    mutating func liveHead(ofArea a: Int) -> (slot: Int, queue: Int)? {
+        for c in 0..<classCount {
+            let q = a * classCount + c
+            while let first = queues[q].first {
+                let slot = Int(first)
+                if itemAbandoned[slot] {
+                    _ = queues[q].pop()
+                    itemAbandoned[slot] = false
+                    freeSlots[freeCount] = Int32(slot)
+                    freeCount += 1
+                    continue
+                }
+                return (slot, q)
+            }
+        }
+        return nil
+    }
+
+    /// Area `a` has someone free: the item that has waited longest among those it could start
+    /// (its own queue's head, by priority class, and the heads of joint steps whose every area
+    /// now has someone free) starts; repeated while anyone is free.
+    mutating func dispatch(area a: Int) {
+        while hasFreeStaff(a) {
+            var best: (slot: Int, enter: Double, joint: Int, queue: Int)?
+            if let own = liveHead(ofArea: a) {
+                best = (own.slot, itemEnter[own.slot], -1, own.queue)
+            }
+            for j in areaJoints[a] {
+                guard let head = liveHead(ofJoint: j), allFree(jointAreas[j]) else { continue }
+                if best == nil || itemEnter[head] < best!.enter { best = (head, itemEnter[head], j, -1) }
+            }
+            guard let chosen = best else { return }
+            if chosen.joint >= 0 {
+                _ = jointQueues[chosen.joint].pop()
+                for b in jointAreas[chosen.joint] {
+                    touchArea(b)
+                    areaQueued[b] -= 1
+                }
+                seize(slot: chosen.slot, step: Int(itemStep[chosen.slot]), joint: chosen.joint)
+            } else {
+                _ = queues[chosen.queue].pop()
+                touchArea(a)
+                areaQueued[a] -= 1
+                startService(slot: chosen.slot, step: Int(itemStep[chosen.slot]), area: a)
+            }
+        }
     }
 }

@@ -247,6 +247,12 @@ public struct Step: Sendable, Equatable {
     public var patience: Distribution?
     /// The work fails with a probability, and what follows.
     public var failure: Failure?
+    /// Other areas whose staff the work needs at the same time as `area`'s (a salesperson and a
+    /// warehouse hand together): all are seized at once or none, and released together.
+    public var extraAreas: [Int] = []
+
+    /// Every area the step needs.
+    public var areas: [Int] { [area] + extraAreas }
 
     public init(name: String, area: Int, duration: Distribution, approval: Approval? = nil, routes: [Route] = [],
                 handoff: Handoff? = nil, patience: Distribution? = nil, failure: Failure? = nil) {

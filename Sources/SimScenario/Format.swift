@@ -170,7 +170,7 @@ public enum Format {
 
     public static let step: [Key] = [
         Key("name", .text, required: true, "Unique within the journey."),
-        Key("area", .text, required: true, "The area whose staff do the work."),
+        Key("area", .anyOf([.text, .list(.text)]), required: true, "The area whose staff do the work; or a list (`[sales, warehouse]`): one person from each, seized together when all are free, in order of waiting, and released together."),
         Key("duration", .distribution, required: true, "The work itself, in working time of the area's calendar."),
         Key("approval", .object(approval), "The area approves or rejects the item after the work."),
         Key("next", .anyOf([.text, .list(.object(route))]), default: "the next step, or exit after the last", "Where the item goes after the step: a step, `exit`, `cancel`, or branches with probabilities."),

@@ -312,7 +312,7 @@ struct ModelBuilder {
         var journeys: [Journey] = []
         for (name, keyNode, node) in journeyEntries {
             nodes["journeys.\(name)"] = keyNode
-            journeys.append(journey(name, node, areaNames: areaNames))
+            journeys.append(journey(name, node, areas: areas))
         }
 
         let demandEntries = top["demand"].map { reader.namedMapping($0, "demand", what: "demand type") } ?? []
@@ -479,7 +479,8 @@ struct ModelBuilder {
         return total
     }
 
-    mutating func journey(_ name: String, _ node: Node, areaNames: [String]) -> Journey {
+    mutating func journey(_ name: String, _ node: Node, areas: [Area]) -> Journey {
+        let areaNames = areas.map(\.name)
         let path = "journeys.\(name)"
         guard let fields = reader.mapping(node, path, allowed: Format.journeyKeys, required: ["steps"], what: "journey '\(name)'"),
               let stepsNode = fields["steps"] else { return Journey(name: name, steps: []) }
@@ -506,7 +507,31 @@ struct ModelBuilder {
             guard let f = reader.mapping(stepNode, stepPath, allowed: Format.stepKeys, required: ["name", "area", "duration"], what: "step \(i + 1) of journey '\(name)'") else { continue }
             if let n = f["name"] { _ = reader.string(n, "\(stepPath).name") }
             var area: Int?
-            if let a = f["area"], let aname = reader.string(a, "\(stepPath).area") {
+            var extraAreas: [Int] = []
+            if let a = f["area"], case .sequence(let list) = a {
+                // Several areas at once: a person from each, seized together.
+                var found: [Int] = []
+                for (k, item) in list.enumerated() {
+                    guard let aname = reader.string(item, "\(stepPath).area[\(k)]") else { continue }
+                    if let index = areaNames.firstIndex(of: aname) {
+                        if found.contains(index) {
+                            reader.error(item, "\(stepPath).area[\(k)]", "area '\(aname)' is listed twice; a step takes one person from each area it names")
+                        } else {
+                            found.append(index)
+                        }
+                    } else {
+                        reader.error(item, "\(stepPath).area[\(k)]", unknown("area", aname, areaNames))
+                    }
+                }
+                if list.isEmpty { reader.error(a, "\(stepPath).area", "expected an area, or a list of the areas whose staff work together") }
+                if found.count == list.count && !found.isEmpty {
+                    area = found[0]
+                    extraAreas = Array(found.dropFirst())
+                    if extraAreas.contains(where: { areas[$0].staff == nil }) || areas[found[0]].staff == nil {
+                        reader.warning(a, "\(stepPath).area", "an area with unlimited staff never holds the others up; list only the areas whose staff are scarce")
+                    }
+                }
+            } else if let a = f["area"], let aname = reader.string(a, "\(stepPath).area") {
                 area = areaNames.firstIndex(of: aname)
                 if area == nil { reader.error(a, "\(stepPath).area", unknown("area", aname, areaNames)) }
             }
@@ -528,8 +553,10 @@ struct ModelBuilder {
             let patience = f["patience"].flatMap { distribution($0, "\(stepPath).patience") }
             let failure = f["failure"].flatMap { self.failure($0, "\(stepPath).failure", names: names, index: i) }
             if let area, let duration {
-                steps.append(Step(name: names[i], area: area, duration: duration, approval: approval, routes: routes,
-                                  handoff: handoff, patience: patience, failure: failure))
+                var step = Step(name: names[i], area: area, duration: duration, approval: approval, routes: routes,
+                                handoff: handoff, patience: patience, failure: failure)
+                step.extraAreas = extraAreas
+                steps.append(step)
             }
         }
         return Journey(name: name, steps: steps)
@@ -747,7 +774,7 @@ struct ModelBuilder {
         let unstable = analysis.unstableAreas(of: model)
         for (a, area) in model.areas.enumerated() {
             let load = analysis.offeredLoad[a]
-            let used = model.journeys.contains { $0.steps.contains { $0.area == a } }
+            let used = model.journeys.contains { $0.steps.contains { $0.areas.contains(a) } }
             if !used {
                 reader.warning(nodes["areas.\(area.name)"], "areas.\(area.name)", "no step uses area '\(area.name)': its staff are never busy")
             } else if let staff = area.staff, unstable.contains(a) {

@@ -102,6 +102,14 @@ public struct FlowSimulation: ~Copyable {
     let stepFailureProbability: [Double]
     let stepFailureTo: [Int32]         // local step, cancelCode, or continueCode
     let stepComplaint: [Contact?]      // only when the customer is not told
+    // Flags for the optional constructs, so that the common path tests a Bool instead of
+    // copying an optional value (and retaining what it holds) on every event.
+    let stepHasHandoff: [Bool]
+    let stepHasPatience: [Bool]
+    let areaHasJoints: [Bool]
+    let areaHasSetup: [Bool]
+    let areaHasHours: [Bool]
+    let demandHasPatience: [Bool]
     // Conditional branches (`when:`), flattened: tried in order; none holds → stepDefaultNext.
     let stepConditionStart: [Int32]
     let stepConditionCount: [Int32]
@@ -280,6 +288,7 @@ public struct FlowSimulation: ~Copyable {
         stepRouteStart = routeStart; stepRouteCount = routeCount; stepDefaultNext = defaultNext
         routeCumulative = cumulative; routeTo = to
         stepHandoff = handoffs; stepPatience = patiences
+        stepHasHandoff = handoffs.map { $0 != nil }; stepHasPatience = patiences.map { $0 != nil }
         stepFailureProbability = failP; stepFailureTo = failTo; stepComplaint = complaints
         stepConditionStart = condStart; stepConditionCount = condCount; conditions = conds; conditionTo = condTo
         var joints: [[Int]] = [], stepJointIndex: [Int32] = []
@@ -294,6 +303,7 @@ public struct FlowSimulation: ~Copyable {
         stepJoint = stepJointIndex
         jointAreas = joints
         areaJoints = model.areas.indices.map { a in joints.indices.filter { joints[$0].contains(a) } }
+        areaHasJoints = areaJoints.map { !$0.isEmpty }
         jointQueues = Slots(count: joints.count) { _ in IndexRing(capacity: 64) }
         attributeCount = model.attributes.count
         attributeKey = model.attributes.map { StreamKeying.hash("attribute:" + $0.name) }
@@ -322,6 +332,7 @@ public struct FlowSimulation: ~Copyable {
         demandBusinessHours = model.demands.map { model.calendarTime ? $0.businessHours : nil }
         demandBusinessPromise = model.demands.map { $0.promiseClock == .business }
         demandPatience = model.demands.map(\.patience)
+        demandHasPatience = model.demands.map { $0.patience != nil }
         demandLateContact = model.demands.map(\.lateContact)
         demandLimit = model.demands.map { d in
             if case .scheduled(let times) = d.arrivals { return min(times.count, d.maxArrivals ?? .max) }
@@ -362,9 +373,11 @@ public struct FlowSimulation: ~Copyable {
         }
         areaSchedule = schedules
         areaHours = schedules.map { $0?.open }
+        areaHasHours = schedules.map { $0 != nil }
         areaCallIn = model.areas.map(\.callIn)
         areaExtra = Slots(repeating: 0, count: areas)
         areaSetup = model.areas.map(\.setup)
+        areaHasSetup = model.areas.map { $0.setup != nil }
         areaLastDemand = Slots(repeating: -1, count: areas)
         areaSetups = Slots(repeating: 0, count: areas)
         areaNextChange = Slots(repeating: 1, count: areas)
@@ -483,6 +496,7 @@ public struct FlowSimulation: ~Copyable {
 
     /// A new item of demand type `d` enters its journey: from the demand's own arrivals, or
     /// created by another item (a complaint).
+    @inline(__always)
     mutating func admit(demand d: Int, key: UInt64) {
         if observing { arrivals[d] += 1 }
         let slot = allocateSlot()
@@ -490,7 +504,7 @@ public struct FlowSimulation: ~Copyable {
         itemKey[slot] = key
         itemDemand[slot] = Int32(d)
         itemDeadline[slot] = .infinity
-        if let patience = demandPatience[d] {
+        if demandHasPatience[d], let patience = demandPatience[d] {
             var stream = RandomStream(key: StreamKeying.drawKey(item: key, step: 0, visit: 0, purpose: .patience))
             itemDeadline[slot] = now + patience.sample(&stream)
         }
@@ -546,6 +560,7 @@ public struct FlowSimulation: ~Copyable {
     }
 
     /// The item leaves the operation: delivered, cancelled, turned away.
+    @inline(__always)
     mutating func release(slot: Int) {
         itemAlive[slot] = false
         freeSlots[freeCount] = Int32(slot)
@@ -558,10 +573,11 @@ public struct FlowSimulation: ~Copyable {
 
     /// The item moves on to `step`: through the step's handoff (a delay, a batch collected at set
     /// times) when it has one, else straight into its queue.
+    @inline(__always)
     mutating func enter(slot: Int, step: Int) {
         itemStep[slot] = Int32(step)
         itemVisits[slot * journeyLength + Int(stepLocal[step])] &+= 1
-        guard let handoff = stepHandoff[step] else {
+        guard stepHasHandoff[step], let handoff = stepHandoff[step] else {
             join(slot: slot, step: step)
             return
         }
@@ -613,7 +629,7 @@ public struct FlowSimulation: ~Copyable {
         }
         // Patience: the step's own, or what is left of the end-to-end patience.
         var givesUp = itemDeadline[slot]
-        if let patience = stepPatience[step] {
+        if stepHasPatience[step], let patience = stepPatience[step] {
             var stream = drawStream(slot: slot, step: step, purpose: .patience)
             givesUp = min(givesUp, now + patience.sample(&stream))
         }
@@ -665,6 +681,7 @@ public struct FlowSimulation: ~Copyable {
 
     /// The next live item of an area's queues, highest class first; abandoned ones are freed
     /// on the way. `nil` when only abandoned ones were left.
+    @inline(__always)
     mutating func nextWaiting(area a: Int) -> Int? {
         for c in 0..<classCount {
             let q = a * classCount + c
@@ -689,7 +706,7 @@ public struct FlowSimulation: ~Copyable {
         var stream = drawStream(slot: slot, step: step, purpose: .duration)
         var duration = stepDuration[step].sample(&stream)
         let d = itemDemand[slot]
-        if let setup = areaSetup[a] {
+        if areaHasSetup[a], let setup = areaSetup[a] {
             // Switching to another demand type costs a set-up before the work.
             if areaLastDemand[a] >= 0 && areaLastDemand[a] != d {
                 var setupStream = drawStream(slot: slot, step: step, purpose: .setup)
@@ -705,7 +722,7 @@ public struct FlowSimulation: ~Copyable {
             if wait > 0 { stepWaited[step] += 1 }
             stepWaits[step].record(wait)
         }
-        if let hours = areaHours[a] {
+        if areaHasHours[a], let hours = areaHours[a] {
             // Work in progress pauses while nobody is on duty and resumes with the next shift.
             let end = hours.instant(after: duration, from: now)
             if end.isFinite { schedule(.serviceEnd, at: end, subject: Int32(slot)) }
@@ -751,7 +768,7 @@ public struct FlowSimulation: ~Copyable {
 
     /// Starts queued items, highest class first, while staff are free.
     mutating func startWaiting(area a: Int) {
-        if !areaJoints[a].isEmpty {
+        if areaHasJoints[a] {
             dispatch(area: a)
             return
         }
@@ -779,7 +796,7 @@ public struct FlowSimulation: ~Copyable {
         }
         touchArea(a)
         areaBusy[a] -= 1
-        if !areaJoints[a].isEmpty {
+        if areaHasJoints[a] {
             dispatch(area: a)
             if let rule = areaCallIn[a] { sendBack(area: a, rule) }
             route(slot: slot, from: step)
@@ -856,6 +873,7 @@ public struct FlowSimulation: ~Copyable {
 
     /// The item is delivered: its lead times, whether it was on time, and, if late, whether the
     /// customer contacts the business about it.
+    @inline(__always)
     mutating func deliver(slot: Int, demand d: Int) {
         let lead = now - itemArrival[slot]
         var business = Double.nan
@@ -1080,7 +1098,7 @@ extension FlowSimulation {
             return
         }
         var givesUp = itemDeadline[slot]
-        if let patience = stepPatience[step] {
+        if stepHasPatience[step], let patience = stepPatience[step] {
             var stream = drawStream(slot: slot, step: step, purpose: .patience)
             givesUp = min(givesUp, now + patience.sample(&stream))
         }

@@ -218,7 +218,8 @@ public struct RunReport: Sendable {
         lines.append("")
         // Turned away only matters where a queue has a limit; the column appears only then.
         let limited = model.areas.contains { $0.queueLimit != nil }
-        var areaRows = [["Areas", "staff", "utilisation", "mean queue"] + (limited ? ["turned away"] : [])]
+        let withSetups = model.areas.contains { $0.setup != nil }
+        var areaRows = [["Areas", "staff", "utilisation", "mean queue"] + (limited ? ["turned away"] : []) + (withSetups ? ["set-ups"] : [])]
         for (a, area) in model.areas.enumerated() {
             let util = area.staff == nil ? "– (\(Formatting.number(r.estimate("busy.mean", .area(a))?.estimate)) busy)" : cell(r.estimate("utilisation", .area(a)), Formatting.percent)
             // With working hours or shifts, the mean on duty is what the utilisation divides by.
@@ -229,6 +230,7 @@ public struct RunReport: Sendable {
             }
             var row = ["  " + area.name, staffText, util, cell(r.estimate("queue.mean", .area(a)), Formatting.number)]
             if limited { row.append(area.queueLimit == nil ? "–" : cell(r.estimate("turned_away", .area(a)), Formatting.count)) }
+            if withSetups { row.append(area.setup == nil ? "–" : Formatting.count(r.estimate("setups", .area(a))?.estimate)) }
             areaRows.append(row)
         }
         lines += Self.table(areaRows)

@@ -657,10 +657,10 @@ struct ModelBuilder {
             reader.error(distNode, "\(path).dist", unknown("distribution", dist, names))
             return nil
         }
-        guard let f = reader.mapping(node, path, allowed: ["dist"] + spec.keys, what: "a \(dist) distribution") else { return nil }
+        guard let f = reader.mapping(node, path, allowed: ["dist"] + spec.keys, what: "\(NodeReader.article(dist)) distribution") else { return nil }
         func need(_ key: String) -> Node? {
             if let v = f[key] { return v }
-            reader.error(node, path, "missing key '\(key)' for a \(dist) distribution (it takes \(NodeReader.list(spec.keys)))")
+            reader.error(node, path, "missing key '\(key)' for \(NodeReader.article(dist)) distribution (it takes \(NodeReader.list(spec.keys)))")
             return nil
         }
         func dur(_ key: String, positive: Bool = false) -> Double? {

@@ -120,6 +120,9 @@ public struct FlowSimulation: ~Copyable {
     let jointAreas: [[Int]]
     let areaJoints: [[Int]]            // the joint steps each area takes part in
     var jointQueues: Slots<IndexRing>
+    /// When every area of a joint step is at work: its work pauses whenever any of them stops
+    /// (hours, shifts, a breakdown); `nil` when all work around the clock.
+    let jointHours: [Timetable?]
     // Attributes.
     let attributeCount: Int
     let attributeKey: [UInt64]
@@ -374,6 +377,13 @@ public struct FlowSimulation: ~Copyable {
         areaSchedule = schedules
         areaHours = schedules.map { $0?.open }
         areaHasHours = schedules.map { $0 != nil }
+        jointHours = jointAreas.map { areas in
+            // An area that works around the clock is open throughout: only the timed ones cut.
+            let timed = areas.compactMap { schedules[$0]?.open }
+            guard var hours = timed.first else { return nil }
+            for other in timed.dropFirst() { hours = hours.intersection(other) }
+            return hours
+        }
         areaCallIn = model.areas.map(\.callIn)
         areaExtra = Slots(repeating: 0, count: areas)
         areaSetup = model.areas.map(\.setup)
@@ -722,7 +732,10 @@ public struct FlowSimulation: ~Copyable {
             if wait > 0 { stepWaited[step] += 1 }
             stepWaits[step].record(wait)
         }
-        if areaHasHours[a], let hours = areaHours[a] {
+        if stepJoint[step] >= 0, let hours = jointHours[Int(stepJoint[step])] {
+            let end = hours.instant(after: duration, from: now)
+            if end.isFinite { schedule(.serviceEnd, at: end, subject: Int32(slot)) }
+        } else if areaHasHours[a], let hours = areaHours[a] {
             // Work in progress pauses while nobody is on duty and resumes with the next shift.
             let end = hours.instant(after: duration, from: now)
             if end.isFinite { schedule(.serviceEnd, at: end, subject: Int32(slot)) }

@@ -33,6 +33,18 @@ public struct Timetable: Sendable, Equatable {
         openBefore = before
     }
 
+    /// Open where both are open.
+    public func intersection(_ other: Timetable) -> Timetable {
+        var out: [(start: Double, end: Double)] = []
+        var i = 0, j = 0
+        while i < starts.count && j < other.starts.count {
+            let s = max(starts[i], other.starts[j]), e = min(ends[i], other.ends[j])
+            if e > s { out.append((s, e)) }
+            if ends[i] < other.ends[j] { i += 1 } else { j += 1 }
+        }
+        return Timetable(intervals: out)
+    }
+
     /// Total open time.
     public var totalOpen: Double { (openBefore.last ?? 0) + ((ends.last ?? 0) - (starts.last ?? 0)) }
 

@@ -288,6 +288,7 @@ public struct RunReport: Sendable {
                 let verdict = switch e.verdict {
                 case .met: "met"
                 case .violated: "NOT MET"
+                case .undecided where e.estimate.estimate == nil: "undefined (no replication has a value)"
                 case .undecided: "undecided (the interval straddles the threshold; add replications)"
                 }
                 rows.append(["  " + e.expectation.source, value, verdict])

@@ -41,6 +41,10 @@ extension ModelBuilder {
                     // 48 hours of working time. Say so rather than let the slip pass.
                     reader.warning(item, "expect[\(i)]", "business_lead_time is in working hours, so '\(days)' here means \(Self.hours(expectation.threshold)) of working time, far more than its working days; write the hours you mean (such as 16h for two 8-hour days)")
                 }
+                if let step = Self.stepWithoutHandoff(expectation.expression, model: model) {
+                    reader.error(item, "expect[\(i)]", "step '\(step)' has no handoff, so its handoff time is undefined; give the step a 'handoff' or drop this expectation")
+                    continue
+                }
                 out.append(expectation)
             } catch {
                 let quoted = s.style == .singleQuoted || s.style == .doubleQuoted
@@ -105,5 +109,19 @@ extension ModelBuilder {
     static func hours(_ seconds: Double) -> String {
         let h = seconds / 3600
         return h == h.rounded() ? "\(Int(h))h" : "\(h)h"
+    }
+}
+
+extension ModelBuilder {
+    /// The name of a step whose `handoff` figure the expression reads but which has no handoff.
+    static func stepWithoutHandoff(_ expression: MetricExpression, model: Model) -> String? {
+        switch expression {
+        case .constant: return nil
+        case .metric(let reference):
+            guard reference.name.hasPrefix("handoff."), case .step(let j, let s) = reference.scope,
+                  model.journeys[j].steps[s].handoff == nil else { return nil }
+            return model.journeys[j].steps[s].name
+        case .binary(_, let a, let b): return stepWithoutHandoff(a, model: model) ?? stepWithoutHandoff(b, model: model)
+        }
     }
 }

@@ -87,6 +87,10 @@ extension ModelBuilder {
         var then: Destination?
         if let t = f["then"] {
             let name = NodeReader.scalarText(t)
+            if name == "exit" {
+                reader.error(t, "\(path).then", "a failed item is not delivered: expected a step to redo, 'cancel', or 'continue' (on through the journey)")
+                return nil
+            }
             if name != "continue" {
                 then = destination(t, "\(path).then", names: names + ["continue"], allowExit: false)
                 if case .step(let s)? = then, s >= names.count { then = nil }  // 'continue' was matched as a name
@@ -162,7 +166,9 @@ extension ModelBuilder {
         var out: [Int] = []
         for (i, item) in items.enumerated() {
             let name = NodeReader.scalarText(item)
-            if let s = names.firstIndex(of: name) { out.append(s) } else {
+            if let s = names.firstIndex(of: name), out.contains(s) {
+                reader.error(item, node.sequence == nil ? path : "\(path)[\(i)]", "system '\(name)' is listed twice")
+            } else if let s = names.firstIndex(of: name) { out.append(s) } else {
                 reader.error(item, node.sequence == nil ? path : "\(path)[\(i)]", unknown("system", name, names))
             }
         }
@@ -180,8 +186,10 @@ extension ModelBuilder {
         let below = f["below"].map { reader.integer($0, "\(path).below", atLeast: 0, what: "a whole number of waiting items of at least 0") } ?? 1
         let upTo = f["up_to"].flatMap { reader.integer($0, "\(path).up_to", atLeast: 1, atMost: 1_000_000, what: "a whole number of extra staff of at least 1") }
         guard let above, let below, let upTo else { return nil }
-        if below > above {
-            reader.error(f["below"], "\(path).below", "expected 'below' (\(below)) at most 'above' (\(above)): people would be called in and sent back at once")
+        // Called in above `above` waiting, sent back below `below`: the two overlap (someone
+        // called in and sent back at once) only when below > above + 1.
+        if below > above + 1 {
+            reader.error(f["below"] ?? node, "\(path).below", "expected 'below' (\(below)) at most 'above' + 1 (\(above + 1)): people would be called in and sent back at once")
             return nil
         }
         return CallIn(above: above, below: below, upTo: upTo)

@@ -771,6 +771,9 @@ struct ModelBuilder {
                 reader.warning(nodes["horizon"], "horizon", "\(count) arrivals per replication are expected; each replication will take minutes and memory grows with the work in progress")
             }
         }
+        for (s, system) in model.systems.enumerated() where !model.areas.contains(where: { $0.systems.contains(s) }) {
+            reader.warning(nodes["systems.\(system.name)"], "systems.\(system.name)", "no area needs system '\(system.name)': its breakdowns hold nothing up")
+        }
         let unstable = analysis.unstableAreas(of: model)
         for (a, area) in model.areas.enumerated() {
             let load = analysis.offeredLoad[a]

@@ -110,6 +110,9 @@ public struct FlowSimulation: ~Copyable {
     let areaHasSetup: [Bool]
     let areaHasHours: [Bool]
     let demandHasPatience: [Bool]
+    /// Whether anyone may give up: only then are waits tracked for patience events.
+    let anyPatience: Bool
+    let areaHasCallIn: [Bool]
     // Conditional branches (`when:`), flattened: tried in order; none holds → stepDefaultNext.
     let stepConditionStart: [Int32]
     let stepConditionCount: [Int32]
@@ -336,6 +339,7 @@ public struct FlowSimulation: ~Copyable {
         demandBusinessPromise = model.demands.map { $0.promiseClock == .business }
         demandPatience = model.demands.map(\.patience)
         demandHasPatience = model.demands.map { $0.patience != nil }
+        anyPatience = model.demands.contains { $0.patience != nil } || model.journeys.contains { $0.steps.contains { $0.patience != nil } }
         demandLateContact = model.demands.map(\.lateContact)
         demandLimit = model.demands.map { d in
             if case .scheduled(let times) = d.arrivals { return min(times.count, d.maxArrivals ?? .max) }
@@ -385,6 +389,7 @@ public struct FlowSimulation: ~Copyable {
             return hours
         }
         areaCallIn = model.areas.map(\.callIn)
+        areaHasCallIn = model.areas.map { $0.callIn != nil }
         areaExtra = Slots(repeating: 0, count: areas)
         areaSetup = model.areas.map(\.setup)
         areaHasSetup = model.areas.map { $0.setup != nil }
@@ -650,14 +655,16 @@ public struct FlowSimulation: ~Copyable {
         touchArea(a)
         areaQueued[a] += 1
         queues[a * classCount + Int(itemClass[slot])].push(Int32(slot))
-        itemWaiting[slot] = true
-        if let rule = areaCallIn[a] { callIn(area: a, rule) }
-        // Every wait gets a new token, with patience or not: a patience event left over from an
-        // earlier occupant of this slot must not find a token it recognises.
-        itemToken[slot] &+= 1
-        if givesUp.isFinite {
-            schedule(.patience, at: givesUp, subject: Int32(slot), tag: itemToken[slot] & 0xFF_FFFF)
+        if anyPatience {
+            itemWaiting[slot] = true
+            // Every wait gets a new token, with patience or not: a patience event left over from
+            // an earlier occupant of this slot must not find a token it recognises.
+            itemToken[slot] &+= 1
+            if givesUp.isFinite {
+                schedule(.patience, at: givesUp, subject: Int32(slot), tag: itemToken[slot] & 0xFF_FFFF)
+            }
         }
+        if areaHasCallIn[a], let rule = areaCallIn[a] { callIn(area: a, rule) }
     }
 
     /// A waiting customer's patience runs out: gone, unless this wait is already over.
@@ -712,7 +719,7 @@ public struct FlowSimulation: ~Copyable {
     mutating func startService(slot: Int, step: Int, area a: Int) {
         touchArea(a)
         areaBusy[a] += 1
-        itemWaiting[slot] = false
+        if anyPatience { itemWaiting[slot] = false }
         var stream = drawStream(slot: slot, step: step, purpose: .duration)
         var duration = stepDuration[step].sample(&stream)
         let d = itemDemand[slot]
@@ -811,7 +818,7 @@ public struct FlowSimulation: ~Copyable {
         areaBusy[a] -= 1
         if areaHasJoints[a] {
             dispatch(area: a)
-            if let rule = areaCallIn[a] { sendBack(area: a, rule) }
+            if areaHasCallIn[a], let rule = areaCallIn[a] { sendBack(area: a, rule) }
             route(slot: slot, from: step)
             return
         }
@@ -819,7 +826,7 @@ public struct FlowSimulation: ~Copyable {
             areaQueued[a] -= 1
             startService(slot: next, step: Int(itemStep[next]), area: a)
         }
-        if let rule = areaCallIn[a] { sendBack(area: a, rule) }
+        if areaHasCallIn[a], let rule = areaCallIn[a] { sendBack(area: a, rule) }
         route(slot: slot, from: step)
     }
 

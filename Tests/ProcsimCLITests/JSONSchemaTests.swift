@@ -23,6 +23,14 @@ import Testing
         try Self.expectValid(run.stdout, schema: "validate", label: scenario)
     }
 
+    @Test func compareOutputMatchesTheSchema() throws {
+        let run = try CommandLineTests.procsim("compare", "scenarios/credit-approval-removed.yaml", "--variants", "base,second-controller,no-credit-check", "-n", "3", "--json", "--quiet")
+        #expect(run.status == 0)
+        try Self.expectValid(run.stdout, schema: "compare", label: "compare")
+        // One file without --variants is bad usage.
+        #expect(try CommandLineTests.procsim("compare", "scenarios/mm1.yaml").status == 64)
+    }
+
     static func expectValid(_ text: String, schema: String, label: String) throws {
         let (status, message) = try check(text, against: schema)
         #expect(status == 0, "\(label): \(message)")

@@ -1,0 +1,151 @@
+import SimExperiment
+import SimKernel
+import SimModel
+import SimStatistics
+
+/// The report of `procsim compare`: designs side by side, differences paired by replication.
+public struct CompareReport: Sendable {
+    public static let schema = "procsim.compare/1"
+
+    public struct Design: Sendable {
+        public var name: String
+        public var file: String
+        public var variant: String?
+        public var scenarioHash: String
+
+        public init(name: String, file: String, variant: String?, scenarioHash: String) {
+            self.name = name
+            self.file = file
+            self.variant = variant
+            self.scenarioHash = scenarioHash
+        }
+    }
+
+    public let designs: [Design]
+    public let results: [ExperimentResult]
+    public let comparisons: [DesignComparison]
+    public let provenance: Provenance
+
+    public init(designs: [Design], results: [ExperimentResult], provenance: Provenance) {
+        self.designs = designs
+        self.results = results
+        self.provenance = provenance
+        comparisons = DesignComparison.compare(base: results[0], designs: zip(designs.dropFirst(), results.dropFirst()).map { ($0.name, $1) })
+    }
+
+    func estimate(_ e: Estimate) -> JSONValue {
+        .object([
+            ("estimate", .number(e.estimate)),
+            ("ci95", e.ci95.map { .array([.number($0.low), .number($0.high)]) } ?? .null),
+            ("n", .integer(e.n)),
+        ])
+    }
+
+    func json(_ m: DesignComparison.Metric) -> JSONValue {
+        let fields: [(String, JSONValue)] = [
+            ("metric", .string(m.key)),
+            ("base", estimate(m.base)),
+            ("design", estimate(m.design)),
+            ("difference", estimate(m.difference)),
+            ("p", .number(m.pValue)),
+            ("p_holm", .number(m.adjustedP)),
+            ("significant", .bool(m.significant)),
+            ("variance_ratio", .number(m.varianceRatio)),
+        ]
+        return .object(fields)
+    }
+
+    func json(_ d: Design) -> JSONValue {
+        let fields: [(String, JSONValue)] = [
+            ("name", .string(d.name)), ("scenario", .string(d.file)),
+            ("variant", d.variant.map { .string($0) } ?? .null), ("scenario_hash", .string(d.scenarioHash)),
+        ]
+        return .object(fields)
+    }
+
+    func json(_ c: DesignComparison) -> JSONValue {
+        let significant = c.metrics.filter { $0.significant }.count
+        let fields: [(String, JSONValue)] = [
+            ("design", .string(c.designName)),
+            ("significant", .integer(significant)),
+            ("metrics", .array(c.metrics.map { json($0) })),
+        ]
+        return .object(fields)
+    }
+
+    public var json: JSONValue {
+        let fields: [(String, JSONValue)] = [
+            ("schema", .string(Self.schema)),
+            ("provenance", provenance.json),
+            ("base", .string(designs[0].name)),
+            ("designs", .array(designs.map { json($0) })),
+            ("comparisons", .array(comparisons.map { json($0) })),
+        ]
+        return .object(fields)
+    }
+
+    /// The figures a reader looks at first; every other one is in the JSON.
+    func headline(_ model: Model) -> [String] {
+        var keys = ["lead_time.mean", "lead_time.p95"]
+        if model.calendarTime { keys.append("business_lead_time.p95") }
+        if model.demands.contains(where: { $0.promise != nil }) { keys.append("on_time") }
+        keys += ["throughput", "wip.mean"]
+        if model.demands.count > 1 { keys += model.demands.map { "demand.\($0.name).lead_time.mean" } }
+        keys += model.areas.filter { $0.staff != nil }.flatMap { ["areas.\($0.name).utilisation", "areas.\($0.name).queue.mean"] }
+        keys += model.journeys.flatMap { j in j.steps.map { "steps.\(j.name)/\($0.name).wait.mean" } }
+        return keys
+    }
+
+    static func format(_ key: String) -> (Double?) -> String {
+        let last = key.split(separator: ".").suffix(2).joined(separator: ".")
+        if last.hasSuffix("utilisation") || last.hasSuffix("on_time") || last.hasSuffix("waited") { return Formatting.percent }
+        if last.hasPrefix("throughput") || last.hasSuffix("arrival_rate") { return Formatting.ratePerDay }
+        if ["lead_time", "wait", "service", "handoff", "unfinished_age"].contains(where: { key.contains($0 + ".") }) { return { Formatting.duration($0) } }
+        return Formatting.number
+    }
+
+    func cell(_ e: Estimate, _ f: (Double?) -> String) -> String {
+        guard let x = e.estimate else { return "–" }
+        guard let ci = e.ci95 else { return f(x) }
+        return "\(f(x))  [\(f(ci.low)), \(f(ci.high))]"
+    }
+
+    /// A difference keeps its sign: "+1.2h", "−3.0%".
+    func signed(_ e: Estimate, _ f: @escaping (Double?) -> String) -> String {
+        func s(_ x: Double?) -> String {
+            guard let x else { return "–" }
+            return x < 0 ? "−" + f(-x) : "+" + f(x)
+        }
+        return cell(e, s)
+    }
+
+    public var text: String {
+        var lines: [String] = []
+        lines.append("Compare · base \(designs[0].name) (\(designs[0].file))")
+        lines.append("seed \(provenance.seed) · \(provenance.replications) replications per design, on common random numbers · stream keying v\(StreamKeying.version)")
+        lines.append("differences are design − base, paired by replication, with 95% intervals; significant: Holm-adjusted p < 0.05 across \(comparisons.reduce(0) { $0 + $1.metrics.filter { $0.pValue != nil }.count }) tests")
+        for (i, comparison) in comparisons.enumerated() {
+            let design = designs[i + 1]
+            lines.append("")
+            lines.append("\(design.name)\(design.variant == nil ? " (\(design.file))" : "")")
+            var rows = [["  metric", designs[0].name, design.name, "difference", "", "variance vs unpaired"]]
+            var byKey: [String: DesignComparison.Metric] = [:]
+            for m in comparison.metrics where byKey[m.key] == nil { byKey[m.key] = m }
+            for key in headline(results[0].model) {
+                guard let m = byKey[key], m.base.estimate != nil || m.design.estimate != nil else { continue }
+                let f = Self.format(key)
+                rows.append([
+                    "  " + key, cell(m.base, f), cell(m.design, f), signed(m.difference, f),
+                    m.significant ? "significant" : "",
+                    m.varianceRatio.map { "\(Formatting.percent($0))" } ?? "–",
+                ])
+            }
+            lines += RunReport.table(rows)
+            let significant = comparison.metrics.filter { $0.significant }
+            let ratios = comparison.metrics.compactMap { $0.varianceRatio }.sorted()
+            let median = ratios.isEmpty ? nil : ratios[ratios.count / 2]
+            lines.append("  \(significant.count) of \(comparison.metrics.count) figures differ significantly\(median.map { "; common random numbers cut the variance of a difference to a median \(Formatting.percent($0)) of unpaired runs'" } ?? "")")
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+}

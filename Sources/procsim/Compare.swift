@@ -1,0 +1,84 @@
+import ArgumentParser
+import Foundation
+import SimExperiment
+import SimReport
+import SimScenario
+
+extension Procsim {
+    struct Compare: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Compare designs on common random numbers: paired differences with intervals and Holm's correction.",
+            discussion: """
+                procsim compare FILE --variants base,no-credit-check     (base: the file as written)
+                procsim compare BEFORE.yaml AFTER.yaml                   (the first file is the base)
+                Every design runs with the same seed and replications; random draws are keyed by
+                names, so the same customers bring the same work to every design.
+                """)
+
+        @Argument(help: "One scenario file with --variants, or several files (the first is the base).")
+        var scenarios: [String]
+
+        @Option(help: ArgumentHelp("Designs of one file, comma-separated; 'base' is the file as written.", valueName: "names"))
+        var variants: String?
+
+        @OptionGroup var common: CommonOptions
+
+        @Option(name: .customLong("set"), help: ArgumentHelp("Override a value in every design (repeatable).", valueName: "key=value"))
+        var sets: [String] = []
+
+        @Option(name: [.customShort("o"), .long], help: "Also write the report to this file, atomically: JSON with --json or a .json name, else text.")
+        var output: String?
+
+        func validate() throws {
+            if scenarios.isEmpty { throw ValidationError("give a scenario file with --variants, or two or more files") }
+            if variants == nil && scenarios.count < 2 {
+                throw ValidationError("one file needs --variants (for example --variants base,no-credit-check); or give two or more files")
+            }
+            if variants != nil && scenarios.count > 1 { throw ValidationError("--variants compares designs of one file; give one file") }
+            if let variants, variants.split(separator: ",").count < 2 {
+                throw ValidationError("--variants needs at least two designs, such as base,no-credit-check")
+            }
+            for text in sets where Override(argument: text) == nil {
+                throw ValidationError("--set expects KEY=VALUE (for example areas.logistics.staff=4), found '\(text)'")
+            }
+        }
+
+        func run() throws {
+            try withExitCodes {
+                let file = try output.map(OutputFile.init(path:))
+                defer { file?.discard() }
+                let overrides = sets.compactMap(Override.init(argument:))
+                var designs: [(CompareReport.Design, Scenario)] = []
+                if let variants {
+                    for name in variants.split(separator: ",").map({ String($0).trimmingCharacters(in: .whitespaces) }) {
+                        let variant = name == "base" ? nil : name
+                        let loaded = try ScenarioLoader.load(path: scenarios[0], variant: variant, overrides: overrides)
+                        designs.append((.init(name: name, file: scenarios[0], variant: variant, scenarioHash: loaded.contentHash), loaded))
+                    }
+                } else {
+                    for path in scenarios {
+                        let loaded = try ScenarioLoader.load(path: path, overrides: overrides)
+                        let name = ((path as NSString).lastPathComponent as NSString).deletingPathExtension
+                        designs.append((.init(name: name, file: path, variant: nil, scenarioHash: loaded.contentHash), loaded))
+                    }
+                }
+                if !common.quiet {
+                    for (design, loaded) in designs {
+                        for warning in loaded.warnings { Terminal.error("[\(design.name)] " + warning.description) }
+                    }
+                }
+                let seed = common.seed ?? designs[0].1.seed ?? 1
+                let settings = ExperimentSettings(seed: seed, replications: common.replications, threads: common.threadCount)
+                let results = designs.map { Experiment.run($0.1.model, settings: settings) }
+                let report = CompareReport(
+                    designs: designs.map(\.0), results: results,
+                    provenance: Provenance(
+                        procsimVersion: Procsim.version, scenarioFile: scenarios[0], scenarioHash: designs[0].0.scenarioHash,
+                        seed: seed, replications: common.replications, variant: nil, overrides: sets))
+                let json = report.json.rendered()
+                try Terminal.output(common.json ? json : report.text)
+                if let file, let output { try file.commit(common.json || output.hasSuffix(".json") ? json : report.text) }
+            }
+        }
+    }
+}

@@ -48,8 +48,42 @@ public struct ExperimentResult: Sendable {
 /// Runs replications of a model in parallel and reduces them in replication order.
 public enum Experiment {
     public static func run(_ model: Model, settings: ExperimentSettings) -> ExperimentResult {
-        let layout = MetricLayout(model: model)
-        let count = settings.replications
+        reduce(model, settings: settings, outputs: replications(model, settings: settings, range: 0..<settings.replications))
+    }
+
+    /// Runs replications in batches until the 95% interval of every target figure is within
+    /// `relative` of its estimate (half-width / |estimate|), or `maxReplications` is reached.
+    ///
+    /// The decision after each batch looks only at the replications of completed batches, in
+    /// replication order, so where it stops does not depend on the thread count or on timing.
+    public static func runToPrecision(
+        _ model: Model, settings: ExperimentSettings, targets: [Int], relative: Double, batch: Int, maxReplications: Int
+    ) -> (result: ExperimentResult, reached: Bool) {
+        var outputs = replications(model, settings: settings, range: 0..<min(settings.replications, maxReplications))
+        while true {
+            let rows = outputs.count
+            var matrix: [Double] = []
+            matrix.reserveCapacity(rows * targets.count)
+            for output in outputs { for c in targets { matrix.append(output.metrics[c]) } }
+            let summary = ReplicationSummary(matrix: matrix, rows: rows, columns: targets.count)
+            let reached = summary.estimates.allSatisfy { e in
+                guard let x = e.estimate, let ci = e.ci95 else { return false }
+                return (ci.high - ci.low) / 2 <= relative * abs(x)
+            }
+            if reached || rows >= maxReplications {
+                var final = settings
+                final.replications = rows
+                return (reduce(model, settings: final, outputs: outputs), reached)
+            }
+            outputs += replications(model, settings: settings, range: rows..<min(rows + batch, maxReplications))
+        }
+    }
+
+    /// Replications `range` of the experiment, in order: replication r always gets the same
+    /// streams, whichever worker runs it.
+    static func replications(_ model: Model, settings: ExperimentSettings, range: Range<Int>) -> [ReplicationOutput] {
+        let count = range.count
+        guard count > 0 else { return [] }
         LinearAlgebra.useSingleThread()
         let slots = UnsafeMutableBufferPointer<ReplicationOutput?>.allocate(capacity: count)
         slots.initialize(repeating: nil)
@@ -59,17 +93,22 @@ public enum Experiment {
         }
         let shared = SendableBuffer(slots)
         let workers = max(1, min(settings.threads, count))
-        // Replication r always gets the same streams, whichever worker runs it; results land in
-        // slot r, so the reduction below sees them in replication order.
+        let first = range.lowerBound
+        // Results land in slot r, so the reduction sees them in replication order.
         let work: @Sendable (Int) -> Void = { worker in
-            for r in stride(from: worker, to: count, by: workers) {
-                let options = ReplicationOptions(seed: settings.seed, replication: r, exactLimit: settings.exactLimit)
-                shared.buffer[r] = FlowSimulation(model: model, options: options).run()
+            for i in stride(from: worker, to: count, by: workers) {
+                let options = ReplicationOptions(seed: settings.seed, replication: first + i, exactLimit: settings.exactLimit)
+                shared.buffer[i] = FlowSimulation(model: model, options: options).run()
             }
         }
         if workers == 1 { work(0) } else { DispatchQueue.concurrentPerform(iterations: workers, execute: work) }
+        return slots.map { $0! }
+    }
 
-        let outputs = slots.map { $0! }
+    /// The replications' figures as a matrix, summarised through BLAS, in replication order.
+    static func reduce(_ model: Model, settings: ExperimentSettings, outputs: [ReplicationOutput]) -> ExperimentResult {
+        let layout = MetricLayout(model: model)
+        let count = outputs.count
         var matrix: [Double] = []
         matrix.reserveCapacity(count * layout.count)
         for output in outputs { matrix.append(contentsOf: output.metrics) }

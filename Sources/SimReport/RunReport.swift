@@ -17,7 +17,24 @@ public struct RunReport: Sendable {
     /// The scenario's expectations with their estimates and verdicts.
     public let expectations: [ExpectationResult]
 
-    public init(result: ExperimentResult, provenance: Provenance, warnings: [String], analysis: FlowAnalysis, expectations: [Expectation] = []) {
+    /// A precision-driven run: the target, the figures it applied to, whether it was reached.
+    public struct Precision: Sendable {
+        public var target: Double
+        public var figures: [String]
+        public var reached: Bool
+        public var replications: Int
+
+        public init(target: Double, figures: [String], reached: Bool, replications: Int) {
+            self.target = target
+            self.figures = figures
+            self.reached = reached
+            self.replications = replications
+        }
+    }
+    public let precision: Precision?
+
+    public init(result: ExperimentResult, provenance: Provenance, warnings: [String], analysis: FlowAnalysis, expectations: [Expectation] = [], precision: Precision? = nil) {
+        self.precision = precision
         self.result = result
         self.provenance = provenance
         self.warnings = warnings
@@ -108,6 +125,12 @@ public struct RunReport: Sendable {
                 ("warmup", .number(model.warmup)),
             ])),
             ("stable", .bool(unstableAreas.isEmpty)),
+            ("precision", precision.map { p in
+                .object([
+                    ("target", .number(p.target)), ("figures", .array(p.figures.map { .string($0) })),
+                    ("reached", .bool(p.reached)), ("replications", .integer(p.replications)),
+                ])
+            } ?? .null),
             ("warnings", .array(warnings.map { .string($0) })),
             ("system", .object(system)),
             ("demand", .object(demand)),
@@ -168,6 +191,12 @@ public struct RunReport: Sendable {
         if !provenance.overrides.isEmpty { lines.append("with " + provenance.overrides.map { "--set \($0)" }.joined(separator: " ")) }
         lines.append("seed \(provenance.seed) · \(provenance.replications) replication\(provenance.replications == 1 ? "" : "s") · \(horizon) · \(model.warmup > 0 ? "warm-up \(Formatting.duration(model.warmup))" : "no warm-up") · stream keying v\(StreamKeying.version)")
         if provenance.replications > 1 { lines.append("figures are means over replications with 95% confidence intervals") }
+        if let p = precision {
+            let figures = p.figures.joined(separator: ", ")
+            lines.append(p.reached
+                ? "precision ±\(Formatting.percent(p.target)) reached for \(figures) after \(p.replications) replications"
+                : "PRECISION NOT REACHED: ±\(Formatting.percent(p.target)) for \(figures) still not met at the cap of \(p.replications) replications (--max-replications)")
+        }
         if !unstableAreas.isEmpty {
             lines.append("")
             lines.append("UNSTABLE: demand exceeds capacity in \(unstableAreas.joined(separator: ", ")); queues grow for as long as the run lasts, so figures depend on how long it runs.")

@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
 import SimExperiment
+import SimExpressions
+import SimModel
 import SimReport
 import SimScenario
 
@@ -22,11 +24,38 @@ extension Procsim {
         @Option(name: [.customShort("o"), .long], help: "Also write the report to this file, atomically: JSON with --json or a .json name, else text.")
         var output: String?
 
+        @Option(help: ArgumentHelp("Add replications in batches of 10 until the 95% interval of each --precision-for figure is within this share of its estimate (such as 2%).", valueName: "share"))
+        var precision: String?
+
+        @Option(help: ArgumentHelp("A figure --precision applies to, in the expression language (repeatable; default: mean(lead_time) and p95(lead_time)).", valueName: "figure"))
+        var precisionFor: [String] = []
+
+        @Option(help: "The most replications --precision may run.")
+        var maxReplications: Int = 1000
+
+        static let precisionBatch = 10
+
+        var precisionShare: Double? {
+            guard let precision else { return nil }
+            let t = precision.trimmingCharacters(in: .whitespaces)
+            let x = t.hasSuffix("%") ? Double(t.dropLast()).map { $0 / 100 } : Double(t)
+            return x
+        }
+
         func validate() throws {
             guard (0...1_000_000_000).contains(exactLimit) else {
                 throw ValidationError("--exact-limit must be between 0 and 1,000,000,000 lead times, found \(exactLimit)")
             }
             if output?.isEmpty == true { throw ValidationError("--output needs a file name") }
+            if precision != nil {
+                guard let x = precisionShare, x > 0, x < 1 else {
+                    throw ValidationError("--precision expects a share of the estimate such as 2% or 0.02, found '\(precision!)'")
+                }
+            }
+            if !precisionFor.isEmpty && precision == nil { throw ValidationError("--precision-for needs --precision") }
+            guard (2...1_000_000).contains(maxReplications) else {
+                throw ValidationError("--max-replications must be between 2 and 1,000,000, found \(maxReplications)")
+            }
         }
 
         func run() throws {
@@ -42,18 +71,45 @@ extension Procsim {
                 let seed = common.seed ?? loaded.seed ?? 1
                 let settings = ExperimentSettings(
                     seed: seed, replications: common.replications, threads: common.threadCount, exactLimit: exactLimit)
-                let result = Experiment.run(loaded.model, settings: settings)
+                var result: ExperimentResult
+                var precisionReport: RunReport.Precision?
+                if let share = precisionShare {
+                    let layout = MetricLayout(model: loaded.model)
+                    let texts = precisionFor.isEmpty ? ["mean(lead_time)", "p95(lead_time)"] : precisionFor
+                    var columns: [Int] = []
+                    let context = ExpressionContext(model: loaded.model)
+                    for text in texts {
+                        let parsed: MetricExpression
+                        do { parsed = try ExpressionParser.expression(text, in: context) } catch let error as ExpressionError {
+                            throw ValidationError("--precision-for '\(text)': \(error.message)")
+                        }
+                        guard case .metric(let reference) = parsed, let column = layout.index(reference.name, reference.scope) else {
+                            throw ValidationError("--precision-for '\(text)': expected one figure, such as p95(lead_time) or utilisation(logistics)")
+                        }
+                        columns.append(column)
+                    }
+                    let run = Experiment.runToPrecision(
+                        loaded.model, settings: settings, targets: columns, relative: share,
+                        batch: Self.precisionBatch, maxReplications: maxReplications)
+                    result = run.result
+                    precisionReport = .init(target: share, figures: texts, reached: run.reached, replications: run.result.settings.replications)
+                } else {
+                    result = Experiment.run(loaded.model, settings: settings)
+                }
                 let report = RunReport(
                     result: result,
                     provenance: Provenance(
                         procsimVersion: Procsim.version, scenarioFile: scenario, scenarioHash: loaded.contentHash,
-                        seed: seed, replications: common.replications, variant: overrides.variant, overrides: sets.map(\.description)),
-                    warnings: loaded.warnings.map(\.summary), analysis: loaded.analysis, expectations: loaded.expectations)
+                        seed: seed, replications: result.settings.replications, variant: overrides.variant, overrides: sets.map(\.description)),
+                    warnings: loaded.warnings.map(\.summary), analysis: loaded.analysis, expectations: loaded.expectations,
+                    precision: precisionReport)
                 let json = report.json.rendered()
                 try Terminal.output(common.json ? json : report.text)
                 if let file, let output {
                     try file.commit(common.json || output.hasSuffix(".json") ? json : report.text)
                 }
+                // The statistics could not reach the precision asked within the cap: inconclusive.
+                if precisionReport?.reached == false { throw ExitCode(2) }
             }
         }
     }

@@ -272,3 +272,31 @@ import Testing
         #expect(try CommandLineTests.procsim("validate", file.path, "--variant", "fine").status == 0)
     }
 }
+
+/// `--precision`: replications in batches until the intervals are narrow enough.
+@Suite struct PrecisionTests {
+    @Test func precisionStopsAtTheSamePlaceForAnyThreadCount() throws {
+        let one = try CommandLineTests.procsim("run", "scenarios/mm1.yaml", "--precision", "2%", "--threads", "1", "--json")
+        let two = try CommandLineTests.procsim("run", "scenarios/mm1.yaml", "--precision", "2%", "--threads", "2", "--json")
+        #expect(one.status == 0 && two.status == 0)
+        #expect(one.stdout == two.stdout)
+        let json = try JSONSerialization.jsonObject(with: Data(one.stdout.utf8)) as! [String: Any]
+        let precision = json["precision"] as! [String: Any]
+        #expect(precision["reached"] as? Bool == true)
+        // Every target is within 2% of its estimate.
+        let lead = ((json["system"] as! [String: Any])["lead_time"] as! [String: Any])
+        for figure in ["mean", "p95"] {
+            let e = lead[figure] as! [String: Any], x = e["estimate"] as! Double, ci = e["ci95"] as! [Double]
+            #expect((ci[1] - ci[0]) / 2 <= 0.02 * x + 1e-9)
+        }
+        try JSONSchemaTests.expectValid(one.stdout, schema: "run", label: "precision")
+    }
+
+    @Test func precisionNotReachedIsInconclusive() throws {
+        let r = try CommandLineTests.procsim("run", "scenarios/mm1.yaml", "--precision", "0.1%", "--max-replications", "30")
+        #expect(r.status == 2)
+        #expect(r.stdout.contains("PRECISION NOT REACHED"))
+        #expect(try CommandLineTests.procsim("run", "scenarios/mm1.yaml", "--precision", "2%", "--precision-for", "p95(lead_tim)").status == 64)
+        #expect(try CommandLineTests.procsim("run", "scenarios/mm1.yaml", "--precision", "two").status == 64)
+    }
+}

@@ -11,12 +11,15 @@ public struct ExperimentSettings: Sendable {
     public var threads: Int
     /// Lead times kept exactly per replication before percentiles come from a histogram.
     public var exactLimit: Int
+    /// Points of the work-in-progress series over the horizon.
+    public var seriesPoints: Int
 
-    public init(seed: UInt64, replications: Int, threads: Int, exactLimit: Int = 10_000_000) {
+    public init(seed: UInt64, replications: Int, threads: Int, exactLimit: Int = 10_000_000, seriesPoints: Int = 100) {
         self.seed = seed
         self.replications = replications
         self.threads = threads
         self.exactLimit = exactLimit
+        self.seriesPoints = seriesPoints
     }
 }
 
@@ -97,7 +100,7 @@ public enum Experiment {
         // Results land in slot r, so the reduction sees them in replication order.
         let work: @Sendable (Int) -> Void = { worker in
             for i in stride(from: worker, to: count, by: workers) {
-                let options = ReplicationOptions(seed: settings.seed, replication: first + i, exactLimit: settings.exactLimit)
+                let options = ReplicationOptions(seed: settings.seed, replication: first + i, exactLimit: settings.exactLimit, seriesPoints: settings.seriesPoints)
                 shared.buffer[i] = FlowSimulation(model: model, options: options).run()
             }
         }

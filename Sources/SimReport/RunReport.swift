@@ -33,8 +33,22 @@ public struct RunReport: Sendable {
     }
     public let precision: Precision?
 
-    public init(result: ExperimentResult, provenance: Provenance, warnings: [String], analysis: FlowAnalysis, expectations: [Expectation] = [], precision: Precision? = nil) {
+    /// A warm-up estimated by MSER-5 (`--warmup auto`).
+    public struct AutoWarmup: Sendable {
+        public var warmup: Double
+        /// `false`: the minimum fell in the second half of the pilot: the run never settles.
+        public var settled: Bool
+
+        public init(warmup: Double, settled: Bool) {
+            self.warmup = warmup
+            self.settled = settled
+        }
+    }
+    public let autoWarmup: AutoWarmup?
+
+    public init(result: ExperimentResult, provenance: Provenance, warnings: [String], analysis: FlowAnalysis, expectations: [Expectation] = [], precision: Precision? = nil, autoWarmup: AutoWarmup? = nil) {
         self.precision = precision
+        self.autoWarmup = autoWarmup
         self.result = result
         self.provenance = provenance
         self.warnings = warnings
@@ -125,6 +139,9 @@ public struct RunReport: Sendable {
                 ("warmup", .number(model.warmup)),
             ])),
             ("stable", .bool(unstableAreas.isEmpty)),
+            ("warmup_auto", autoWarmup.map { w in
+                .object([("warmup", .number(w.warmup)), ("settled", .bool(w.settled)), ("method", .string("MSER-5"))])
+            } ?? .null),
             ("precision", precision.map { p in
                 .object([
                     ("target", .number(p.target)), ("figures", .array(p.figures.map { .string($0) })),
@@ -191,6 +208,11 @@ public struct RunReport: Sendable {
         if !provenance.overrides.isEmpty { lines.append("with " + provenance.overrides.map { "--set \($0)" }.joined(separator: " ")) }
         lines.append("seed \(provenance.seed) · \(provenance.replications) replication\(provenance.replications == 1 ? "" : "s") · \(horizon) · \(model.warmup > 0 ? "warm-up \(Formatting.duration(model.warmup))" : "no warm-up") · stream keying v\(StreamKeying.version)")
         if provenance.replications > 1 { lines.append("figures are means over replications with 95% confidence intervals") }
+        if let w = autoWarmup {
+            lines.append(w.settled
+                ? "warm-up estimated by MSER-5 on the replication-averaged work in progress: \(Formatting.duration(w.warmup))"
+                : "NEVER SETTLES: MSER-5 finds no steady state within the horizon (a transient as long as the run, or a backlog that keeps growing); figures cover the whole run")
+        }
         if let p = precision {
             let figures = p.figures.joined(separator: ", ")
             lines.append(p.reached

@@ -72,6 +72,10 @@ public enum ScenarioLoader {
         return root.mapping?["variants"]?.mapping?.keys.compactMap { $0.scalar?.string } ?? []
     }
 
+    /// A duration as the scenario language writes it (`90s`, `2d 4h`), in seconds; `nil` when
+    /// unreadable. For command-line options that take durations.
+    public static func duration(_ text: String) -> Double? { Quantities.duration(text) }
+
     /// The fingerprint of a file's bytes as provenance records it, or `nil` when it cannot be read.
     public static func fingerprint(path: String) -> String? {
         FileManager.default.contents(atPath: path).map { fnv1a64Hex(Array($0)) }

@@ -3,6 +3,7 @@ import Foundation
 import SimExperiment
 import SimExpressions
 import SimModel
+import SimStatistics
 import SimReport
 import SimScenario
 
@@ -35,6 +36,12 @@ extension Procsim {
 
         static let precisionBatch = 10
 
+        @Option(help: ArgumentHelp("The warm-up excluded from statistics: a duration (such as 10d), or 'auto' to estimate it with MSER-5 from a pilot run. Overrides the scenario's.", valueName: "duration|auto"))
+        var warmup: String?
+
+        /// Points of the pilot's work-in-progress series: 100 batches of 5 for MSER-5.
+        static let pilotPoints = 500
+
         var precisionShare: Double? {
             guard let precision else { return nil }
             let t = precision.trimmingCharacters(in: .whitespaces)
@@ -64,13 +71,38 @@ extension Procsim {
                 let file = try output.map(OutputFile.init(path:))
                 defer { file?.discard() }
                 let sets = overrides.parsed
-                let loaded = try ScenarioLoader.load(path: scenario, variant: overrides.variant, overrides: sets)
+                var loaded = try ScenarioLoader.load(path: scenario, variant: overrides.variant, overrides: sets)
                 if !common.quiet {
                     for warning in loaded.warnings { Terminal.error(warning.description) }
                 }
                 let seed = common.seed ?? loaded.seed ?? 1
                 let settings = ExperimentSettings(
                     seed: seed, replications: common.replications, threads: common.threadCount, exactLimit: exactLimit)
+                var warmupReport: RunReport.AutoWarmup?
+                if let warmup {
+                    if warmup == "auto" {
+                        guard let horizon = loaded.model.horizon else {
+                            throw ValidationError("--warmup auto needs a scenario with a horizon")
+                        }
+                        // A pilot from empty with a finer series; MSER-5 on the replication-averaged
+                        // work in progress picks where to cut; the main run then uses that warm-up.
+                        var pilotModel = loaded.model
+                        pilotModel.warmup = 0
+                        var pilotSettings = settings
+                        pilotSettings.seriesPoints = Self.pilotPoints
+                        let pilot = Experiment.run(pilotModel, settings: pilotSettings)
+                        guard let cut = MSER.truncation(pilot.wipSeriesMean) else {
+                            throw ValidationError("--warmup auto: the run is too short for MSER-5")
+                        }
+                        let time = cut.point < pilot.wipSeriesTimes.count ? pilot.wipSeriesTimes[cut.point] : horizon
+                        loaded.model.warmup = cut.settled ? time : 0
+                        warmupReport = .init(warmup: loaded.model.warmup, settled: cut.settled)
+                    } else if let seconds = ScenarioLoader.duration(warmup), seconds >= 0 {
+                        loaded.model.warmup = seconds
+                    } else {
+                        throw ValidationError("--warmup expects a duration such as 10d or 'auto', found '\(warmup)'")
+                    }
+                }
                 var result: ExperimentResult
                 var precisionReport: RunReport.Precision?
                 if let share = precisionShare {
@@ -102,7 +134,7 @@ extension Procsim {
                         procsimVersion: Procsim.version, scenarioFile: scenario, scenarioHash: loaded.contentHash,
                         seed: seed, replications: result.settings.replications, variant: overrides.variant, overrides: sets.map(\.description)),
                     warnings: loaded.warnings.map(\.summary), analysis: loaded.analysis, expectations: loaded.expectations,
-                    precision: precisionReport)
+                    precision: precisionReport, autoWarmup: warmupReport)
                 let json = report.json.rendered()
                 try Terminal.output(common.json ? json : report.text)
                 if let file, let output {

@@ -300,3 +300,21 @@ import Testing
         #expect(try CommandLineTests.procsim("run", "scenarios/mm1.yaml", "--precision", "two").status == 64)
     }
 }
+
+/// `--warmup DURATION|auto`.
+@Suite struct WarmupTests {
+    @Test func autoWarmupIsReportedAndNeverSettlingIsSaid() throws {
+        let settled = try CommandLineTests.procsim("run", "scenarios/mm1.yaml", "--warmup", "auto", "-n", "4", "--json")
+        #expect(settled.status == 0)
+        let json = try JSONSerialization.jsonObject(with: Data(settled.stdout.utf8)) as! [String: Any]
+        let auto = json["warmup_auto"] as! [String: Any]
+        #expect(auto["settled"] as? Bool == true)
+        #expect((json["scenario"] as! [String: Any])["warmup"] as? Double == auto["warmup"] as? Double)
+        try JSONSchemaTests.expectValid(settled.stdout, schema: "run", label: "warmup auto")
+        let growing = try CommandLineTests.procsim("run", "Tests/SimScenarioTests/Fixtures/invalid/unstable-warning.yaml", "--warmup", "auto", "-n", "2", "-q")
+        #expect(growing.stdout.contains("NEVER SETTLES"))
+        let fixed = try CommandLineTests.procsim("run", "scenarios/mm1.yaml", "--warmup", "3d", "-n", "2", "--json")
+        #expect(((try JSONSerialization.jsonObject(with: Data(fixed.stdout.utf8)) as! [String: Any])["scenario"] as! [String: Any])["warmup"] as? Double == 259_200)
+        #expect(try CommandLineTests.procsim("run", "scenarios/mm1.yaml", "--warmup", "soon").status == 64)
+    }
+}

@@ -50,8 +50,12 @@ public struct ExperimentResult: Sendable {
 
 /// Runs replications of a model in parallel and reduces them in replication order.
 public enum Experiment {
-    public static func run(_ model: Model, settings: ExperimentSettings) -> ExperimentResult {
-        reduce(model, settings: settings, outputs: replications(model, settings: settings, range: 0..<settings.replications))
+    /// Told after each replication finishes, from the worker that ran it: for progress displays
+    /// only (it never influences a result).
+    public typealias Progress = @Sendable (_ finished: Int) -> Void
+
+    public static func run(_ model: Model, settings: ExperimentSettings, progress: Progress? = nil) -> ExperimentResult {
+        reduce(model, settings: settings, outputs: replications(model, settings: settings, range: 0..<settings.replications, progress: progress))
     }
 
     /// Runs replications in batches until the 95% interval of every target figure is within
@@ -60,9 +64,10 @@ public enum Experiment {
     /// The decision after each batch looks only at the replications of completed batches, in
     /// replication order, so where it stops does not depend on the thread count or on timing.
     public static func runToPrecision(
-        _ model: Model, settings: ExperimentSettings, targets: [Int], relative: Double, batch: Int, maxReplications: Int
+        _ model: Model, settings: ExperimentSettings, targets: [Int], relative: Double, batch: Int, maxReplications: Int,
+        progress: Progress? = nil
     ) -> (result: ExperimentResult, reached: Bool) {
-        var outputs = replications(model, settings: settings, range: 0..<min(settings.replications, maxReplications))
+        var outputs = replications(model, settings: settings, range: 0..<min(settings.replications, maxReplications), progress: progress)
         while true {
             let rows = outputs.count
             var matrix: [Double] = []
@@ -78,13 +83,13 @@ public enum Experiment {
                 final.replications = rows
                 return (reduce(model, settings: final, outputs: outputs), reached)
             }
-            outputs += replications(model, settings: settings, range: rows..<min(rows + batch, maxReplications))
+            outputs += replications(model, settings: settings, range: rows..<min(rows + batch, maxReplications), progress: progress)
         }
     }
 
     /// Replications `range` of the experiment, in order: replication r always gets the same
     /// streams, whichever worker runs it.
-    static func replications(_ model: Model, settings: ExperimentSettings, range: Range<Int>) -> [ReplicationOutput] {
+    static func replications(_ model: Model, settings: ExperimentSettings, range: Range<Int>, progress: Progress? = nil) -> [ReplicationOutput] {
         let count = range.count
         guard count > 0 else { return [] }
         LinearAlgebra.useSingleThread()
@@ -102,6 +107,7 @@ public enum Experiment {
             for i in stride(from: worker, to: count, by: workers) {
                 let options = ReplicationOptions(seed: settings.seed, replication: first + i, exactLimit: settings.exactLimit, seriesPoints: settings.seriesPoints)
                 shared.buffer[i] = FlowSimulation(model: model, options: options).run()
+                progress?(first + i)
             }
         }
         if workers == 1 { work(0) } else { DispatchQueue.concurrentPerform(iterations: workers, execute: work) }

@@ -69,7 +69,9 @@ extension Procsim {
                 }
                 let seed = common.seed ?? designs[0].1.seed ?? 1
                 let settings = ExperimentSettings(seed: seed, replications: common.replications, threads: common.threadCount)
-                let results = designs.map { Experiment.run($0.1.model, settings: settings) }
+                let line = ProgressLine(total: settings.replications * designs.count, quiet: common.quiet)
+                let results = designs.map { Experiment.run($0.1.model, settings: settings, progress: line.callback) }
+                line.finish()
                 let report = CompareReport(
                     designs: designs.map(\.0), results: results,
                     provenance: Provenance(

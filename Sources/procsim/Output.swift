@@ -1,4 +1,5 @@
 import Foundation
+import SimExperiment
 
 struct OutputError: Error, CustomStringConvertible {
     var path: String
@@ -59,5 +60,48 @@ enum Terminal {
         } catch {
             throw OutputError(path: "standard output", reason: String(cString: strerror(errno)))
         }
+    }
+}
+
+/// Progress on standard error for runs longer than a second: replications done and an estimate
+/// of the time left, rewritten in place. Only on a terminal and without `--quiet`, so logs and
+/// pipes never see it; it reads a clock and a counter and never touches a result.
+final class ProgressLine: @unchecked Sendable {
+    private let lock = NSLock()
+    private let total: Int
+    private let start = Date()
+    private var done = 0
+    private var lastShown = Date.distantPast
+    private var shown = false
+    let enabled: Bool
+
+    init(total: Int, quiet: Bool) {
+        self.total = total
+        enabled = !quiet && isatty(STDERR_FILENO) == 1
+    }
+
+    var callback: Experiment.Progress? {
+        guard enabled else { return nil }
+        return { [self] _ in tick() }
+    }
+
+    private func tick() {
+        lock.lock()
+        defer { lock.unlock() }
+        done += 1
+        let now = Date(), elapsed = now.timeIntervalSince(start)
+        guard elapsed > 1, now.timeIntervalSince(lastShown) > 0.2 else { return }
+        lastShown = now
+        let left = elapsed / Double(done) * Double(max(total - done, 0))
+        let text = "\r  replications \(done)/\(total) · about \(Int(left.rounded(.up))) s left   "
+        FileHandle.standardError.write(Data(text.utf8))
+        shown = true
+    }
+
+    /// Clears the line before the report.
+    func finish() {
+        lock.lock()
+        defer { lock.unlock() }
+        if shown { FileHandle.standardError.write(Data("\r\u{1B}[2K".utf8)) }
     }
 }

@@ -120,13 +120,17 @@ extension Procsim {
                         }
                         columns.append(column)
                     }
+                    let line = ProgressLine(total: maxReplications, quiet: common.quiet)
                     let run = Experiment.runToPrecision(
                         loaded.model, settings: settings, targets: columns, relative: share,
-                        batch: Self.precisionBatch, maxReplications: maxReplications)
+                        batch: Self.precisionBatch, maxReplications: maxReplications, progress: line.callback)
+                    line.finish()
                     result = run.result
                     precisionReport = .init(target: share, figures: texts, reached: run.reached, replications: run.result.settings.replications)
                 } else {
-                    result = Experiment.run(loaded.model, settings: settings)
+                    let line = ProgressLine(total: settings.replications, quiet: common.quiet)
+                    result = Experiment.run(loaded.model, settings: settings, progress: line.callback)
+                    line.finish()
                 }
                 let report = RunReport(
                     result: result,

@@ -318,3 +318,12 @@ import Testing
         #expect(try CommandLineTests.procsim("run", "scenarios/mm1.yaml", "--warmup", "soon").status == 64)
     }
 }
+
+/// Progress goes to a terminal only: a pipe or a log never sees it.
+@Suite struct ProgressTests {
+    @Test func noProgressWhenStderrIsNotATerminal() throws {
+        let r = try CommandLineTests.procsim("run", "scenarios/mm1.yaml", "-n", "40", "-q")
+        #expect(r.status == 0)
+        #expect(!r.stderr.contains("replications") && !r.stderr.contains("\r"))
+    }
+}

@@ -37,6 +37,7 @@ public struct ExperimentResult: Sendable {
     public let events: Int
     public let modelEvents: Int
     public let leadTimeMethod: DurationRecorder.Method
+    public let stepMethod: DurationRecorder.Method
 
     public func estimate(_ name: String, _ scope: MetricScope = .system) -> Estimate? {
         layout.index(name, scope).map { summary.estimates[$0] }
@@ -134,7 +135,8 @@ public enum Experiment {
             model: model, settings: settings, layout: layout, matrix: matrix, summary: summary,
             wipSeriesTimes: times, wipSeriesMean: wipMean,
             events: outputs.reduce(0) { $0 + $1.events }, modelEvents: outputs.reduce(0) { $0 + $1.modelEvents },
-            leadTimeMethod: method)
+            leadTimeMethod: method,
+            stepMethod: outputs.contains { $0.stepMethod == .hdrHistogram } ? .hdrHistogram : .exact)
     }
 }
 

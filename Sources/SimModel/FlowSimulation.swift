@@ -11,6 +11,9 @@ public struct ReplicationOptions: Sendable {
     /// How many points the work-in-progress time series has over the horizon.
     public var seriesPoints: Int
 
+    /// Waits, work and handoff times kept exactly per step and replication before a histogram.
+    public static let stepExactLimit = 100_000
+
     /// Lead times kept exactly per replication unless told otherwise: ten million, about 80 MB.
     public static let defaultExactLimit = 10_000_000
 
@@ -37,6 +40,9 @@ public struct ReplicationOutput: Sendable {
     public var modelEvents: Int
     /// How lead-time percentiles were computed.
     public var leadTimeMethod: DurationRecorder.Method
+    /// How step percentiles (waits, work, handoffs) were computed: from a histogram when any
+    /// step had more than `stepExactLimit` of them.
+    public var stepMethod: DurationRecorder.Method
 }
 
 /// Runs one replication of a model: the event loop and the order-flow logic.
@@ -415,10 +421,14 @@ public struct FlowSimulation: ~Copyable {
         cancelled = Slots(repeating: 0, count: demands)
         turnedAway = Slots(repeating: 0, count: demands)
         stepVisits = Slots(repeating: 0, count: steps)
-        stepServices = Slots(count: steps) { _ in DurationRecorder(exactLimit: 0) }
+        // Per-step times are kept exactly up to a limit, as lead times are: exact percentiles for
+        // ordinary runs, and no histogram to build and scan per replication (percentiles of a
+        // histogram went through unspecialised generic code and dominated short replications).
+        let stepLimit = min(options.exactLimit, ReplicationOptions.stepExactLimit)
+        stepServices = Slots(count: steps) { _ in DurationRecorder(exactLimit: stepLimit) }
         stepWaited = Slots(repeating: 0, count: steps)
-        stepWaits = Slots(count: steps) { _ in DurationRecorder(exactLimit: 0) }
-        stepHandoffs = Slots(count: steps) { _ in DurationRecorder(exactLimit: 0) }
+        stepWaits = Slots(count: steps) { _ in DurationRecorder(exactLimit: stepLimit) }
+        stepHandoffs = Slots(count: steps) { _ in DurationRecorder(exactLimit: stepLimit) }
         stepAbandoned = Slots(repeating: 0, count: steps)
         stepFailed = Slots(repeating: 0, count: steps)
         abandoned = Slots(repeating: 0, count: demands)
@@ -1008,6 +1018,10 @@ public struct FlowSimulation: ~Copyable {
     static let durationFigures = ["mean", "p50", "p90", "p95", "p99", "max"]
 
     consuming func finish() -> ReplicationOutput {
+        var stepMethod = DurationRecorder.Method.exact
+        for g in 0..<stepWaits.count where stepWaits[g].method == .hdrHistogram || stepServices[g].method == .hdrHistogram || stepHandoffs[g].method == .hdrHistogram {
+            stepMethod = .hdrHistogram
+        }
         for a in 0..<model.areas.count { touchArea(a) }
         touchWIP()
         // Nothing is observed when the warm-up outlasts the run: time averages are then undefined.
@@ -1086,7 +1100,7 @@ public struct FlowSimulation: ~Copyable {
         }
         return ReplicationOutput(
             metrics: m, wipSeries: wipSeries, seriesTimes: seriesTimes, events: eventCount,
-            modelEvents: modelEvents, leadTimeMethod: leadTimes[0].method)
+            modelEvents: modelEvents, leadTimeMethod: leadTimes[0].method, stepMethod: stepMethod)
     }
 }
 

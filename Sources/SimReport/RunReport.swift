@@ -120,9 +120,9 @@ public struct RunReport: Sendable {
         for (j, journey) in model.journeys.enumerated() {
             for (s, step) in journey.steps.enumerated() {
                 var fields = figures(MetricLayout.step, .step(journey: j, step: s))
-                // Means and maxima are exact; step percentiles always come from HdrHistogram.
-                Self.add("method", .string(DurationRecorder.Method.hdrHistogram.rawValue), to: "wait", in: &fields)
-                Self.add("method", .string(DurationRecorder.Method.hdrHistogram.rawValue), to: "service", in: &fields)
+                // Means and maxima are exact; percentiles too up to the step limit, then HdrHistogram.
+                Self.add("method", .string(result.stepMethod.rawValue), to: "wait", in: &fields)
+                Self.add("method", .string(result.stepMethod.rawValue), to: "service", in: &fields)
                 steps.append(("\(journey.name)/\(step.name)", .object([
                     ("journey", .string(journey.name)),
                     ("step", .string(step.name)),

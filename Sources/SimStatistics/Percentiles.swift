@@ -25,8 +25,18 @@ public enum Percentiles {
         let n = values.count
         guard n > 0 else { return ps.map { _ in nil } }
         if n < 4096 {
-            let sorted = values.sorted()
-            return ps.map { sorted[rankIndex($0, count: n)] }
+            // Small samples (a step's waits in a short replication): quickselect of the wanted
+            // ranks in ascending order, each within what is left of the previous one: about 2n
+            // comparisons per rank instead of a full sort.
+            var work = values
+            let ranks = ps.map { rankIndex($0, count: n) }
+            var low = 0
+            var found: [Int: Double] = [:]
+            for rank in Set(ranks).sorted() {
+                found[rank] = quickselect(&work, rank, from: low)
+                low = rank
+            }
+            return ranks.map { found[$0] }
         }
         let ranks = ps.map { rankIndex($0, count: n) }
         return values.withUnsafeBufferPointer { raw in
@@ -62,6 +72,28 @@ public enum Percentiles {
                 return zip(keys, targets).map { key, target in slivers[distinct.firstIndex(of: key)!][target.rank] }
             }
         }
+    }
+
+    /// Rearranges `a[from...]` so that `a[k]` holds the value of rank `k` (everything before it
+    /// is not larger, everything after not smaller), and returns it. Hoare partitioning around
+    /// the median of three.
+    static func quickselect(_ a: inout [Double], _ k: Int, from start: Int) -> Double {
+        var low = start, high = a.count - 1
+        while low < high {
+            let mid = (low + high) / 2
+            if a[mid] < a[low] { a.swapAt(mid, low) }
+            if a[high] < a[low] { a.swapAt(high, low) }
+            if a[high] < a[mid] { a.swapAt(high, mid) }
+            let pivot = a[mid]
+            var i = low, j = high
+            while i <= j {
+                while a[i] < pivot { i += 1 }
+                while pivot < a[j] { j -= 1 }
+                if i <= j { a.swapAt(i, j); i += 1; j -= 1 }
+            }
+            if k <= j { high = j } else if k >= i { low = i } else { return a[k] }
+        }
+        return a[k]
     }
 
     /// The bucket holding `rank` (0-based) and the rank within that bucket, from per-bucket counts.

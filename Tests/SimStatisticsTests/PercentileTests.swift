@@ -25,7 +25,7 @@ import Testing
         }
     }
 
-    @Test(arguments: [1, 2, 17, 1000, 100_003])
+    @Test(arguments: [1, 2, 3, 17, 1000, 4095, 100_003])
     func selectionAgreesWithSorting(count: Int) {
         var state: UInt64 = UInt64(count)
         let values = (0..<count).map { _ -> Double in
@@ -41,11 +41,18 @@ import Testing
     }
 
     @Test func adversarialOrdersStayCorrect() {
-        for input in [Array(0..<50_000).map(Double.init), Array((0..<50_000).reversed()).map(Double.init), [Double](repeating: 3, count: 50_000)] {
+        // Large inputs take the radix path; small ones the quickselect path.
+        for size in [50_000, 3000] {
+          let ascending: [Double] = (0..<size).map { Double($0) }
+          let descending: [Double] = ascending.reversed()
+          let constant = [Double](repeating: 3, count: size)
+          let alternating: [Double] = (0..<size).map { Double($0 % 2) }
+          for input in [ascending, descending, constant, alternating] {
             let got = Percentiles.select([0.5, 0.95], from: input)
             let sorted = input.sorted()
             #expect(got[0] == Percentiles.nearestRank(0.5, sorted: sorted))
             #expect(got[1] == Percentiles.nearestRank(0.95, sorted: sorted))
+          }
         }
     }
 

@@ -28,11 +28,18 @@ public enum Percentiles {
             // Small samples (a step's waits in a short replication): quickselect of the wanted
             // ranks in ascending order, each within what is left of the previous one: about 2n
             // comparisons per rank instead of a full sort.
-            var work = values
+            // Zeros first (waits are often zero): ranks among them need no selection.
+            var work = [Double]()
+            work.reserveCapacity(n)
+            var zeros = 0
+            for v in values where v == 0 { zeros += 1 }
+            work.append(contentsOf: repeatElement(0.0, count: zeros))
+            for v in values where v != 0 { work.append(v) }
             let ranks = ps.map { rankIndex($0, count: n) }
-            var low = 0
+            var low = zeros
             var found: [Int: Double] = [:]
             for rank in Set(ranks).sorted() {
+                if rank < zeros { found[rank] = 0; continue }
                 found[rank] = quickselect(&work, rank, from: low)
                 low = rank
             }
@@ -77,23 +84,25 @@ public enum Percentiles {
     /// Rearranges `a[from...]` so that `a[k]` holds the value of rank `k` (everything before it
     /// is not larger, everything after not smaller), and returns it. Hoare partitioning around
     /// the median of three.
-    static func quickselect(_ a: inout [Double], _ k: Int, from start: Int) -> Double {
-        var low = start, high = a.count - 1
-        while low < high {
-            let mid = (low + high) / 2
-            if a[mid] < a[low] { a.swapAt(mid, low) }
-            if a[high] < a[low] { a.swapAt(high, low) }
-            if a[high] < a[mid] { a.swapAt(high, mid) }
-            let pivot = a[mid]
-            var i = low, j = high
-            while i <= j {
-                while a[i] < pivot { i += 1 }
-                while pivot < a[j] { j -= 1 }
-                if i <= j { a.swapAt(i, j); i += 1; j -= 1 }
+    static func quickselect(_ array: inout [Double], _ k: Int, from start: Int) -> Double {
+        array.withUnsafeMutableBufferPointer { a in
+            var low = start, high = a.count - 1
+            while low < high {
+                let mid = (low + high) / 2
+                if a[mid] < a[low] { a.swapAt(mid, low) }
+                if a[high] < a[low] { a.swapAt(high, low) }
+                if a[high] < a[mid] { a.swapAt(high, mid) }
+                let pivot = a[mid]
+                var i = low, j = high
+                while i <= j {
+                    while a[i] < pivot { i += 1 }
+                    while pivot < a[j] { j -= 1 }
+                    if i <= j { a.swapAt(i, j); i += 1; j -= 1 }
+                }
+                if k <= j { high = j } else if k >= i { low = i } else { return a[k] }
             }
-            if k <= j { high = j } else if k >= i { low = i } else { return a[k] }
+            return a[k]
         }
-        return a[k]
     }
 
     /// The bucket holding `rank` (0-based) and the rank within that bucket, from per-bucket counts.

@@ -38,6 +38,17 @@ public struct ExperimentResult: Sendable {
     public let modelEvents: Int
     public let leadTimeMethod: DurationRecorder.Method
     public let stepMethod: DurationRecorder.Method
+    /// The lead-time distribution: each replication's shares per bin form a replications-by-bins
+    /// matrix whose means and intervals come from BLAS, for the histogram and its ECDF.
+    public let leadTimeDistribution: Distribution?
+
+    public struct Distribution: Sendable {
+        /// Bin edges in seconds: bin b spans [edges[b], edges[b + 1]).
+        public let edges: [Double]
+        public let shares: [Estimate]
+        /// P(lead time < edges[b + 1]), with pointwise intervals.
+        public let ecdf: [Estimate]
+    }
 
     public func estimate(_ name: String, _ scope: MetricScope = .system) -> Estimate? {
         layout.index(name, scope).map { summary.estimates[$0] }
@@ -136,7 +147,32 @@ public enum Experiment {
             wipSeriesTimes: times, wipSeriesMean: wipMean,
             events: outputs.reduce(0) { $0 + $1.events }, modelEvents: outputs.reduce(0) { $0 + $1.modelEvents },
             leadTimeMethod: method,
-            stepMethod: outputs.contains { $0.stepMethod == .hdrHistogram } ? .hdrHistogram : .exact)
+            stepMethod: outputs.contains { $0.stepMethod == .hdrHistogram } ? .hdrHistogram : .exact,
+            leadTimeDistribution: distribution(outputs))
+    }
+
+    /// Histogram and ECDF of the lead times with pointwise 95% bands, from the replications'
+    /// bin shares; `nil` when a replication has none (histogram mode, or nothing delivered).
+    static func distribution(_ outputs: [ReplicationOutput]) -> ExperimentResult.Distribution? {
+        guard !outputs.isEmpty, outputs.allSatisfy({ !$0.leadTimeBins.isEmpty && $0.leadTimeBins.contains { $0 > 0 } }) else { return nil }
+        // Bins up to the last one any replication uses.
+        let used = outputs.map { o in (o.leadTimeBins.lastIndex { $0 > 0 } ?? 0) + 1 }.max()!
+        let rows = outputs.count
+        var shares = [Double](), ecdf = [Double]()
+        shares.reserveCapacity(rows * used)
+        ecdf.reserveCapacity(rows * used)
+        for o in outputs {
+            var total = 0.0
+            for b in 0..<used {
+                shares.append(o.leadTimeBins[b])
+                total += o.leadTimeBins[b]
+                ecdf.append(min(total, 1))
+            }
+        }
+        let unit = [ClosedRange<Double>](repeating: 0...1, count: used)
+        let s = ReplicationSummary(matrix: shares, rows: rows, columns: used, bounds: unit)
+        let e = ReplicationSummary(matrix: ecdf, rows: rows, columns: used, bounds: unit)
+        return .init(edges: (0...used).map { DurationRecorder.binEdge($0) }, shares: s.estimates, ecdf: e.estimates)
     }
 }
 

@@ -40,6 +40,8 @@ public struct ReplicationOutput: Sendable {
     public var modelEvents: Int
     /// How lead-time percentiles were computed.
     public var leadTimeMethod: DurationRecorder.Method
+    /// The share of lead times in each `DurationRecorder` bin; empty when they went to a histogram.
+    public var leadTimeBins: [Double]
     /// How step percentiles (waits, work, handoffs) were computed: from a histogram when any
     /// step had more than `stepExactLimit` of them.
     public var stepMethod: DurationRecorder.Method
@@ -1100,7 +1102,8 @@ public struct FlowSimulation: ~Copyable {
         }
         return ReplicationOutput(
             metrics: m, wipSeries: wipSeries, seriesTimes: seriesTimes, events: eventCount,
-            modelEvents: modelEvents, leadTimeMethod: leadTimes[0].method, stepMethod: stepMethod)
+            modelEvents: modelEvents, leadTimeMethod: leadTimes[0].method,
+            leadTimeBins: leadTimes[0].binShares() ?? [], stepMethod: stepMethod)
     }
 }
 

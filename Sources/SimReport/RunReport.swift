@@ -100,6 +100,13 @@ public struct RunReport: Sendable {
     public var json: JSONValue {
         var system = figures(MetricLayout.outcome + MetricLayout.systemOnly, .system)
         Self.add("method", .string(result.leadTimeMethod.rawValue), to: "lead_time", in: &system)
+        Self.add("distribution", result.leadTimeDistribution.map { d in
+            .object([
+                ("edges", .array(d.edges.map { .number($0) })),
+                ("share", .array(d.shares.map { estimate($0) })),
+                ("ecdf", .array(d.ecdf.map { estimate($0) })),
+            ])
+        } ?? .null, to: "lead_time", in: &system)
         Self.add("series", .object([
             ("time", .array(result.wipSeriesTimes.map { .number($0) })),
             ("mean", .array(result.wipSeriesMean.map { .number($0) })),

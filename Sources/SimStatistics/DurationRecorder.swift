@@ -82,4 +82,35 @@ public struct DurationRecorder: Sendable {
         // Clamped below 2⁶²: an extreme draw must not trap the conversion.
         seconds > 0 ? UInt64(Swift.min(seconds / histogramResolution + 0.5, 0x1p62)) : 0
     }
+
+    /// Bins of a distribution that need no logarithm: bin 0 holds durations under a second; then
+    /// four bins per doubling, split by the top two bits of the significand, so the edges are
+    /// 2^e · {1, 1.25, 1.5, 1.75}. The last bin holds everything from 2^32 s (136 years) up.
+    public static let binCount = 1 + 32 * 4
+
+    /// The lower edge of bin `b` (seconds).
+    public static func binEdge(_ b: Int) -> Double {
+        guard b > 0 else { return 0 }
+        let octave = (b - 1) / 4, quarter = (b - 1) % 4
+        return Double(sign: .plus, exponent: octave, significand: 1 + Double(quarter) / 4)
+    }
+
+    @inline(__always)
+    static func bin(_ x: Double) -> Int {
+        guard x >= 1 else { return 0 }
+        let bits = x.bitPattern
+        let exponent = Int((bits >> 52) & 0x7ff) - 1023
+        let quarter = Int((bits >> 50) & 0x3)
+        return min(1 + exponent * 4 + quarter, binCount - 1)
+    }
+
+    /// The share of the recorded durations in each bin; `nil` once the recorder has switched to a
+    /// histogram (the exact values are gone).
+    public func binShares() -> [Double]? {
+        guard !usesHistogram else { return nil }
+        var counts = [Double](repeating: 0, count: Self.binCount)
+        for v in values { counts[Self.bin(v)] += 1 }
+        if count > 0 { for b in counts.indices { counts[b] /= Double(count) } }
+        return counts
+    }
 }

@@ -41,3 +41,33 @@ import Testing
         }
     }
 }
+
+/// The lead-time distribution across replications: the ECDF band follows the true distribution.
+@Suite struct DistributionBandTests {
+    /// Exponential lead times with mean 1 h: at every bin edge x the mean ECDF is within four
+    /// standard errors (from its own interval) of 1 − e^{−x/1h}, and the shares add up to one.
+    @Test func ecdfFollowsTheExponential() throws {
+        let yaml = """
+            version: 1
+            areas:
+              pass: {staff: unlimited}
+            demand:
+              items: {interarrival: 1m, max_arrivals: 5000, journey: j}
+            journeys:
+              j:
+                steps:
+                  - {name: work, area: pass, duration: {dist: exponential, mean: 1h}}
+            """
+        let r = try experiment(yaml, replications: 20)
+        let d = try #require(r.leadTimeDistribution)
+        #expect(abs(d.shares.compactMap(\.estimate).reduce(0, +) - 1) < 1e-9)
+        let t = 2.093   // Student t, 19 degrees of freedom, 97.5%
+        for (b, e) in d.ecdf.enumerated() {
+            // Intervals cut at 0 or 1 no longer give the standard error; those bins are skipped.
+            guard let x = e.estimate, let ci = e.ci95, ci.low > 0, ci.high < 1 else { continue }
+            let se = (ci.high - ci.low) / (2 * t)
+            let truth = 1 - exp(-d.edges[b + 1] / 3600)
+            #expect(abs(x - truth) <= 4 * se + 1e-12, "edge \(d.edges[b + 1]) s: \(x) vs \(truth)")
+        }
+    }
+}

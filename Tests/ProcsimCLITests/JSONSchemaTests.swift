@@ -27,6 +27,15 @@ import Testing
         let run = try CommandLineTests.procsim("compare", "scenarios/credit-approval-removed.yaml", "--variants", "base,second-controller,no-credit-check", "-n", "3", "--json", "--quiet")
         #expect(run.status == 0)
         try Self.expectValid(run.stdout, schema: "compare", label: "compare")
+        // Two files: a file that builds on the other without changing the operation differs by
+        // exactly zero in every figure (the same streams, the same model).
+        let files = try CommandLineTests.procsim("compare", "scenarios/order-to-delivery.yaml", "scenarios/credit-approval-removed.yaml", "-n", "3", "--json", "--quiet")
+        #expect(files.status == 0)
+        let json = try JSONSerialization.jsonObject(with: Data(files.stdout.utf8)) as! [String: Any]
+        let metrics = ((json["comparisons"] as! [[String: Any]])[0]["metrics"] as! [[String: Any]])
+        for m in metrics {
+            if let d = (m["difference"] as! [String: Any])["estimate"] as? Double { #expect(d == 0, "\(m["metric"]!)") }
+        }
         // One file without --variants is bad usage.
         #expect(try CommandLineTests.procsim("compare", "scenarios/mm1.yaml").status == 64)
     }

@@ -21,6 +21,8 @@ public struct Provenance: Sendable {
         self.overrides = overrides
     }
 
+    public var jsonValue: JSONValue { json }
+
     var json: JSONValue {
         .object([
             ("procsim_version", .string(procsimVersion)),

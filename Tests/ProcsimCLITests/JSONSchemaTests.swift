@@ -40,6 +40,39 @@ import Testing
         #expect(try CommandLineTests.procsim("compare", "scenarios/mm1.yaml").status == 64)
     }
 
+    /// A study whose answer is known: in an area with unlimited staff the mean lead time is the
+    /// mean work, so varying the mean work from 1 h to 3 h moves it by 2 h (up to the sampling
+    /// error of the items' work, about 2 h/√5,800 ≈ 1.3%, allowed four times over), while the
+    /// arrival rate moves it only by noise: the difference of two samples' means, about
+    /// 2 h·√(1/2,900 + 1/8,700) ≈ 150 s, allowed four times over.
+    @Test func studyFindsTheFactorThatMatters() throws {
+        let folder = try CommandLineTests.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let file = folder.appendingPathComponent("study.yaml")
+        try """
+            version: 1
+            horizon: 60d
+            warmup: 2d
+            areas:
+              pass: {staff: unlimited}
+            demand:
+              items: {rate: 20/day, journey: j}
+            journeys:
+              j:
+                steps:
+                  - {name: work, area: pass, duration: {dist: exponential, mean: 2h}}
+            """.write(to: file, atomically: true, encoding: .utf8)
+        let r = try CommandLineTests.procsim("study", file.path, "--vary", "journeys.j.steps[0].duration.mean=1h..3h",
+                                             "--vary", "demand.items.rate=10/day..30/day", "-n", "5", "--json", "--target", "mean(lead_time)")
+        #expect(r.status == 0)
+        try Self.expectValid(r.stdout, schema: "study", label: "study")
+        let json = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as! [String: Any]
+        let effects = ((json["metamodels"] as! [[String: Any]])[0]["effects"] as! [[String: Any]]).map { $0["effect"] as! Double }
+        #expect(abs(effects[0] - 7200) <= 4 * 7200 / 5800.0.squareRoot(), "work effect \(effects[0])")
+        #expect(abs(effects[1]) <= 600, "rate effect \(effects[1])")
+        #expect(try CommandLineTests.procsim("study", file.path, "--vary", "demand.items.rate=30/day..10/h").status == 64)
+    }
+
     static func expectValid(_ text: String, schema: String, label: String) throws {
         let (status, message) = try check(text, against: schema)
         #expect(status == 0, "\(label): \(message)")

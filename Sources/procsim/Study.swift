@@ -1,0 +1,158 @@
+import ArgumentParser
+import Foundation
+import SimExperiment
+import SimExpressions
+import SimModel
+import SimReport
+import SimScenario
+import SimStatistics
+
+extension Procsim {
+    struct StudyCommand: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "study",
+            abstract: "Run a designed experiment over factors and fit a metamodel: which factor moves each figure most.",
+            discussion: """
+                procsim study FILE --vary areas.logistics.staff=2..5 --vary demand.orders.rate=10/day..30/day
+                Every design point runs on common random numbers (the same seed). The metamodel is
+                linear in the factors scaled to [-1, 1], fitted by least squares; an effect is the
+                change of the figure across the factor's whole range, with a 95% interval.
+                """)
+
+        @Argument(help: "The scenario file (YAML).")
+        var scenario: String
+
+        @Option(help: ArgumentHelp("A factor and its range, PATH=LOW..HIGH, with the file's dotted path and units (repeatable).", valueName: "path=low..high"))
+        var vary: [String] = []
+
+        @Option(help: "full: a grid (every integer when few, else --levels per factor); lhs: a Latin hypercube of --points.")
+        var design: String = "full"
+
+        @Option(help: "Levels per continuous factor in a full design.")
+        var levels: Int = 3
+
+        @Option(help: "Design points of a Latin hypercube.")
+        var points: Int = 10
+
+        @Option(help: ArgumentHelp("A figure to explain, in the expression language (repeatable; default mean(lead_time) and p95(lead_time)).", valueName: "figure"))
+        var target: [String] = []
+
+        @OptionGroup var common: CommonOptions
+
+        struct Range {
+            var factor: Study.Factor
+            var unit: String
+        }
+
+        /// `10/day..30/day` → 10, 30 and the unit "/day"; `2..5` → integers.
+        static func parse(_ text: String) -> Range? {
+            guard let eq = text.firstIndex(of: "=") else { return nil }
+            let path = String(text[..<eq]), bounds = text[text.index(after: eq)...].components(separatedBy: "..")
+            guard !path.isEmpty, bounds.count == 2 else { return nil }
+            func split(_ s: String) -> (Double, String)? {
+                let t = s.trimmingCharacters(in: .whitespaces)
+                let number = t.prefix { $0.isNumber || $0 == "." || $0 == "-" }
+                guard let x = Double(number) else { return nil }
+                return (x, String(t.dropFirst(number.count)))
+            }
+            guard let (low, u1) = split(bounds[0]), let (high, u2) = split(bounds[1]), u1 == u2, low < high else { return nil }
+            let integer = u1.isEmpty && low == low.rounded() && high == high.rounded()
+            return Range(factor: .init(path: path, low: low, high: high, integer: integer), unit: u1)
+        }
+
+        func validate() throws {
+            if vary.isEmpty { throw ValidationError("give at least one factor with --vary PATH=LOW..HIGH, such as --vary areas.logistics.staff=2..5") }
+            for v in vary where Self.parse(v) == nil {
+                throw ValidationError("--vary expects PATH=LOW..HIGH with LOW below HIGH and the same unit on both, such as areas.logistics.staff=2..5 or demand.orders.rate=10/day..30/day; found '\(v)'")
+            }
+            guard ["full", "lhs"].contains(design) else { throw ValidationError("--design is 'full' or 'lhs', found '\(design)'") }
+            guard (2...20).contains(levels) else { throw ValidationError("--levels must be between 2 and 20") }
+            guard (2...10_000).contains(points) else { throw ValidationError("--points must be between 2 and 10,000") }
+        }
+
+        func run() throws {
+            try withExitCodes {
+                let ranges = vary.compactMap(Self.parse)
+                let base = try ScenarioLoader.load(path: scenario)
+                let seed = common.seed ?? base.seed ?? 1
+                let rows = Study.design(ranges.map(\.factor), full: design == "full", levels: levels, points: points, seed: seed)
+                if rows.count > 10_000 { throw ValidationError("the design has \(rows.count) points; use --design lhs or fewer levels") }
+                let texts = target.isEmpty ? ["mean(lead_time)", "p95(lead_time)"] : target
+                let context = ExpressionContext(model: base.model)
+                var expressions: [MetricExpression] = []
+                for text in texts {
+                    do { expressions.append(try ExpressionParser.expression(text, in: context)) } catch let error as ExpressionError {
+                        throw ValidationError("--target '\(text)': \(error.message)")
+                    }
+                }
+                let settings = ExperimentSettings(seed: seed, replications: common.replications, threads: common.threadCount)
+                var xs: [[Double]] = [], ys: [[Double]] = []
+                var values: [[Double]] = []
+                for row in rows {
+                    let point = zip(ranges, row).map { r, c in r.factor.value(coded: c) }
+                    let overrides = zip(ranges, point).map { r, v in
+                        Override(argument: "\(r.factor.path)=\(r.factor.integer ? String(Int(v)) : String(v))\(r.unit)")!
+                    }
+                    let loaded = try ScenarioLoader.load(path: scenario, overrides: overrides)
+                    let result = Experiment.run(loaded.model, settings: settings)
+                    // Each figure's mean over the replications: the expression per replication, averaged.
+                    let reps = result.settings.replications, width = result.layout.count
+                    ys.append(expressions.map { e in
+                        let per = (0..<reps).map { e.value(Array(result.matrix[$0 * width..<($0 + 1) * width]), layout: result.layout) }.filter(\.isFinite)
+                        return per.isEmpty ? .nan : per.reduce(0, +) / Double(per.count)
+                    })
+                    xs.append(zip(ranges, point).map { $0.factor.coded($1) })
+                    values.append(point)
+                }
+                let fits = texts.indices.map { t in Study.fit(xs, ys.map { $0[t] }) }
+                let json = JSONValue.object([
+                    ("schema", .string("procsim.study/1")),
+                    ("provenance", Provenance(procsimVersion: Procsim.version, scenarioFile: scenario, scenarioHash: base.contentHash,
+                                              seed: seed, replications: common.replications).jsonValue),
+                    ("design", .string(design)),
+                    ("factors", .array(ranges.map { r in .object([("path", .string(r.factor.path)), ("low", .number(r.factor.low)), ("high", .number(r.factor.high)), ("unit", .string(r.unit))]) })),
+                    ("points", .array(zip(values, ys).map { v, y in .object([("values", .array(v.map { .number($0) })), ("figures", .array(y.map { .number($0) }))]) })),
+                    ("metamodels", .array(zip(texts, fits).map { text, fit in
+                        .object([
+                            ("figure", .string(text)),
+                            ("intercept", .number(fit?.intercept)),
+                            ("residual_degrees", fit.map { .integer($0.residualDegrees) } ?? .null),
+                            ("effects", .array(ranges.indices.map { i in
+                                let e = fit?.effects[i]
+                                return .object([
+                                    ("factor", .string(ranges[i].factor.path)),
+                                    ("effect", .number(e?.estimate)),
+                                    ("ci95", e?.ci95.map { .array([.number($0.low), .number($0.high)]) } ?? .null),
+                                ])
+                            })),
+                        ])
+                    })),
+                ])
+                if common.json { try Terminal.output(json.rendered()); return }
+                var lines = ["Study · \(scenario) · \(rows.count) design points (\(design)) · \(common.replications) replications each · seed \(seed), common random numbers"]
+                lines.append("effects are the change of a figure across a factor's whole range (linear metamodel, least squares), with 95% intervals")
+                for ((text, fit), expression) in zip(zip(texts, fits), expressions) {
+                    let show: (Double) -> String = switch expression.dimension {
+                    case .duration: { Formatting.duration($0) }
+                    case .fraction: { Formatting.percent($0) }
+                    case .rate: { Formatting.ratePerDay($0) }
+                    default: { Self.show($0) }
+                    }
+                    lines.append("")
+                    guard let fit else { lines.append("\(text): too few design points to fit"); continue }
+                    lines.append(text)
+                    let order = fit.effects.indices.sorted { abs(fit.effects[$0].estimate ?? 0) > abs(fit.effects[$1].estimate ?? 0) }
+                    for (rank, i) in order.enumerated() {
+                        let e = fit.effects[i]
+                        let signed: (Double) -> String = { $0 < 0 ? "−" + show(-$0) : "+" + show($0) }
+                        let ci = e.ci95.map { "  [\(signed($0.low)), \(signed($0.high))]" } ?? ""
+                        lines.append("  \(rank + 1). \(ranges[i].factor.path) \(Self.show(ranges[i].factor.low))\(ranges[i].unit)..\(Self.show(ranges[i].factor.high))\(ranges[i].unit): \(signed(e.estimate ?? .nan))\(ci)")
+                    }
+                }
+                try Terminal.output(lines.joined(separator: "\n") + "\n")
+            }
+        }
+
+        static func show(_ x: Double) -> String { abs(x) >= 1000 || x == x.rounded() ? String(Int(x.rounded())) : String(format: "%.4g", x) }
+    }
+}

@@ -96,12 +96,21 @@ public struct CompareReport: Sendable {
         return keys
     }
 
-    static func format(_ key: String) -> (Double?) -> String {
+    /// How a figure is shown; durations in one unit chosen from the base's value, as `run` does,
+    /// so that a difference of an hour is not hidden in "1d 7h".
+    static func format(_ key: String, scale: Double?) -> (Double?) -> String {
         let last = key.split(separator: ".").suffix(2).joined(separator: ".")
-        if last.hasSuffix("utilisation") || last.hasSuffix("on_time") || last.hasSuffix("waited") { return Formatting.percent }
+        if isShare(key) { return Formatting.percent }
         if last.hasPrefix("throughput") || last.hasSuffix("arrival_rate") { return Formatting.ratePerDay }
-        if ["lead_time", "wait", "service", "handoff", "unfinished_age"].contains(where: { key.contains($0 + ".") }) { return { Formatting.duration($0) } }
+        if ["lead_time", "wait", "service", "handoff", "unfinished_age"].contains(where: { key.contains($0 + ".") }) {
+            let unit = Formatting.unit(for: abs(scale ?? 3600))
+            return { Formatting.duration($0, unit: unit) }
+        }
         return Formatting.number
+    }
+
+    static func isShare(_ key: String) -> Bool {
+        key.hasSuffix("utilisation") || key.hasSuffix("on_time") || key.hasSuffix("waited")
     }
 
     func cell(_ e: Estimate, _ f: (Double?) -> String) -> String {
@@ -121,7 +130,7 @@ public struct CompareReport: Sendable {
 
     public var text: String {
         var lines: [String] = []
-        lines.append("Compare · base \(designs[0].name) (\(designs[0].file))")
+        lines.append("Compare · base: \(designs[0].name) (\(designs[0].file))")
         lines.append("seed \(provenance.seed) · \(provenance.replications) replications per design, on common random numbers · stream keying v\(StreamKeying.version)")
         lines.append("differences are design − base, paired by replication, with 95% intervals; significant: Holm-adjusted p < 0.05 across \(comparisons.reduce(0) { $0 + $1.metrics.filter { $0.pValue != nil }.count }) tests")
         for (i, comparison) in comparisons.enumerated() {
@@ -133,9 +142,11 @@ public struct CompareReport: Sendable {
             for m in comparison.metrics where byKey[m.key] == nil { byKey[m.key] = m }
             for key in headline(results[0].model) {
                 guard let m = byKey[key], m.base.estimate != nil || m.design.estimate != nil else { continue }
-                let f = Self.format(key)
+                let f = Self.format(key, scale: m.base.estimate)
+                // A difference of shares is in percentage points.
+                let g: (Double?) -> String = Self.isShare(key) ? { $0.map { Formatting.number($0 * 100) + " pp" } ?? "–" } : f
                 rows.append([
-                    "  " + key, cell(m.base, f), cell(m.design, f), signed(m.difference, f),
+                    "  " + key, cell(m.base, f), cell(m.design, f), signed(m.difference, g),
                     m.significant ? "significant" : "",
                     m.varianceRatio.map { "\(Formatting.percent($0))" } ?? "–",
                 ])
@@ -144,7 +155,16 @@ public struct CompareReport: Sendable {
             let significant = comparison.metrics.filter { $0.significant }
             let ratios = comparison.metrics.compactMap { $0.varianceRatio }.sorted()
             let median = ratios.isEmpty ? nil : ratios[ratios.count / 2]
-            lines.append("  \(significant.count) of \(comparison.metrics.count) figures differ significantly\(median.map { "; common random numbers cut the variance of a difference to a median \(Formatting.percent($0)) of unpaired runs'" } ?? "")")
+            let tested = comparison.metrics.filter { $0.pValue != nil }.count
+            lines.append("  \(significant.count) of \(tested) figures tested differ significantly\(median.map { "; common random numbers cut the variance of a difference to a median \(Formatting.percent($0)) of that of unpaired runs" } ?? "")")
+            let removed = Set(DesignComparison.keys(results[0]).map(\.key)).subtracting(comparison.metrics.map(\.key))
+            if !removed.isEmpty {
+                let parts = Set(removed.map { key -> String in
+                    let pieces = key.split(separator: ".")
+                    return pieces.count > 2 ? pieces.prefix(2).joined(separator: ".") : key
+                }).sorted()
+                lines.append("  not in \(design.name): \(parts.joined(separator: ", "))")
+            }
         }
         return lines.joined(separator: "\n") + "\n"
     }

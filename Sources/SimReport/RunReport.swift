@@ -177,6 +177,12 @@ public struct RunReport: Sendable {
 
     // MARK: - Text
 
+    /// A share as written on the command line: 2%, 0.05%.
+    static func share(_ x: Double) -> String {
+        let percent = x * 100
+        return (percent == percent.rounded() ? String(Int(percent)) : String(format: "%g", percent)) + "%"
+    }
+
     /// `value [lo, hi]` with one replication's worth of caution: no interval for n < 2.
     func cell(_ e: Estimate?, _ format: (Double?) -> String) -> String {
         guard let e, let x = e.estimate else { return "–" }
@@ -223,8 +229,8 @@ public struct RunReport: Sendable {
         if let p = precision {
             let figures = p.figures.joined(separator: ", ")
             lines.append(p.reached
-                ? "precision ±\(Formatting.percent(p.target)) reached for \(figures) after \(p.replications) replications"
-                : "PRECISION NOT REACHED: ±\(Formatting.percent(p.target)) for \(figures) still not met at the cap of \(p.replications) replications (--max-replications)")
+                ? "precision ±\(Self.share(p.target)) reached for \(figures) after \(p.replications) replications"
+                : "PRECISION NOT REACHED: ±\(Self.share(p.target)) for \(figures) still not met at the cap of \(p.replications) replications (--max-replications)")
         }
         if !unstableAreas.isEmpty {
             lines.append("")

@@ -302,7 +302,6 @@ struct ModelBuilder {
         if top["areas"] != nil && areaEntries.isEmpty && !reader.hasErrors {
             reader.error(top["areas"], "areas", "expected at least one area")
         }
-        let areaNames = areas.map(\.name)
 
         // Journeys next: demand refers to them.
         // Demand type names first: a step's complaint names the demand type it creates.

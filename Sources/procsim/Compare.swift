@@ -50,15 +50,27 @@ extension Procsim {
                 let overrides = sets.compactMap(Override.init(argument:))
                 var designs: [(CompareReport.Design, Scenario)] = []
                 if let variants {
-                    for name in variants.split(separator: ",").map({ String($0).trimmingCharacters(in: .whitespaces) }) {
+                    let names = variants.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }
+                    if Set(names).count < names.count { throw ValidationError("--variants names a design twice: \(variants)") }
+                    for name in names {
                         let variant = name == "base" ? nil : name
-                        let loaded = try ScenarioLoader.load(path: scenarios[0], variant: variant, overrides: overrides)
+                        let loaded: Scenario
+                        do {
+                            loaded = try ScenarioLoader.load(path: scenarios[0], variant: variant, overrides: overrides)
+                        } catch let error as UnknownVariant {
+                            throw ValidationError("--variants \(error.name): \(error.message)")
+                        }
                         designs.append((.init(name: name, file: scenarios[0], variant: variant, scenarioHash: loaded.contentHash), loaded))
                     }
                 } else {
-                    for path in scenarios {
+                    if Set(scenarios.map { ($0 as NSString).standardizingPath }).count < scenarios.count {
+                        throw ValidationError("the same file is given twice; compare different designs")
+                    }
+                    let stems = scenarios.map { (($0 as NSString).lastPathComponent as NSString).deletingPathExtension }
+                    for (path, stem) in zip(scenarios, stems) {
                         let loaded = try ScenarioLoader.load(path: path, overrides: overrides)
-                        let name = ((path as NSString).lastPathComponent as NSString).deletingPathExtension
+                        // Files with the same name in different folders are told apart by path.
+                        let name = stems.filter { $0 == stem }.count > 1 ? path : stem
                         designs.append((.init(name: name, file: path, variant: nil, scenarioHash: loaded.contentHash), loaded))
                     }
                 }
@@ -72,6 +84,12 @@ extension Procsim {
                 let line = ProgressLine(total: settings.replications * designs.count, quiet: common.quiet)
                 let results = designs.map { Experiment.run($0.1.model, settings: settings, progress: line.callback) }
                 line.finish()
+                for (i, result) in results.enumerated().dropFirst() {
+                    let shared = Set(DesignComparison.keys(result).map(\.key)).intersection(DesignComparison.keys(results[0]).map(\.key)).count
+                    if shared < DesignComparison.keys(results[0]).count / 2 && !common.quiet {
+                        Terminal.error("warning: \(designs[i].0.name) shares only \(shared) figures with \(designs[0].0.name): these look like different operations, and common random numbers pair little")
+                    }
+                }
                 let report = CompareReport(
                     designs: designs.map(\.0), results: results,
                     provenance: Provenance(

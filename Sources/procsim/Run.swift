@@ -99,6 +99,9 @@ extension Procsim {
                         warmupReport = .init(warmup: loaded.model.warmup, settled: cut.settled)
                     } else if let seconds = ScenarioLoader.duration(warmup), seconds >= 0 {
                         loaded.model.warmup = seconds
+                        if let horizon = loaded.model.horizon, seconds >= horizon, !common.quiet {
+                            Terminal.error("warning: --warmup \(warmup) is not shorter than the horizon: nothing will be observed")
+                        }
                     } else {
                         throw ValidationError("--warmup expects a duration such as 10d or 'auto', found '\(warmup)'")
                     }

@@ -62,6 +62,8 @@ extension Procsim {
 
         func validate() throws {
             if vary.isEmpty { throw ValidationError("give at least one factor with --vary PATH=LOW..HIGH, such as --vary areas.logistics.staff=2..5") }
+            let paths = vary.compactMap { Self.parse($0)?.factor.path }
+            if Set(paths).count < paths.count { throw ValidationError("--vary names a factor twice; give each path once") }
             for v in vary where Self.parse(v) == nil {
                 throw ValidationError("--vary expects PATH=LOW..HIGH with LOW below HIGH and the same unit on both, such as areas.logistics.staff=2..5 or demand.orders.rate=10/day..30/day; found '\(v)'")
             }
@@ -93,7 +95,15 @@ extension Procsim {
                     let overrides = zip(ranges, point).map { r, v in
                         Override(argument: "\(r.factor.path)=\(r.factor.integer ? String(Int(v)) : String(v))\(r.unit)")!
                     }
-                    let loaded = try ScenarioLoader.load(path: scenario, overrides: overrides)
+                    let loaded: Scenario
+                    do {
+                        loaded = try ScenarioLoader.load(path: scenario, overrides: overrides)
+                    } catch let error as OverrideError {
+                        throw ValidationError("--vary: " + error.reason)
+                    } catch let error as ScenarioError {
+                        // A value a factor takes is not valid for that key: a command-line problem.
+                        throw ValidationError("--vary: at \(zip(ranges, point).map { "\($0.factor.path)=\($1)" }.joined(separator: ", ")): " + (error.diagnostics.first(where: { $0.severity == .error })?.message ?? "invalid"))
+                    }
                     let result = Experiment.run(loaded.model, settings: settings)
                     // Each figure's mean over the replications: the expression per replication, averaged.
                     let reps = result.settings.replications, width = result.layout.count

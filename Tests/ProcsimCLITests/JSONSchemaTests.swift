@@ -36,6 +36,11 @@ import Testing
         for m in metrics {
             if let d = (m["difference"] as! [String: Any])["estimate"] as? Double { #expect(d == 0, "\(m["metric"]!)") }
         }
+        // A design twice, or a misspelt variant, is bad usage.
+        #expect(try CommandLineTests.procsim("compare", "scenarios/mm1.yaml", "scenarios/mm1.yaml").status == 64)
+        #expect(try CommandLineTests.procsim("compare", "scenarios/credit-approval-removed.yaml", "--variants", "base,base").status == 64)
+        let typo = try CommandLineTests.procsim("compare", "scenarios/credit-approval-removed.yaml", "--variants", "base,second-controler")
+        #expect(typo.status == 64 && typo.stderr.contains("--variants second-controler"))
         // One file without --variants is bad usage.
         #expect(try CommandLineTests.procsim("compare", "scenarios/mm1.yaml").status == 64)
     }
@@ -71,6 +76,9 @@ import Testing
         #expect(abs(effects[0] - 7200) <= 4 * 7200 / 5800.0.squareRoot(), "work effect \(effects[0])")
         #expect(abs(effects[1]) <= 600, "rate effect \(effects[1])")
         #expect(try CommandLineTests.procsim("study", file.path, "--vary", "demand.items.rate=30/day..10/h").status == 64)
+        #expect(try CommandLineTests.procsim("study", file.path, "--vary", "demand.items.rate=1/day..2/day", "--vary", "demand.items.rate=1/day..3/day").status == 64)
+        let typo = try CommandLineTests.procsim("study", file.path, "--vary", "demand.itmes.rate=1/day..2/day", "-n", "2")
+        #expect(typo.status == 64 && typo.stderr.contains("--vary"))
     }
 
     static func expectValid(_ text: String, schema: String, label: String) throws {

@@ -1,0 +1,73 @@
+import SimKernel
+import SimStatistics
+
+/// Handoffs between steps and the contacts items cause (complaints, late contacts).
+extension FlowSimulation {
+    // MARK: - Handoffs
+
+    /// The item moves on to `step`: through the step's handoff (a delay, a batch collected at set
+    /// times) when it has one, else straight into its queue.
+    @inline(__always)
+    mutating func enter(slot: Int, step: Int) {
+        itemStep[slot] = Int32(step)
+        itemVisits[slot * journeyLength + Int(stepLocal[step])] &+= 1
+        guard stepHasHandoff[step], let handoff = stepHandoff[step] else {
+            join(slot: slot, step: step)
+            return
+        }
+        itemEnter[slot] = now
+        var at = now
+        if let delay = handoff.delay {
+            var stream = drawStream(slot: slot, step: step, purpose: .handoff)
+            at += delay.sample(&stream)
+        }
+        if !handoff.releases.isEmpty {
+            // The next collection at or after the item is ready; none left: it waits for ever
+            // (and is reported unfinished).
+            let i = upperBound(handoff.releases, at.nextDown)
+            at = i < handoff.releases.count ? handoff.releases[i] : .infinity
+        }
+        if at.isFinite { schedule(.handoffEnd, at: at, subject: Int32(slot)) }
+    }
+
+    mutating func endHandoff(slot: Int) {
+        let step = Int(itemStep[slot])
+        if observing { stepHandoffs[step].record(now - itemEnter[slot]) }
+        join(slot: slot, step: step)
+    }
+
+    // MARK: - Contacts
+
+    /// A new item of demand type `demand` (a complaint) will arrive after `delay`, keyed by its
+    /// parent, so that it is the same complaint whatever else changes.
+    mutating func scheduleContact(demand: Int, key: UInt64, after delay: Double) {
+        let i: Int
+        if let free = contactFree.popLast() {
+            i = Int(free)
+            contactDemand[i] = Int32(demand)
+            contactKey[i] = key
+        } else {
+            i = contactDemand.count
+            contactDemand.append(Int32(demand))
+            contactKey.append(key)
+        }
+        schedule(.contact, at: now + delay, subject: Int32(i))
+    }
+
+    mutating func contactArrives(_ i: Int) {
+        contactFree.append(Int32(i))
+        admit(demand: Int(contactDemand[i]), key: contactKey[i])
+    }
+
+    func holds(_ condition: Condition, slot: Int) -> Bool {
+        let base = slot * attributeCount
+        return condition.holds { itemAttributes[base + $0] }
+    }
+
+    /// The stream for one draw of one item at one step: (item key, journey-qualified step, visit, purpose).
+    @inline(__always)
+    func drawStream(slot: Int, step: Int, purpose: DrawPurpose) -> RandomStream {
+        let visit = itemVisits[slot * journeyLength + Int(stepLocal[step])]
+        return RandomStream(key: StreamKeying.drawKey(item: itemKey[slot], step: stepKey[step], visit: visit, purpose: purpose))
+    }
+}

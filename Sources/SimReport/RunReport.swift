@@ -370,7 +370,9 @@ public struct ExpectationResult: Sendable {
     public let estimate: Estimate
     public let verdict: Verdict
 
-    public init(_ expectation: Expectation, result: ExperimentResult) {
+    /// `confidence` is the level of the interval the verdict rests on: 95% for a report; higher
+    /// for a sequential check that looks several times.
+    public init(_ expectation: Expectation, result: ExperimentResult, confidence: Double = 0.95) {
         self.expectation = expectation
         let rows = result.settings.replications, columns = result.layout.count
         // A derived expression is computed per replication, then given its interval.
@@ -383,8 +385,10 @@ public struct ExpectationResult: Sendable {
             bounds = MetricLayout.range(of: String(reference.name.split(separator: ".")[0]))
         }
         estimate = ReplicationSummary(matrix: values, rows: rows, columns: 1, bounds: [bounds]).estimates[0]
-        if let x = estimate.estimate {
-            let ci = estimate.ci95 ?? (x, x)
+        let decision = confidence == 0.95 ? estimate
+            : ReplicationSummary(matrix: values, rows: rows, columns: 1, bounds: [bounds], confidence: confidence).estimates[0]
+        if let x = decision.estimate {
+            let ci = decision.ci95 ?? (x, x)
             verdict = expectation.verdict(lower: ci.low, upper: ci.high)
         } else {
             verdict = .undecided

@@ -13,7 +13,9 @@ import Testing
         .appendingPathComponent("procsim")
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
-    static func procsim(_ arguments: String...) throws -> Outcome {
+    static func procsim(_ arguments: String...) throws -> Outcome { try procsim(arguments) }
+
+    static func procsim(_ arguments: [String]) throws -> Outcome {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
@@ -325,5 +327,48 @@ import Testing
         let r = try CommandLineTests.procsim("run", "scenarios/mm1.yaml", "-n", "40", "-q")
         #expect(r.status == 0)
         #expect(!r.stderr.contains("replications") && !r.stderr.contains("\r"))
+    }
+}
+
+/// `procsim check`: a CI gate on the scenario's expectations.
+@Suite struct CheckTests {
+    /// An M/M/1 desk at utilisation 0.8 (λ = 0.8/h, μ = 1/h): its utilisation is known exactly.
+    static func desk(_ expectation: String) -> String {
+        """
+        version: 1
+        horizon: 100d
+        warmup: 5d
+        areas:
+          desk: {staff: 1}
+        demand:
+          requests: {rate: 0.8/h, journey: j}
+        journeys:
+          j:
+            steps:
+              - {name: serve, area: desk, duration: {dist: exponential, mean: 1h}}
+        expect:
+          - "\(expectation)"
+        """
+    }
+
+    static func check(_ expectation: String, _ extra: String...) throws -> CommandLineTests.Outcome {
+        let folder = try CommandLineTests.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let file = folder.appendingPathComponent("desk.yaml")
+        try desk(expectation).write(to: file, atomically: true, encoding: .utf8)
+        return try CommandLineTests.procsim(["check", file.path] + extra)
+    }
+
+    @Test func metViolatedAndInconclusive() throws {
+        // Clearly met and clearly violated.
+        #expect(try Self.check("utilisation(desk) <= 90%").status == 0)
+        let violated = try Self.check("utilisation(desk) <= 70%")
+        #expect(violated.status == 1 && violated.stdout.contains("VIOLATED"))
+        // Right at the true value the interval keeps straddling the threshold: inconclusive at
+        // the cap, never a flip between pass and fail.
+        let edge = try Self.check("utilisation(desk) <= 80%", "--max-replications", "60")
+        #expect(edge.status == 2 && edge.stdout.contains("INCONCLUSIVE"))
+        // A file without expectations is bad usage.
+        #expect(try CommandLineTests.procsim("check", "scenarios/mm1.yaml").status == 64)
     }
 }

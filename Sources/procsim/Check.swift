@@ -56,10 +56,18 @@ extension Procsim {
                     n = min(n + batch, maxReplications)
                 }
                 var lines = ["Check · \(scenario)\(overrides.variant.map { " · variant \($0)" } ?? "") · seed \(seed) · \(n) replications · each verdict at \(String(format: "%.2f", confidence * 100))% (\(looks) looks allowed, 5% overall per expectation)"]
-                var rows = [["  expectation", "value (95% interval; seconds, shares, per second)", "verdict"]]
+                var rows = [["  expectation", "value (95% interval)", "verdict"]]
                 for v in verdicts {
+                    // Shown in friendly units, as `run` shows them; the JSON of `run` has SI units.
+                    let f: (Double) -> String = switch v.expectation.expression.dimension ?? .number {
+                    case .duration: { Formatting.duration($0, unit: Formatting.unit(for: abs(v.estimate.estimate ?? 3600))) }
+                    case .fraction: { Formatting.percent($0) }
+                    case .rate: { Formatting.ratePerDay($0) }
+                    case .number where v.expectation.source.hasSuffix("%"): { Formatting.percent($0) }
+                    default: { Formatting.number($0) }
+                    }
                     let value = v.estimate.estimate.map { x in
-                        v.estimate.ci95.map { String(format: "%.6g  [%.6g, %.6g]", x, $0.low, $0.high) } ?? String(format: "%.6g", x)
+                        v.estimate.ci95.map { "\(f(x))  [\(f($0.low)), \(f($0.high))]" } ?? f(x)
                     } ?? "–"
                     let verdict = switch v.verdict {
                     case .met: "met"

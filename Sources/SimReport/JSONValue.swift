@@ -34,6 +34,8 @@ public indirect enum JSONValue: Sendable, Equatable {
         case .integer(let i): out += String(i)
         case .unsigned(let u): out += String(u)
         case .number(let x):
+            // JSON has no NaN or infinity: a missing value is null, whichever way it was made.
+            if !x.isFinite { out += "null"; return }
             // Swift prints the shortest representation that reads back to the same double.
             if x == x.rounded() && abs(x) < 1e15 { out += String(Int64(x)) } else { out += "\(x)" }
         case .string(let s): Self.quote(s, into: &out)

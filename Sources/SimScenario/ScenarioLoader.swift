@@ -26,6 +26,11 @@ public struct Scenario: Sendable {
 public struct UnreadableFile: Error, Sendable, CustomStringConvertible {
     public var path: String
     public var reason: String
+
+    public init(path: String, reason: String) {
+        self.path = path
+        self.reason = reason
+    }
     public var description: String { "\(path): error: cannot read the scenario file: \(reason)" }
 }
 

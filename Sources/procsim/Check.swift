@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
 import SimExperiment
+import SimKernel
+import SimStatistics
 import SimReport
 import SimScenario
 
@@ -29,6 +31,9 @@ extension Procsim {
         @Option(help: "The most replications before an undecided expectation is called inconclusive.")
         var maxReplications: Int = 200
 
+        @Option(help: ArgumentHelp("A baseline recorded by `procsim baseline`: the run uses its seed and replications, and each figure is compared with it, paired by replication.", valueName: "file"))
+        var baseline: String?
+
         func validate() throws {
             guard batch >= 1 else { throw ValidationError("--batch must be at least 1") }
             guard maxReplications >= max(common.replications, 2) else {
@@ -40,21 +45,28 @@ extension Procsim {
             try withExitCodes {
                 let loaded = try ScenarioLoader.load(path: scenario, variant: overrides.variant, overrides: overrides.parsed)
                 if !common.quiet { for w in loaded.warnings { Terminal.error(w.description) } }
-                guard !loaded.expectations.isEmpty else {
-                    throw ValidationError("\(scenario) has no 'expect:' section: nothing to check")
+                let recorded = try baseline.map { try BaselineFile(path: $0) }
+                guard !loaded.expectations.isEmpty || recorded != nil else {
+                    throw ValidationError("\(scenario) has no 'expect:' section and no --baseline was given: nothing to check")
                 }
-                let seed = common.seed ?? loaded.seed ?? 1
-                var n = common.replications
+                let seed = recorded?.seed ?? common.seed ?? loaded.seed ?? 1
+                var n = recorded?.replications ?? common.replications
+                if let recorded, recorded.streamKeying != StreamKeying.version {
+                    throw ValidationError("the baseline was recorded with stream keying v\(recorded.streamKeying), this procsim uses v\(StreamKeying.version): record the baseline again")
+                }
                 let looks = 1 + Int((Double(maxReplications - n) / Double(batch)).rounded(.up))
                 let confidence = 1 - 0.05 / Double(looks)
                 var verdicts: [ExpectationResult] = []
+                var last: ExperimentResult
                 while true {
                     let settings = ExperimentSettings(seed: seed, replications: n, threads: common.threadCount)
-                    let result = Experiment.run(loaded.model, settings: settings)
-                    verdicts = loaded.expectations.map { ExpectationResult($0, result: result, confidence: confidence) }
-                    if !verdicts.contains(where: { $0.verdict == .undecided }) || n >= maxReplications { break }
+                    last = Experiment.run(loaded.model, settings: settings)
+                    verdicts = loaded.expectations.map { ExpectationResult($0, result: last, confidence: confidence) }
+                    // With a baseline the replications are the baseline's: pairs need the same ones.
+                    if recorded != nil || !verdicts.contains(where: { $0.verdict == .undecided }) || n >= maxReplications { break }
                     n = min(n + batch, maxReplications)
                 }
+                let worse = recorded.map { baselineLines(last, $0) } ?? (lines: [], worse: 0)
                 var lines = ["Check · \(scenario)\(overrides.variant.map { " · variant \($0)" } ?? "") · seed \(seed) · \(n) replications · each verdict at \(String(format: "%.2f", confidence * 100))% (\(looks) looks allowed, 5% overall per expectation)"]
                 var rows = [["  expectation", "value (95% interval)", "verdict"]]
                 for v in verdicts {
@@ -76,16 +88,61 @@ extension Procsim {
                     }
                     rows.append(["  " + v.expectation.source, value, verdict])
                 }
-                lines += tableLines(rows)
-                let violated = verdicts.filter { $0.verdict == .violated }.count
+                if !verdicts.isEmpty { lines += tableLines(rows) }
+                lines += worse.lines
+                let violated = verdicts.filter { $0.verdict == .violated }.count + worse.worse
                 let undecided = verdicts.filter { $0.verdict == .undecided }.count
-                lines.append(violated > 0 ? "FAILED: \(violated) expectation\(violated == 1 ? "" : "s") violated"
+                lines.append(violated > 0 ? "FAILED: \(violated) expectation\(violated == 1 ? "" : "s") or baseline figure\(violated == 1 ? "" : "s") worse"
                              : undecided > 0 ? "INCONCLUSIVE: \(undecided) expectation\(undecided == 1 ? "" : "s") undecided at \(n) replications"
-                             : "passed: every expectation met")
+                             : recorded == nil ? "passed: every expectation met" : "passed: every expectation met and no figure worse than the baseline")
                 try Terminal.output(lines.joined(separator: "\n") + "\n")
                 if violated > 0 { throw ExitCode(1) }
                 if undecided > 0 { throw ExitCode(2) }
             }
+        }
+
+        /// The run against the baseline, replication by replication: for each figure with a
+        /// direction, a one-sided paired t-test of "worse by more than the tolerance", with Holm's
+        /// correction across the figures judged; significant improvements are listed too.
+        func baselineLines(_ result: ExperimentResult, _ recorded: BaselineFile) -> (lines: [String], worse: Int) {
+            let width = result.layout.count
+            var tests: [(key: String, diff: Double, p: Double, worse: Bool)] = []
+            for (key, column) in DesignComparison.keys(result) {
+                guard let judge = BaselineFile.judgement(key), let before = recorded.figures[key] else { continue }
+                let pairs = (0..<min(before.count, result.settings.replications)).compactMap { r -> Double? in
+                    let now = result.matrix[r * width + column], then = before[r]
+                    guard now.isFinite, then.isFinite else { return nil }
+                    return judge.worseIfHigher ? now - then : then - now   // > 0: worse
+                }
+                guard pairs.count > 1 else { continue }
+                let baseMean = before.filter(\.isFinite).reduce(0, +) / Double(max(before.filter(\.isFinite).count, 1))
+                let mean = ReferenceStatistics.mean(pairs), sd = ReferenceStatistics.variance(pairs).squareRoot()
+                let tol = judge.tolerance(baseMean)
+                // P-value of "the mean of x exceeds shift", one-sided paired t-test.
+                func pAbove(_ x: Double, _ shift: Double) -> Double {
+                    if sd == 0 { return x - shift > 0 ? 0 : 1 }
+                    let t = (x - shift) / (sd / Double(pairs.count).squareRoot())
+                    return 1 - SpecialFunctions.studentTCDF(t, degreesOfFreedom: Double(pairs.count - 1))
+                }
+                tests.append((key, mean, pAbove(mean, tol), true))      // worse beyond tolerance
+                tests.append((key, -mean, pAbove(-mean, tol), false))   // better beyond tolerance
+            }
+            // Holm over every test.
+            let order = tests.indices.sorted { tests[$0].p < tests[$1].p }
+            var adjusted = [Double](repeating: 1, count: tests.count)
+            var running = 0.0
+            for (i, t) in order.enumerated() {
+                running = max(running, min(1, tests[t].p * Double(tests.count - i)))
+                adjusted[t] = running
+            }
+            var lines = ["", "Against the baseline (seed \(recorded.seed), \(recorded.replications) replications, paired; worse beyond tolerance, Holm-adjusted p < 0.05):"]
+            var worse = 0, better = 0
+            for (i, t) in tests.enumerated() where adjusted[i] < 0.05 {
+                if t.worse { worse += 1 } else { better += 1 }
+                lines.append("  \(t.worse ? "WORSE " : "better") \(t.key): \(String(format: "%+.4g", t.worse ? t.diff : -t.diff)) (p = \(String(format: "%.2g", adjusted[i])))")
+            }
+            if worse == 0 && better == 0 { lines.append("  no figure differs significantly beyond its tolerance") }
+            return (lines, worse)
         }
 
         func tableLines(_ rows: [[String]]) -> [String] {

@@ -368,7 +368,25 @@ import Testing
         // the cap, never a flip between pass and fail.
         let edge = try Self.check("utilisation(desk) <= 80%", "--max-replications", "60")
         #expect(edge.status == 2 && edge.stdout.contains("INCONCLUSIVE"))
-        // A file without expectations is bad usage.
+        // A file without expectations is bad usage (unless a baseline is given).
         #expect(try CommandLineTests.procsim("check", "scenarios/mm1.yaml").status == 64)
+    }
+}
+
+/// Baselines: an unchanged scenario differs by exactly zero and passes; a slower step fails.
+@Suite struct BaselineTests {
+    @Test func unchangedPassesAndASlowerStepFails() throws {
+        let folder = try CommandLineTests.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let baseline = folder.appendingPathComponent("o2d.json").path
+        let recorded = try CommandLineTests.procsim("baseline", "scenarios/order-to-delivery.yaml", "-o", baseline, "-n", "10", "-q")
+        #expect(recorded.status == 0)
+        let same = try CommandLineTests.procsim("check", "scenarios/order-to-delivery.yaml", "--baseline", baseline)
+        #expect(same.status == 0 && same.stdout.contains("no figure differs significantly"))
+        // Dispatch takes 70 instead of 60 minutes: its waits get significantly worse.
+        let slower = try CommandLineTests.procsim("check", "scenarios/order-to-delivery.yaml", "--baseline", baseline,
+                                                  "--set", "journeys.order.steps[4].duration.mean=70m")
+        #expect(slower.status == 1 && slower.stdout.contains("WORSE  steps.order/dispatch.wait.mean"))
+        #expect(try CommandLineTests.procsim("check", "scenarios/order-to-delivery.yaml", "--baseline", "/nonexistent.json").status == 66)
     }
 }

@@ -31,6 +31,9 @@ extension Procsim {
         @Option(help: "The most replications before an undecided expectation is called inconclusive.")
         var maxReplications: Int = 200
 
+        @Option(help: ArgumentHelp("Also write the verdicts as a JUnit XML report (one test case per expectation and per baseline figure judged), atomically.", valueName: "file"))
+        var junit: String?
+
         @Option(help: ArgumentHelp("A baseline recorded by `procsim baseline`: the run uses its seed and replications, and each figure is compared with it, paired by replication.", valueName: "file"))
         var baseline: String?
 
@@ -45,6 +48,8 @@ extension Procsim {
             try withExitCodes {
                 let loaded = try ScenarioLoader.load(path: scenario, variant: overrides.variant, overrides: overrides.parsed)
                 if !common.quiet { for w in loaded.warnings { Terminal.error(w.description) } }
+                let junitFile = try junit.map(OutputFile.init(path:))
+                defer { junitFile?.discard() }
                 let recorded = try baseline.map { try BaselineFile(path: $0) }
                 guard !loaded.expectations.isEmpty || recorded != nil else {
                     throw ValidationError("\(scenario) has no 'expect:' section and no --baseline was given: nothing to check")
@@ -66,7 +71,7 @@ extension Procsim {
                     if recorded != nil || !verdicts.contains(where: { $0.verdict == .undecided }) || n >= maxReplications { break }
                     n = min(n + batch, maxReplications)
                 }
-                let worse = recorded.map { baselineLines(last, $0) } ?? (lines: [], worse: 0)
+                let worse = recorded.map { baselineLines(last, $0) } ?? (lines: [], worse: 0, cases: [])
                 var lines = ["Check · \(scenario)\(overrides.variant.map { " · variant \($0)" } ?? "") · seed \(seed) · \(n) replications · each verdict at \(String(format: "%.2f", confidence * 100))% (\(looks) looks allowed, 5% overall per expectation)"]
                 var rows = [["  expectation", "value (95% interval)", "verdict"]]
                 for v in verdicts {
@@ -90,6 +95,18 @@ extension Procsim {
                 }
                 if !verdicts.isEmpty { lines += tableLines(rows) }
                 lines += worse.lines
+                if let junitFile {
+                    var cases: [(name: String, failure: String?, skipped: Bool)] = verdicts.map { v in
+                        let value = v.estimate.estimate.map { x in v.estimate.ci95.map { "\(x) [\($0.low), \($0.high)]" } ?? "\(x)" } ?? "undefined"
+                        switch v.verdict {
+                        case .met: return (v.expectation.source, nil, false)
+                        case .violated: return (v.expectation.source, "violated: value \(value) (SI units) against threshold \(v.expectation.threshold)", false)
+                        case .undecided: return (v.expectation.source, "inconclusive at \(n) replications: value \(value)", true)
+                        }
+                    }
+                    cases += worse.cases.map { ($0.name, $0.failure, false) }
+                    try junitFile.commit(Self.junitXML(suite: scenario, cases: cases))
+                }
                 let violated = verdicts.filter { $0.verdict == .violated }.count + worse.worse
                 let undecided = verdicts.filter { $0.verdict == .undecided }.count
                 lines.append(violated > 0 ? "FAILED: \(violated) expectation\(violated == 1 ? "" : "s") or baseline figure\(violated == 1 ? "" : "s") worse"
@@ -104,7 +121,7 @@ extension Procsim {
         /// The run against the baseline, replication by replication: for each figure with a
         /// direction, a one-sided paired t-test of "worse by more than the tolerance", with Holm's
         /// correction across the figures judged; significant improvements are listed too.
-        func baselineLines(_ result: ExperimentResult, _ recorded: BaselineFile) -> (lines: [String], worse: Int) {
+        func baselineLines(_ result: ExperimentResult, _ recorded: BaselineFile) -> (lines: [String], worse: Int, cases: [(name: String, failure: String?)]) {
             let width = result.layout.count
             var tests: [(key: String, diff: Double, p: Double, worse: Bool)] = []
             for (key, column) in DesignComparison.keys(result) {
@@ -135,6 +152,7 @@ extension Procsim {
                 running = max(running, min(1, tests[t].p * Double(tests.count - i)))
                 adjusted[t] = running
             }
+            var cases: [(name: String, failure: String?)] = []
             var lines = ["", "Against the baseline (seed \(recorded.seed), \(recorded.replications) replications, paired; worse beyond tolerance, Holm-adjusted p < 0.05):"]
             var worse = 0, better = 0
             for (i, t) in tests.enumerated() where adjusted[i] < 0.05 {
@@ -142,7 +160,36 @@ extension Procsim {
                 lines.append("  \(t.worse ? "WORSE " : "better") \(t.key): \(String(format: "%+.4g", t.worse ? t.diff : -t.diff)) (p = \(String(format: "%.2g", adjusted[i])))")
             }
             if worse == 0 && better == 0 { lines.append("  no figure differs significantly beyond its tolerance") }
-            return (lines, worse)
+            for (i, t) in tests.enumerated() where t.worse {
+                cases.append(("baseline: \(t.key)", adjusted[i] < 0.05 ? "worse than the baseline by \(t.diff) (SI units), beyond its tolerance; Holm-adjusted p = \(adjusted[i])" : nil))
+            }
+            return (lines, worse, cases)
+        }
+
+        /// The JUnit dialect CI systems read (GitLab, GitHub test reporters, Jenkins): one
+        /// `testsuite` of `testcase`s, a `failure` for a violated expectation or a worse figure,
+        /// `skipped` for an inconclusive one.
+        static func junitXML(suite: String, cases: [(name: String, failure: String?, skipped: Bool)]) -> String {
+            func escape(_ s: String) -> String {
+                s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+                    .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
+            }
+            let failures = cases.filter { $0.failure != nil && !$0.skipped }.count
+            let skipped = cases.filter(\.skipped).count
+            var xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+            xml += "<testsuites name=\"procsim check\" tests=\"\(cases.count)\" failures=\"\(failures)\" errors=\"0\" skipped=\"\(skipped)\">\n"
+            xml += "  <testsuite name=\"\(escape(suite))\" tests=\"\(cases.count)\" failures=\"\(failures)\" errors=\"0\" skipped=\"\(skipped)\">\n"
+            for c in cases {
+                xml += "    <testcase classname=\"\(escape(suite))\" name=\"\(escape(c.name))\""
+                if c.skipped, let message = c.failure {
+                    xml += ">\n      <skipped message=\"\(escape(message))\"/>\n    </testcase>\n"
+                } else if let message = c.failure {
+                    xml += ">\n      <failure message=\"\(escape(message))\">\(escape(message))</failure>\n    </testcase>\n"
+                } else {
+                    xml += "/>\n"
+                }
+            }
+            return xml + "  </testsuite>\n</testsuites>\n"
         }
 
         func tableLines(_ rows: [[String]]) -> [String] {

@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
 import Testing
 
 /// The `procsim` executable end to end: exit codes, output files, reproducible JSON.
@@ -388,5 +391,17 @@ import Testing
                                                   "--set", "journeys.order.steps[4].duration.mean=70m")
         #expect(slower.status == 1 && slower.stdout.contains("WORSE  steps.order/dispatch.wait.mean"))
         #expect(try CommandLineTests.procsim("check", "scenarios/order-to-delivery.yaml", "--baseline", "/nonexistent.json").status == 66)
+        // The JUnit report holds one test case per expectation and per baseline figure judged,
+        // with failures for the worse ones; it parses as XML (FoundationXML, libxml2).
+        let junit = folder.appendingPathComponent("check.xml")
+        _ = try CommandLineTests.procsim("check", "scenarios/order-to-delivery.yaml", "--baseline", baseline,
+                                         "--set", "journeys.order.steps[4].duration.mean=70m", "--junit", junit.path, "-q")
+        let document = try XMLDocument(contentsOf: junit)
+        let suite = try #require(document.rootElement()?.elements(forName: "testsuite").first)
+        let cases = suite.elements(forName: "testcase")
+        let failed = cases.filter { !$0.elements(forName: "failure").isEmpty }
+        #expect(!cases.isEmpty && !failed.isEmpty)
+        #expect(suite.attribute(forName: "failures")?.stringValue == String(failed.count))
+        #expect(failed.contains { $0.attribute(forName: "name")?.stringValue == "baseline: steps.order/dispatch.wait.mean" })
     }
 }

@@ -18,7 +18,7 @@ extension Procsim {
                 expectation's verdict is wrong stays below α = 5% however many looks are taken.
                 """)
 
-        @Argument(help: "The scenario file (YAML) with an expect: section.")
+        @Argument(help: "The scenario file (YAML) with an expect: section, or a folder of them.")
         var scenario: String
 
         @OptionGroup var common: CommonOptions
@@ -30,6 +30,9 @@ extension Procsim {
 
         @Option(help: "The most replications before an undecided expectation is called inconclusive.")
         var maxReplications: Int = 200
+
+        @Option(help: ArgumentHelp("With a folder: where baselines are found, as <stem>.json.", valueName: "folder"))
+        var baselines: String?
 
         @Option(help: ArgumentHelp("Also write the verdicts as a JUnit XML report (one test case per expectation and per baseline figure judged), atomically.", valueName: "file"))
         var junit: String?
@@ -46,14 +49,67 @@ extension Procsim {
 
         func run() throws {
             try withExitCodes {
-                let loaded = try ScenarioLoader.load(path: scenario, variant: overrides.variant, overrides: overrides.parsed)
-                if !common.quiet { for w in loaded.warnings { Terminal.error(w.description) } }
                 let junitFile = try junit.map(OutputFile.init(path:))
                 defer { junitFile?.discard() }
-                let recorded = try baseline.map { try BaselineFile(path: $0) }
-                guard !loaded.expectations.isEmpty || recorded != nil else {
-                    throw ValidationError("\(scenario) has no 'expect:' section and no --baseline was given: nothing to check")
+                var isFolder: ObjCBool = false
+                guard FileManager.default.fileExists(atPath: scenario, isDirectory: &isFolder), isFolder.boolValue else {
+                    let outcome: (text: String, code: Int32, cases: [Case])
+                    do {
+                        outcome = try checkOne(scenario, baselinePath: baseline)
+                    } catch is NothingToCheck {
+                        throw ValidationError("\(scenario) has no 'expect:' section and no --baseline was given: nothing to check")
+                    }
+                    try Terminal.output(outcome.text)
+                    try junitFile?.commit(Self.junitXML(suite: scenario, cases: outcome.cases))
+                    if outcome.code != 0 { throw ExitCode(outcome.code) }
+                    return
                 }
+                // A folder: every scenario with expectations or a baseline (<baselines>/<stem>.json).
+                let files = ((try? FileManager.default.contentsOfDirectory(atPath: scenario)) ?? [])
+                    .filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") }.sorted()
+                let folder = baselines ?? "baselines"
+                var codes: [Int32] = [], cases: [Case] = [], summary: [String] = []
+                for name in files {
+                    let path = (scenario as NSString).appendingPathComponent(name)
+                    let stem = (name as NSString).deletingPathExtension
+                    let candidate = (folder as NSString).appendingPathComponent(stem + ".json")
+                    let baselinePath = FileManager.default.fileExists(atPath: candidate) ? candidate : nil
+                    do {
+                        let outcome = try checkOne(path, baselinePath: baselinePath)
+                        if baselinePath == nil && !common.quiet { Terminal.error("warning: \(path): no baseline (\(candidate)); only its expectations are checked") }
+                        try Terminal.output(outcome.text + "\n")
+                        codes.append(outcome.code)
+                        cases += outcome.cases.map { ("\(name): \($0.name)", $0.failure, $0.skipped) }
+                        summary.append("  \(["passed", "FAILED", "INCONCLUSIVE"][Int(outcome.code)])  \(path)")
+                    } catch is NothingToCheck {
+                        continue
+                    } catch let error as ScenarioError {
+                        Terminal.error(error.description)
+                        codes.append(65)
+                        summary.append("  INVALID  \(path)")
+                    } catch let error as UnreadableFile {
+                        Terminal.error(error.description)
+                        codes.append(66)
+                        summary.append("  UNREADABLE  \(path)")
+                    }
+                }
+                try Terminal.output("Summary (\(summary.count) scenario\(summary.count == 1 ? "" : "s") checked)\n" + summary.joined(separator: "\n") + "\n")
+                try junitFile?.commit(Self.junitXML(suite: scenario, cases: cases))
+                // The most serious outcome wins, in the contracts' order.
+                for code: Int32 in [70, 66, 65, 73, 1, 2] where codes.contains(code) { throw ExitCode(code) }
+            }
+        }
+
+        struct NothingToCheck: Error {}
+
+        typealias Case = (name: String, failure: String?, skipped: Bool)
+
+        /// Checks one scenario: its text, its exit code (0, 1 or 2) and its JUnit cases.
+        func checkOne(_ scenario: String, baselinePath: String?) throws -> (text: String, code: Int32, cases: [Case]) {
+                let loaded = try ScenarioLoader.load(path: scenario, variant: overrides.variant, overrides: overrides.parsed)
+                if !common.quiet { for w in loaded.warnings { Terminal.error(w.description) } }
+                let recorded = try baselinePath.map { try BaselineFile(path: $0) }
+                guard !loaded.expectations.isEmpty || recorded != nil else { throw NothingToCheck() }
                 let seed = recorded?.seed ?? common.seed ?? loaded.seed ?? 1
                 var n = recorded?.replications ?? common.replications
                 if let recorded, recorded.streamKeying != StreamKeying.version {
@@ -62,6 +118,7 @@ extension Procsim {
                 let looks = 1 + Int((Double(maxReplications - n) / Double(batch)).rounded(.up))
                 let confidence = 1 - 0.05 / Double(looks)
                 var verdicts: [ExpectationResult] = []
+                var allCases: [Case] = []
                 var last: ExperimentResult
                 while true {
                     let settings = ExperimentSettings(seed: seed, replications: n, threads: common.threadCount)
@@ -95,8 +152,8 @@ extension Procsim {
                 }
                 if !verdicts.isEmpty { lines += tableLines(rows) }
                 lines += worse.lines
-                if let junitFile {
-                    var cases: [(name: String, failure: String?, skipped: Bool)] = verdicts.map { v in
+                do {
+                    var cases: [Case] = verdicts.map { v in
                         let value = v.estimate.estimate.map { x in v.estimate.ci95.map { "\(x) [\($0.low), \($0.high)]" } ?? "\(x)" } ?? "undefined"
                         switch v.verdict {
                         case .met: return (v.expectation.source, nil, false)
@@ -105,17 +162,14 @@ extension Procsim {
                         }
                     }
                     cases += worse.cases.map { ($0.name, $0.failure, false) }
-                    try junitFile.commit(Self.junitXML(suite: scenario, cases: cases))
+                    allCases = cases
                 }
                 let violated = verdicts.filter { $0.verdict == .violated }.count + worse.worse
                 let undecided = verdicts.filter { $0.verdict == .undecided }.count
                 lines.append(violated > 0 ? "FAILED: \(violated) expectation\(violated == 1 ? "" : "s") or baseline figure\(violated == 1 ? "" : "s") worse"
                              : undecided > 0 ? "INCONCLUSIVE: \(undecided) expectation\(undecided == 1 ? "" : "s") undecided at \(n) replications"
                              : recorded == nil ? "passed: every expectation met" : "passed: every expectation met and no figure worse than the baseline")
-                try Terminal.output(lines.joined(separator: "\n") + "\n")
-                if violated > 0 { throw ExitCode(1) }
-                if undecided > 0 { throw ExitCode(2) }
-            }
+                return (lines.joined(separator: "\n") + "\n", violated > 0 ? 1 : undecided > 0 ? 2 : 0, allCases)
         }
 
         /// The run against the baseline, replication by replication: for each figure with a

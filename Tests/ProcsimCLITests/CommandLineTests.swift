@@ -371,6 +371,16 @@ import Testing
         // the cap, never a flip between pass and fail.
         let edge = try Self.check("utilisation(desk) <= 80%", "--max-replications", "60")
         #expect(edge.status == 2 && edge.stdout.contains("INCONCLUSIVE"))
+        // A folder: every scenario with expectations is checked; the most serious outcome wins
+        // (invalid 65 over violated 1 over inconclusive 2 over passed 0).
+        let folder = try CommandLineTests.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try Self.desk("utilisation(desk) <= 90%").write(to: folder.appendingPathComponent("a-met.yaml"), atomically: true, encoding: .utf8)
+        try Self.desk("utilisation(desk) <= 70%").write(to: folder.appendingPathComponent("b-violated.yaml"), atomically: true, encoding: .utf8)
+        let two = try CommandLineTests.procsim("check", folder.path, "-q")
+        #expect(two.status == 1 && two.stdout.contains("Summary (2 scenarios checked)"))
+        try "version: 1\nareas: {}\n".write(to: folder.appendingPathComponent("c-invalid.yaml"), atomically: true, encoding: .utf8)
+        #expect(try CommandLineTests.procsim("check", folder.path, "-q").status == 65)
         // A file without expectations is bad usage (unless a baseline is given).
         #expect(try CommandLineTests.procsim("check", "scenarios/mm1.yaml").status == 64)
     }

@@ -111,15 +111,21 @@ public struct DesignComparison: Sendable {
     /// Holm's step-down correction over every defined p-value: the i-th smallest of m is
     /// multiplied by (m − i), and adjusted values are made non-decreasing.
     static func holm(_ comparisons: inout [DesignComparison]) {
-        var all: [(p: Double, c: Int, m: Int)] = []
+        var places: [(c: Int, m: Int)] = [], ps: [Double] = []
         for (c, comparison) in comparisons.enumerated() {
-            for (m, metric) in comparison.metrics.enumerated() { if let p = metric.pValue { all.append((p, c, m)) } }
+            for (m, metric) in comparison.metrics.enumerated() { if let p = metric.pValue { places.append((c, m)); ps.append(p) } }
         }
-        all.sort { $0.p < $1.p }
+        for (place, adjusted) in zip(places, holm(ps)) { comparisons[place.c].metrics[place.m].adjustedP = adjusted }
+    }
+
+    /// Holm's step-down adjustment of p-values, in their given order.
+    public static func holm(_ ps: [Double]) -> [Double] {
+        var adjusted = [Double](repeating: 1, count: ps.count)
         var running = 0.0
-        for (i, entry) in all.enumerated() {
-            running = max(running, min(1, entry.p * Double(all.count - i)))
-            comparisons[entry.c].metrics[entry.m].adjustedP = running
+        for (i, index) in ps.indices.sorted(by: { ps[$0] < ps[$1] }).enumerated() {
+            running = max(running, min(1, ps[index] * Double(ps.count - i)))
+            adjusted[index] = running
         }
+        return adjusted
     }
 }

@@ -101,7 +101,7 @@ public enum Experiment {
 
     /// Replications `range` of the experiment, in order: replication r always gets the same
     /// streams, whichever worker runs it.
-    static func replications(_ model: Model, settings: ExperimentSettings, range: Range<Int>, progress: Progress? = nil) -> [ReplicationOutput] {
+    public static func replications(_ model: Model, settings: ExperimentSettings, range: Range<Int>, progress: Progress? = nil) -> [ReplicationOutput] {
         let count = range.count
         guard count > 0 else { return [] }
         LinearAlgebra.useSingleThread()
@@ -127,7 +127,7 @@ public enum Experiment {
     }
 
     /// The replications' figures as a matrix, summarised through BLAS, in replication order.
-    static func reduce(_ model: Model, settings: ExperimentSettings, outputs: [ReplicationOutput]) -> ExperimentResult {
+    public static func reduce(_ model: Model, settings: ExperimentSettings, outputs: [ReplicationOutput]) -> ExperimentResult {
         let layout = MetricLayout(model: model)
         let count = outputs.count
         var matrix: [Double] = []

@@ -5,11 +5,6 @@ import SimStatistics
 
 extension FlowSimulation {
     @inline(__always)
-    func areasOf(_ step: Int) -> [Int] {
-        stepJoint[step] >= 0 ? jointAreas[Int(stepJoint[step])] : [Int(stepArea[step])]
-    }
-
-    @inline(__always)
     func hasFreeStaff(_ a: Int) -> Bool { areaStaff[a] < 0 || areaBusy[a] < areaStaff[a] }
 
     /// Whether every one of `areas` has someone free. (A loop: passing a method of this
@@ -28,25 +23,13 @@ extension FlowSimulation {
             seize(slot: slot, step: step, joint: j)
             return
         }
-        var givesUp = itemDeadline[slot]
-        if stepHasPatience[step], let patience = stepPatience[step] {
-            var stream = drawStream(slot: slot, step: step, purpose: .patience)
-            givesUp = min(givesUp, now + patience.sample(&stream))
-        }
-        if givesUp <= now {
-            abandon(slot: slot, step: step)
-            return
-        }
+        guard let givesUp = patience(slot: slot, step: step) else { return }
         for a in areas {
             touchArea(a)
             areaQueued[a] += 1
         }
         jointQueues[j].push(Int32(slot))
-        itemWaiting[slot] = true
-        itemToken[slot] &+= 1
-        if givesUp.isFinite {
-            schedule(.patience, at: givesUp, subject: Int32(slot), tag: itemToken[slot] & 0xFF_FFFF)
-        }
+        beginWait(slot: slot, until: givesUp)
     }
 
     /// Takes one person from every area of a joint step and starts the work.
@@ -66,9 +49,7 @@ extension FlowSimulation {
             let slot = Int(first)
             if itemAbandoned[slot] {
                 _ = jointQueues[j].pop()
-                itemAbandoned[slot] = false
-                freeSlots[freeCount] = Int32(slot)
-                freeCount += 1
+                freeAbandoned(slot)
                 continue
             }
             return slot
@@ -83,9 +64,7 @@ extension FlowSimulation {
                 let slot = Int(first)
                 if itemAbandoned[slot] {
                     _ = queues[q].pop()
-                    itemAbandoned[slot] = false
-                    freeSlots[freeCount] = Int32(slot)
-                    freeCount += 1
+                    freeAbandoned(slot)
                     continue
                 }
                 return (slot, q)

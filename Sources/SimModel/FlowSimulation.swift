@@ -621,7 +621,18 @@ public struct FlowSimulation: ~Copyable {
             release(slot: slot)
             return
         }
-        // Patience: the step's own, or what is left of the end-to-end patience.
+        guard let givesUp = patience(slot: slot, step: step) else { return }
+        touchArea(a)
+        areaQueued[a] += 1
+        queues[a * classCount + Int(itemClass[slot])].push(Int32(slot))
+        beginWait(slot: slot, until: givesUp)
+        if areaHasCallIn[a], let rule = areaCallIn[a] { callIn(area: a, rule) }
+    }
+
+    /// When a customer about to wait at `step` gives up: the step's own patience, or what is
+    /// left of the end-to-end one. `nil` when it has already run out: the customer is gone.
+    @inline(__always)
+    mutating func patience(slot: Int, step: Int) -> Double? {
         var givesUp = itemDeadline[slot]
         if stepHasPatience[step], let patience = stepPatience[step] {
             var stream = drawStream(slot: slot, step: step, purpose: .patience)
@@ -629,28 +640,35 @@ public struct FlowSimulation: ~Copyable {
         }
         if givesUp <= now {
             abandon(slot: slot, step: step)
-            return
+            return nil
         }
-        touchArea(a)
-        areaQueued[a] += 1
-        queues[a * classCount + Int(itemClass[slot])].push(Int32(slot))
-        if anyPatience {
-            itemWaiting[slot] = true
-            // Every wait gets a new token, with patience or not: a patience event left over from
-            // an earlier occupant of this slot must not find a token it recognises.
-            itemToken[slot] &+= 1
-            if givesUp.isFinite {
-                schedule(.patience, at: givesUp, subject: Int32(slot), tag: itemToken[slot] & 0xFF_FFFF)
-            }
+        return givesUp
+    }
+
+    /// The item is now in a queue: its patience runs, when anyone in the model has some.
+    @inline(__always)
+    mutating func beginWait(slot: Int, until givesUp: Double) {
+        guard anyPatience else { return }
+        itemWaiting[slot] = true
+        // Every wait gets a new token, with patience or not: a patience event left over from an
+        // earlier occupant of this slot must not find a token it recognises.
+        itemToken[slot] &+= 1
+        if givesUp.isFinite {
+            schedule(.patience, at: givesUp, subject: Int32(slot), tag: itemToken[slot] & 0xFF_FFFF)
         }
-        if areaHasCallIn[a], let rule = areaCallIn[a] { callIn(area: a, rule) }
     }
 
     /// A waiting customer's patience runs out: gone, unless this wait is already over.
     mutating func runOutOfPatience(slot: Int, token: UInt32) {
         guard itemWaiting[slot], itemToken[slot] & 0xFF_FFFF == token else { return }
         let step = Int(itemStep[slot])
-        for a in areasOf(step) {
+        if stepJoint[step] >= 0 {
+            for a in jointAreas[Int(stepJoint[step])] {
+                touchArea(a)
+                areaQueued[a] -= 1
+            }
+        } else {
+            let a = Int(stepArea[step])
             touchArea(a)
             areaQueued[a] -= 1
         }
@@ -679,20 +697,17 @@ public struct FlowSimulation: ~Copyable {
     /// on the way. `nil` when only abandoned ones were left.
     @inline(__always)
     mutating func nextWaiting(area a: Int) -> Int? {
-        for c in 0..<classCount {
-            let q = a * classCount + c
-            while !queues[q].isEmpty {
-                let slot = Int(queues[q].pop())
-                if itemAbandoned[slot] {
-                    itemAbandoned[slot] = false
-                    freeSlots[freeCount] = Int32(slot)
-                    freeCount += 1
-                    continue
-                }
-                return slot
-            }
-        }
-        return nil
+        guard let head = liveHead(ofArea: a) else { return nil }
+        _ = queues[head.queue].pop()
+        return head.slot
+    }
+
+    /// An abandoned item has come out of its queue: its slot is free at last.
+    @inline(__always)
+    mutating func freeAbandoned(_ slot: Int) {
+        itemAbandoned[slot] = false
+        freeSlots[freeCount] = Int32(slot)
+        freeCount += 1
     }
 
     mutating func startService(slot: Int, step: Int, area a: Int) {

@@ -198,7 +198,7 @@ public struct RunReport: Sendable {
     }
 
     /// Rows padded into columns as wide as their widest cell; the last column is not padded.
-    static func table(_ rows: [[String]]) -> [String] {
+    public static func table(_ rows: [[String]]) -> [String] {
         let columns = rows.map(\.count).max() ?? 0
         let widths = (0..<columns).map { c in rows.map { c < $0.count ? $0[c].count : 0 }.max()! + 3 }
         return rows.map { row in
@@ -332,23 +332,7 @@ public struct RunReport: Sendable {
             lines.append("")
             var rows = [["Expectations", "value", "verdict"]]
             for e in expectations {
-                // The precision of the figures above: a bound that rounds onto the threshold would
-                // make the verdict look wrong. Working hours are shown in hours.
-                let value: String
-                switch e.expectation.expression.dimension ?? .number {
-                case .duration:
-                    if e.expectation.source.contains("business_lead_time") {
-                        value = cell(e.estimate) { Formatting.duration($0, unit: ("h", 3600)) }
-                    } else {
-                        value = durationCell(e.estimate)
-                    }
-                case .fraction: value = cell(e.estimate, Formatting.percent)
-                case .rate: value = cell(e.estimate, Formatting.ratePerDay)
-                case .number where e.expectation.source.hasSuffix("%"):
-                    // A ratio compared with a percentage reads as one.
-                    value = cell(e.estimate, Formatting.percent)
-                case .count, .number: value = cell(e.estimate, Formatting.number)
-                }
+                let value = e.valueText
                 let verdict = switch e.verdict {
                 case .met: "met"
                 case .violated: "NOT MET"
@@ -369,6 +353,25 @@ public struct ExpectationResult: Sendable {
     public let expectation: Expectation
     public let estimate: Estimate
     public let verdict: Verdict
+
+    /// The value and its interval as reports show them, in one unit chosen from the value, at
+    /// the precision of the other figures: a bound that rounds onto the threshold would make
+    /// the verdict look wrong. Working hours are shown in hours; a ratio compared with a
+    /// percentage reads as one.
+    public var valueText: String {
+        guard let x = estimate.estimate else { return "–" }
+        let f: (Double) -> String
+        switch expectation.expression.dimension ?? .number {
+        case .duration:
+            let unit = expectation.source.contains("business_lead_time") ? ("h", 3600.0) : Formatting.unit(for: abs(x))
+            f = { Formatting.duration($0, unit: unit) }
+        case .fraction: f = { Formatting.percent($0) }
+        case .rate: f = { Formatting.ratePerDay($0) }
+        case .number where expectation.source.hasSuffix("%"): f = { Formatting.percent($0) }
+        case .count, .number: f = { Formatting.number($0) }
+        }
+        return estimate.ci95.map { "\(f(x))  [\(f($0.low)), \(f($0.high))]" } ?? f(x)
+    }
 
     /// `confidence` is the level of the interval the verdict rests on: 95% for a report; higher
     /// for a sequential check that looks several times.

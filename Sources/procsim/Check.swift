@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import SimExperiment
 import SimKernel
+import SimModel
 import SimStatistics
 import SimReport
 import SimScenario
@@ -120,9 +121,13 @@ extension Procsim {
                 var verdicts: [ExpectationResult] = []
                 var allCases: [Case] = []
                 var last: ExperimentResult
+                var outputs: [ReplicationOutput] = []
                 while true {
-                    let settings = ExperimentSettings(seed: seed, replications: n, threads: common.threadCount)
-                    last = Experiment.run(loaded.model, settings: settings)
+                    // Each look adds replications to those already run; none is run twice.
+                    var settings = ExperimentSettings(seed: seed, replications: n, threads: common.threadCount)
+                    outputs += Experiment.replications(loaded.model, settings: settings, range: outputs.count..<n)
+                    settings.replications = outputs.count
+                    last = Experiment.reduce(loaded.model, settings: settings, outputs: outputs)
                     verdicts = loaded.expectations.map { ExpectationResult($0, result: last, confidence: confidence) }
                     // With a baseline the replications are the baseline's: pairs need the same ones.
                     if recorded != nil || !verdicts.contains(where: { $0.verdict == .undecided }) || n >= maxReplications { break }
@@ -132,17 +137,7 @@ extension Procsim {
                 var lines = ["Check · \(scenario)\(overrides.variant.map { " · variant \($0)" } ?? "") · seed \(seed) · \(n) replications · each verdict at \(String(format: "%.2f", confidence * 100))% (\(looks) looks allowed, 5% overall per expectation)"]
                 var rows = [["  expectation", "value (95% interval)", "verdict"]]
                 for v in verdicts {
-                    // Shown in friendly units, as `run` shows them; the JSON of `run` has SI units.
-                    let f: (Double) -> String = switch v.expectation.expression.dimension ?? .number {
-                    case .duration: { Formatting.duration($0, unit: Formatting.unit(for: abs(v.estimate.estimate ?? 3600))) }
-                    case .fraction: { Formatting.percent($0) }
-                    case .rate: { Formatting.ratePerDay($0) }
-                    case .number where v.expectation.source.hasSuffix("%"): { Formatting.percent($0) }
-                    default: { Formatting.number($0) }
-                    }
-                    let value = v.estimate.estimate.map { x in
-                        v.estimate.ci95.map { "\(f(x))  [\(f($0.low)), \(f($0.high))]" } ?? f(x)
-                    } ?? "–"
+                    let value = v.valueText
                     let verdict = switch v.verdict {
                     case .met: "met"
                     case .violated: "VIOLATED"
@@ -150,7 +145,7 @@ extension Procsim {
                     }
                     rows.append(["  " + v.expectation.source, value, verdict])
                 }
-                if !verdicts.isEmpty { lines += tableLines(rows) }
+                if !verdicts.isEmpty { lines += RunReport.table(rows) }
                 lines += worse.lines
                 do {
                     var cases: [Case] = verdicts.map { v in
@@ -198,14 +193,7 @@ extension Procsim {
                 tests.append((key, mean, pAbove(mean, tol), true))      // worse beyond tolerance
                 tests.append((key, -mean, pAbove(-mean, tol), false))   // better beyond tolerance
             }
-            // Holm over every test.
-            let order = tests.indices.sorted { tests[$0].p < tests[$1].p }
-            var adjusted = [Double](repeating: 1, count: tests.count)
-            var running = 0.0
-            for (i, t) in order.enumerated() {
-                running = max(running, min(1, tests[t].p * Double(tests.count - i)))
-                adjusted[t] = running
-            }
+            let adjusted = DesignComparison.holm(tests.map(\.p))
             var cases: [(name: String, failure: String?)] = []
             var lines = ["", "Against the baseline (seed \(recorded.seed), \(recorded.replications) replications, paired; worse beyond tolerance, Holm-adjusted p < 0.05):"]
             var worse = 0, better = 0
@@ -246,9 +234,5 @@ extension Procsim {
             return xml + "  </testsuite>\n</testsuites>\n"
         }
 
-        func tableLines(_ rows: [[String]]) -> [String] {
-            let widths = (0..<3).map { c in rows.map { $0[c].count }.max()! + 3 }
-            return rows.map { row in row.enumerated().map { c, t in c == 2 ? t : t + String(repeating: " ", count: widths[c] - t.count) }.joined() }
-        }
     }
 }

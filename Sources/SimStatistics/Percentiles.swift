@@ -20,11 +20,16 @@ public enum Percentiles {
     /// sorted. Three counting passes over the data; measured faster than quickselect (about 3n
     /// mispredicted comparisons) on 10 million lead times. When many values are equal the final
     /// sliver can be large; sorting it is then the cost.
+    /// Below this many values, quickselect; above, the radix passes. Each radix pass allocates
+    /// and zeroes 65,536 counters (half a megabyte), which costs more in page faults than it
+    /// saves until samples run into the millions.
+    static let radixThreshold = 1 << 20
+
     public static func select(_ ps: [Double], from values: [Double]) -> [Double?] {
         assert(values.allSatisfy { $0 >= 0 }, "radix selection needs non-negative values")
         let n = values.count
         guard n > 0 else { return ps.map { _ in nil } }
-        if n < 4096 {
+        if n < Self.radixThreshold {
             // Small samples (a step's waits in a short replication): quickselect of the wanted
             // ranks in ascending order, each within what is left of the previous one: about 2n
             // comparisons per rank instead of a full sort.

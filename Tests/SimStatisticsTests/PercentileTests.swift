@@ -25,7 +25,7 @@ import Testing
         }
     }
 
-    @Test(arguments: [1, 2, 3, 17, 1000, 4095, 100_003])
+    @Test(arguments: [1, 2, 3, 17, 1000, 4095, 100_003, (1 << 20) + 3])
     func selectionAgreesWithSorting(count: Int) {
         var state: UInt64 = UInt64(count)
         let values = (0..<count).map { _ -> Double in

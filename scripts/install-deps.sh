@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what procsim needs beyond the Swift toolchain, only when it is missing:
 #   libopenblas-dev (BLAS/LAPACK for the statistics), and, with --test, Python's jsonschema and
-#   PyYAML (the JSON Schema checks of outputs and of the scenario format in the test suite).
+#   PyYAML (the JSON Schema checks of outputs and of the scenario format in the test suite) and
+#   xmllint (libxml2-utils: the JUnit report is validated against the JUnit XSD).
 set -euo pipefail
 
 need_apt=()
@@ -11,6 +12,9 @@ if ! { [ -e /usr/include/x86_64-linux-gnu/cblas.h ] || [ -e /usr/include/cblas.h
 fi
 if [ "${1:-}" = "--test" ] && ! command -v python3 >/dev/null 2>&1; then
   need_apt+=(python3 python3-pip)
+fi
+if [ "${1:-}" = "--test" ] && ! command -v xmllint >/dev/null 2>&1; then
+  need_apt+=(libxml2-utils)
 fi
 
 if [ ${#need_apt[@]} -gt 0 ]; then

@@ -34,25 +34,7 @@ public struct DesignComparison: Sendable {
 
     /// Every figure of a result under its stable name, with its column.
     public static func keys(_ result: ExperimentResult) -> [(key: String, column: Int)] {
-        let model = result.model, layout = result.layout
-        var out: [(String, Int)] = []
-        for name in MetricLayout.outcome + MetricLayout.systemOnly {
-            if let i = layout.index(name, .system) { out.append((name, i)) }
-        }
-        for (d, demand) in model.demands.enumerated() {
-            for name in MetricLayout.outcome { if let i = layout.index(name, .demand(d)) { out.append(("demand.\(demand.name).\(name)", i)) } }
-        }
-        for (a, area) in model.areas.enumerated() {
-            for name in MetricLayout.area { if let i = layout.index(name, .area(a)) { out.append(("areas.\(area.name).\(name)", i)) } }
-        }
-        for (j, journey) in model.journeys.enumerated() {
-            for (s, step) in journey.steps.enumerated() {
-                for name in MetricLayout.step {
-                    if let i = layout.index(name, .step(journey: j, step: s)) { out.append(("steps.\(journey.name)/\(step.name).\(name)", i)) }
-                }
-            }
-        }
-        return out
+        MetricLayout.figures(of: result.model)
     }
 
     /// Compares each design with the base; the results must come from the same settings (seed

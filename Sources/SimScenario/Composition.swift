@@ -123,6 +123,22 @@ enum Composition {
         return merge(base, over: .mapping(mapping))
     }
 
+    /// The tree as plain YAML, without the keys that do not make the model and without the
+    /// file labels: what a baseline records to rebuild the same model later.
+    static func resolvedText(_ root: Node) -> String {
+        func plain(_ node: Node) -> Node {
+            switch node {
+            case .scalar(let s): return .scalar(.init(s.string, s.tag, s.style))
+            case .mapping(let m): return .mapping(.init(m.map { (plain($0.key), plain($0.value)) }, m.tag, m.style))
+            case .sequence(let q): return .sequence(.init(q.map(plain), q.tag, q.style))
+            case .alias: return node
+            }
+        }
+        guard case .mapping(let m) = root else { return "" }
+        let kept = Node.mapping(.init(m.filter { !["variants", "expect", "tolerances", "extends"].contains($0.key.scalar?.string ?? "") }, m.tag, m.style))
+        return (try? Yams.serialize(node: plain(kept))) ?? ""
+    }
+
     /// `top` over `base`: mappings merge key by key (recursively), anything else replaces.
     static func merge(_ base: Node, over top: Node) -> Node {
         guard case .mapping(var b) = base, case .mapping(let t) = top else { return top }

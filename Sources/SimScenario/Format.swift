@@ -210,6 +210,8 @@ public enum Format {
         Key("demand", .named(.object(demand)), required: true, "The kinds of request: how they arrive, their journey, their promise."),
         Key("journeys", .named(.object(journey)), required: true, "The steps each kind of request goes through."),
         Key("expect", .list(.anyOf([.text, .value])), "Expectations in the expression language, such as `p95(lead_time) <= 5d`; reported by `run`, enforced by `check`. A line such as `- mean(wait, step: pick) <= 4h` is read as written, although YAML sees a mapping in it."),
+        Key("tolerances", .table(key: "a figure name as `check` reports it (`lead_time.p95`, `areas.NAME.queue.mean`, `steps.JOURNEY/STEP.wait.p95`); `*` matches any characters", value: .text), default: "times and counts 2%, shares 1pp",
+            "How much worse than its baseline a figure may get before `check --baseline` counts it: `5%` of the baseline, `2pp` (percentage points, for shares), a duration (for times), a number (for counts), or `ignore`. `--tolerance` on the command line overrides."),
         Key("variants", .named(.object(variant)), "Named what-ifs, as changes to this scenario; run one with `--variant NAME`."),
     ]
 

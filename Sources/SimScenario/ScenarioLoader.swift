@@ -20,6 +20,12 @@ public struct Scenario: Sendable {
     public var variantNames: [String]
     /// The file's `expect:` entries, parsed.
     public var expectations: [Expectation]
+    /// `tolerances:`, for `check --baseline`.
+    public var tolerances: ToleranceTable
+    /// The model's part of the tree a run sees (the file with its `extends`, variant and
+    /// overrides applied; no `variants`, `expect` or `tolerances`), as YAML. A baseline records
+    /// it, so that more replications of the base can be run later from exactly this model.
+    public var resolvedYAML: String
 }
 
 /// A file that cannot be read at all (exit code 66), as opposed to one that reads but is wrong.
@@ -144,12 +150,13 @@ public enum ScenarioLoader {
         let analysis = FlowAnalysis(model: model)
         builder.checkFlow(model, analysis: analysis)
         let expectations = builder.expectations(root.mapping?["expect"], model: model)
+        let tolerances = builder.tolerances(root.mapping?["tolerances"], model: model)
         reader = builder.reader
         if reader.hasErrors { throw ScenarioError(diagnostics: reader.sorted) }
         return Scenario(
             model: model, seed: seed, file: file, contentHash: fnv1a64Hex(Array(text.utf8)),
             warnings: reader.sorted, analysis: analysis, variant: variant, variantNames: variantNames,
-            expectations: expectations)
+            expectations: expectations, tolerances: tolerances, resolvedYAML: Composition.resolvedText(root))
     }
 
     /// Where `key:` is written for the second time, in block or flow style, from a line on.

@@ -1,30 +1,53 @@
 import ArgumentParser
 import Foundation
 import SimExperiment
-import SimKernel
 import SimModel
-import SimStatistics
 import SimReport
 import SimScenario
 
 extension Procsim {
     struct Check: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Check a scenario's expectations (expect:) as a CI gate: exit 0 when all are met, 1 when one is violated, 2 when the statistics cannot decide.",
+            abstract: "A CI gate: check a scenario's expectations (expect:) and compare it with a recorded baseline. Exit 0 passed, 1 failed, 2 inconclusive.",
             discussion: """
                 A verdict is declared only when an expectation's interval lies on one side of its
                 threshold. Undecided expectations get more replications, in batches of --batch, up
                 to --max-replications. Each look uses an interval at level 1 − α/K, with K the
                 number of looks the cap allows (Bonferroni over the looks), so the chance that an
-                expectation's verdict is wrong stays below α = 5% however many looks are taken.
+                expectation's verdict is wrong stays below α (--alpha, 1%) however many looks are taken.
+
+                With --baseline, the run reuses the baseline's seed, so replication r of both sees
+                the same customers: an unchanged scenario differs by exactly zero. A figure fails
+                when it got worse by more than its tolerance (times and counts 2%, shares 1
+                percentage point, or the scenario's `tolerances:`, or --tolerance) and the
+                worsening is significant at --alpha after Holm's correction across the figures judged.
+
+                Given a folder, every scenario in it with expectations or a baseline is checked:
+                <baselines>/<stem>.json for the scenario itself and <baselines>/<stem>.<variant>.json
+                for a variant. The exit code is the most serious, in the order 70, 66, 65, 73, 1, 2, 0.
                 """)
 
-        @Argument(help: "The scenario file (YAML) with an expect: section, or a folder of them.")
+        @Argument(help: "The scenario file (YAML), or a folder of them.")
         var scenario: String
 
         @OptionGroup var common: CommonOptions
 
         @OptionGroup var overrides: OverrideOptions
+
+        @Option(help: ArgumentHelp("A baseline recorded by `procsim baseline`: each figure is compared with it, paired by replication.", valueName: "file"))
+        var baseline: String?
+
+        @Option(help: ArgumentHelp("With a folder: where baselines are found, as <stem>.json and <stem>.<variant>.json (default: baselines).", valueName: "folder"))
+        var baselines: String?
+
+        @Flag(help: "Compare with the baseline on new random numbers (unpaired, Welch's t-test) instead of the baseline's seed. The seed is --seed, else the baseline's plus one.")
+        var freshSeeds = false
+
+        @Option(help: ArgumentHelp("How much worse a figure may get before it counts, overriding the scenario's `tolerances:` (repeatable): lead_time.p95=5%, on_time=2pp, 'steps.*.wait.mean=10m', areas.support.queue.mean=0.5, NAME=ignore.", valueName: "figure=tolerance"))
+        var tolerance: [String] = []
+
+        @Option(help: "The error rate the gate allows: per expectation over all its looks, and family-wise over the figures compared with a baseline.")
+        var alpha: Double = 0.01
 
         @Option(help: "Replications added per look while an expectation is undecided.")
         var batch: Int = 20
@@ -32,207 +55,146 @@ extension Procsim {
         @Option(help: "The most replications before an undecided expectation is called inconclusive.")
         var maxReplications: Int = 200
 
-        @Option(help: ArgumentHelp("With a folder: where baselines are found, as <stem>.json.", valueName: "folder"))
-        var baselines: String?
-
-        @Option(help: ArgumentHelp("Also write the verdicts as a JUnit XML report (one test case per expectation and per baseline figure judged), atomically.", valueName: "file"))
+        @Option(help: ArgumentHelp("Also write the verdicts as a JUnit XML report (a test case per expectation and per baseline figure judged), atomically.", valueName: "file"))
         var junit: String?
 
-        @Option(help: ArgumentHelp("A baseline recorded by `procsim baseline`: the run uses its seed and replications, and each figure is compared with it, paired by replication.", valueName: "file"))
-        var baseline: String?
-
         func validate() throws {
+            guard alpha > 0 && alpha < 0.5 else { throw ValidationError("--alpha must lie between 0 and 0.5, such as 0.01, found \(alpha)") }
             guard batch >= 1 else { throw ValidationError("--batch must be at least 1") }
-            guard maxReplications >= max(common.replications, 2) else {
+            guard maxReplications >= max(common.replicationsGiven ?? 2, 2) else {
                 throw ValidationError("--max-replications (\(maxReplications)) must be at least --replications (\(common.replications)) and 2")
             }
+            if freshSeeds && baseline == nil && baselines == nil && !isFolder {
+                throw ValidationError("--fresh-seeds compares with a baseline: give --baseline FILE")
+            }
+        }
+
+        var isFolder: Bool {
+            var folder: ObjCBool = false
+            return FileManager.default.fileExists(atPath: scenario, isDirectory: &folder) && folder.boolValue
         }
 
         func run() throws {
             try withExitCodes {
-                let junitFile = try junit.map(OutputFile.init(path:))
+                let junitFile = try junit.map { try OutputFile(path: $0) }
                 defer { junitFile?.discard() }
-                var isFolder: ObjCBool = false
-                guard FileManager.default.fileExists(atPath: scenario, isDirectory: &isFolder), isFolder.boolValue else {
-                    let outcome: (text: String, code: Int32, cases: [Case])
-                    do {
-                        outcome = try checkOne(scenario, baselinePath: baseline)
-                    } catch is NothingToCheck {
+                var checks: [ScenarioCheck] = []
+                var failures: [(name: String, code: Int32, message: String)] = []
+                if isFolder {
+                    guard baseline == nil, overrides.variant == nil else {
+                        throw ValidationError("with a folder, baselines are found in --baselines (<stem>.json, <stem>.<variant>.json); --baseline and --variant apply to one file")
+                    }
+                    (checks, failures) = try checkFolder()
+                } else {
+                    let recorded = try baseline.map { ($0, try BaselineDocument(path: $0)) }
+                    let loaded = try ScenarioLoader.load(path: scenario, variant: overrides.variant, overrides: overrides.parsed)
+                    if !common.quiet { for w in loaded.warnings { Terminal.error(w.description) } }
+                    guard !loaded.expectations.isEmpty || recorded != nil else {
                         throw ValidationError("\(scenario) has no 'expect:' section and no --baseline was given: nothing to check")
                     }
-                    try Terminal.output(outcome.text)
-                    try junitFile?.commit(Self.junitXML(suite: scenario, cases: outcome.cases))
-                    if outcome.code != 0 { throw ExitCode(outcome.code) }
-                    return
+                    checks = [try check(loaded, baseline: recorded)]
                 }
-                // A folder: every scenario with expectations or a baseline (<baselines>/<stem>.json).
-                let files = ((try? FileManager.default.contentsOfDirectory(atPath: scenario)) ?? [])
-                    .filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") }.sorted()
-                let folder = baselines ?? "baselines"
-                var codes: [Int32] = [], cases: [Case] = [], summary: [String] = []
-                for name in files {
-                    let path = (scenario as NSString).appendingPathComponent(name)
-                    let stem = (name as NSString).deletingPathExtension
-                    let candidate = (folder as NSString).appendingPathComponent(stem + ".json")
-                    let baselinePath = FileManager.default.fileExists(atPath: candidate) ? candidate : nil
+                let code = Self.exitCode(checks.map(\.exitCode) + failures.map(\.code))
+                if common.json {
+                    try Terminal.output(json(checks, failures: failures, code: code).rendered())
+                } else {
+                    var text = checks.map(\.text).joined(separator: "\n")
+                    if isFolder {
+                        let rows = checks.map { ["  " + $0.outcomeName.uppercased(with: nil).replacingOccurrences(of: "PASSED", with: "passed"), Self.name($0)] }
+                            + failures.map { ["  " + ($0.code == 65 ? "INVALID" : "UNREADABLE"), $0.name] }
+                        text += "\nSummary: \(rows.count) check\(rows.count == 1 ? "" : "s")\n" + rows.map { $0.joined(separator: "  ") }.joined(separator: "\n") + "\n"
+                    }
+                    try Terminal.output(text)
+                }
+                let suites = checks.map { (Self.name($0), $0.junitCases) }
+                    + failures.map { ($0.name, [JUnitReport.Case(name: "scenario", outcome: .error($0.message))]) }
+                try junitFile?.commit(JUnitReport.xml(suites))
+                if code != 0 { throw ExitCode(code) }
+            }
+        }
+
+        static func name(_ check: ScenarioCheck) -> String {
+            check.scenario.file + (check.scenario.variant.map { " · variant \($0)" } ?? "")
+        }
+
+        /// The most serious outcome, in the contracts' order.
+        static func exitCode(_ codes: [Int32]) -> Int32 {
+            [70, 66, 65, 73, 1, 2].first(where: codes.contains) ?? 0
+        }
+
+        func options(for scenario: Scenario) throws -> CheckOptions {
+            let table: ToleranceTable
+            switch ScenarioLoader.tolerances(tolerance, for: scenario.model) {
+            case .success(let t): table = t
+            case .failure(let problem): throw ValidationError(problem.description)
+            }
+            return CheckOptions(seed: common.seed, replications: common.replicationsGiven, threads: common.threadCount,
+                                batch: batch, maxReplications: maxReplications, freshSeeds: freshSeeds, tolerances: table, alpha: alpha)
+        }
+
+        func check(_ loaded: Scenario, baseline: (String, BaselineDocument)?) throws -> ScenarioCheck {
+            let provenance = Provenance(procsimVersion: Procsim.version, scenarioFile: loaded.file, scenarioHash: loaded.contentHash,
+                                        seed: 0, replications: 0, variant: loaded.variant, overrides: overrides.arguments)
+            do {
+                return try ScenarioCheck.run(loaded, provenance: provenance, baseline: baseline, options: try options(for: loaded))
+            } catch let error as CheckError {
+                throw ValidationError(error.description)
+            }
+        }
+
+        /// Every scenario of the folder with expectations or a baseline, and each variant with one.
+        func checkFolder() throws -> ([ScenarioCheck], [(name: String, code: Int32, message: String)]) {
+            let files = ((try? FileManager.default.contentsOfDirectory(atPath: scenario)) ?? [])
+                .filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") }.sorted()
+            let folder = baselines ?? "baselines"
+            var checks: [ScenarioCheck] = [], failures: [(String, Int32, String)] = []
+            for name in files {
+                let path = (scenario as NSString).appendingPathComponent(name)
+                let stem = (name as NSString).deletingPathExtension
+                let variants = ScenarioLoader.variantNames(path: path).filter {
+                    FileManager.default.fileExists(atPath: (folder as NSString).appendingPathComponent("\(stem).\($0).json"))
+                }
+                for variant in [nil] + variants.map(Optional.some) {
+                    let candidate = (folder as NSString).appendingPathComponent(stem + (variant.map { ".\($0)" } ?? "") + ".json")
+                    let label = path + (variant.map { " · variant \($0)" } ?? "")
                     do {
-                        let outcome = try checkOne(path, baselinePath: baselinePath)
-                        if baselinePath == nil && !common.quiet { Terminal.error("warning: \(path): no baseline (\(candidate)); only its expectations are checked") }
-                        try Terminal.output(outcome.text + "\n")
-                        codes.append(outcome.code)
-                        cases += outcome.cases.map { ("\(name): \($0.name)", $0.failure, $0.skipped) }
-                        summary.append("  \(["passed", "FAILED", "INCONCLUSIVE"][Int(outcome.code)])  \(path)")
-                    } catch is NothingToCheck {
-                        continue
+                        let recorded = FileManager.default.fileExists(atPath: candidate) ? (candidate, try BaselineDocument(path: candidate)) : nil
+                        let loaded = try ScenarioLoader.load(path: path, variant: variant, overrides: overrides.parsed)
+                        if !common.quiet { for w in loaded.warnings { Terminal.error(w.description) } }
+                        if loaded.expectations.isEmpty && recorded == nil { continue }
+                        if recorded == nil && !common.quiet {
+                            Terminal.error("warning: \(label): no baseline (\(candidate)); only its expectations are checked")
+                        }
+                        checks.append(try check(loaded, baseline: recorded))
                     } catch let error as ScenarioError {
                         Terminal.error(error.description)
-                        codes.append(65)
-                        summary.append("  INVALID  \(path)")
+                        failures.append((label, 65, "invalid scenario: \(error.errorCount) error\(error.errorCount == 1 ? "" : "s")\n" + error.description))
                     } catch let error as UnreadableFile {
                         Terminal.error(error.description)
-                        codes.append(66)
-                        summary.append("  UNREADABLE  \(path)")
+                        failures.append((label, 66, error.description))
                     }
                 }
-                try Terminal.output("Summary (\(summary.count) scenario\(summary.count == 1 ? "" : "s") checked)\n" + summary.joined(separator: "\n") + "\n")
-                try junitFile?.commit(Self.junitXML(suite: scenario, cases: cases))
-                // The most serious outcome wins, in the contracts' order.
-                for code: Int32 in [70, 66, 65, 73, 1, 2] where codes.contains(code) { throw ExitCode(code) }
             }
+            return (checks, failures)
         }
 
-        struct NothingToCheck: Error {}
-
-        typealias Case = (name: String, failure: String?, skipped: Bool)
-
-        /// Checks one scenario: its text, its exit code (0, 1 or 2) and its JUnit cases.
-        func checkOne(_ scenario: String, baselinePath: String?) throws -> (text: String, code: Int32, cases: [Case]) {
-                let loaded = try ScenarioLoader.load(path: scenario, variant: overrides.variant, overrides: overrides.parsed)
-                if !common.quiet { for w in loaded.warnings { Terminal.error(w.description) } }
-                let recorded = try baselinePath.map { try BaselineFile(path: $0) }
-                guard !loaded.expectations.isEmpty || recorded != nil else { throw NothingToCheck() }
-                let seed = recorded?.seed ?? common.seed ?? loaded.seed ?? 1
-                var n = recorded?.replications ?? common.replications
-                if let recorded, recorded.streamKeying != StreamKeying.version {
-                    throw ValidationError("the baseline was recorded with stream keying v\(recorded.streamKeying), this procsim uses v\(StreamKeying.version): record the baseline again")
-                }
-                let looks = 1 + Int((Double(maxReplications - n) / Double(batch)).rounded(.up))
-                let confidence = 1 - 0.05 / Double(looks)
-                var verdicts: [ExpectationResult] = []
-                var allCases: [Case] = []
-                var last: ExperimentResult
-                var outputs: [ReplicationOutput] = []
-                while true {
-                    // Each look adds replications to those already run; none is run twice.
-                    var settings = ExperimentSettings(seed: seed, replications: n, threads: common.threadCount)
-                    outputs += Experiment.replications(loaded.model, settings: settings, range: outputs.count..<n)
-                    settings.replications = outputs.count
-                    last = Experiment.reduce(loaded.model, settings: settings, outputs: outputs)
-                    verdicts = loaded.expectations.map { ExpectationResult($0, result: last, confidence: confidence) }
-                    // With a baseline the replications are the baseline's: pairs need the same ones.
-                    if recorded != nil || !verdicts.contains(where: { $0.verdict == .undecided }) || n >= maxReplications { break }
-                    n = min(n + batch, maxReplications)
-                }
-                let worse = recorded.map { baselineLines(last, $0) } ?? (lines: [], worse: 0, cases: [])
-                var lines = ["Check · \(scenario)\(overrides.variant.map { " · variant \($0)" } ?? "") · seed \(seed) · \(n) replications · each verdict at \(String(format: "%.2f", confidence * 100))% (\(looks) looks allowed, 5% overall per expectation)"]
-                var rows = [["  expectation", "value (95% interval)", "verdict"]]
-                for v in verdicts {
-                    let value = v.valueText
-                    let verdict = switch v.verdict {
-                    case .met: "met"
-                    case .violated: "VIOLATED"
-                    case .undecided: "INCONCLUSIVE"
-                    }
-                    rows.append(["  " + v.expectation.source, value, verdict])
-                }
-                if !verdicts.isEmpty { lines += RunReport.table(rows) }
-                lines += worse.lines
-                do {
-                    var cases: [Case] = verdicts.map { v in
-                        let value = v.estimate.estimate.map { x in v.estimate.ci95.map { "\(x) [\($0.low), \($0.high)]" } ?? "\(x)" } ?? "undefined"
-                        switch v.verdict {
-                        case .met: return (v.expectation.source, nil, false)
-                        case .violated: return (v.expectation.source, "violated: value \(value) (SI units) against threshold \(v.expectation.threshold)", false)
-                        case .undecided: return (v.expectation.source, "inconclusive at \(n) replications: value \(value)", true)
-                        }
-                    }
-                    cases += worse.cases.map { ($0.name, $0.failure, false) }
-                    allCases = cases
-                }
-                let violated = verdicts.filter { $0.verdict == .violated }.count + worse.worse
-                let undecided = verdicts.filter { $0.verdict == .undecided }.count
-                lines.append(violated > 0 ? "FAILED: \(violated) expectation\(violated == 1 ? "" : "s") or baseline figure\(violated == 1 ? "" : "s") worse"
-                             : undecided > 0 ? "INCONCLUSIVE: \(undecided) expectation\(undecided == 1 ? "" : "s") undecided at \(n) replications"
-                             : recorded == nil ? "passed: every expectation met" : "passed: every expectation met and no figure worse than the baseline")
-                return (lines.joined(separator: "\n") + "\n", violated > 0 ? 1 : undecided > 0 ? 2 : 0, allCases)
+        /// The `procsim.check/1` document.
+        func json(_ checks: [ScenarioCheck], failures: [(name: String, code: Int32, message: String)], code: Int32) -> JSONValue {
+            let provenance = checks.count == 1 && failures.isEmpty && !isFolder ? checks[0].provenance
+                : Provenance(procsimVersion: Procsim.version, scenarioFile: scenario, scenarioHash: "",
+                             seed: common.seed ?? 0, replications: common.replications, variant: nil, overrides: overrides.arguments)
+            let outcomes: [Int32: String] = [0: "passed", 1: "failed", 2: "inconclusive", 65: "invalid", 66: "unreadable"]
+            return .object([
+                ("schema", .string("procsim.check/1")),
+                ("provenance", provenance.jsonValue),
+                ("outcome", .string(outcomes[code] ?? "error")),
+                ("exit_code", .integer(Int(code))),
+                ("checks", .array(checks.map(\.json))),
+                ("problems", .array(failures.map {
+                    .object([("scenario", .string($0.name)), ("outcome", .string(outcomes[$0.code] ?? "error")),
+                             ("exit_code", .integer(Int($0.code))), ("message", .string($0.message))])
+                })),
+            ])
         }
-
-        /// The run against the baseline, replication by replication: for each figure with a
-        /// direction, a one-sided paired t-test of "worse by more than the tolerance", with Holm's
-        /// correction across the figures judged; significant improvements are listed too.
-        func baselineLines(_ result: ExperimentResult, _ recorded: BaselineFile) -> (lines: [String], worse: Int, cases: [(name: String, failure: String?)]) {
-            let width = result.layout.count
-            var tests: [(key: String, diff: Double, p: Double, worse: Bool)] = []
-            for (key, column) in DesignComparison.keys(result) {
-                guard let judge = BaselineFile.judgement(key), let before = recorded.figures[key] else { continue }
-                let pairs = (0..<min(before.count, result.settings.replications)).compactMap { r -> Double? in
-                    let now = result.matrix[r * width + column], then = before[r]
-                    guard now.isFinite, then.isFinite else { return nil }
-                    return judge.worseIfHigher ? now - then : then - now   // > 0: worse
-                }
-                guard pairs.count > 1 else { continue }
-                let baseMean = before.filter(\.isFinite).reduce(0, +) / Double(max(before.filter(\.isFinite).count, 1))
-                let mean = ReferenceStatistics.mean(pairs), sd = ReferenceStatistics.variance(pairs).squareRoot()
-                let tol = judge.tolerance(baseMean)
-                // P-value of "the mean of x exceeds shift", one-sided paired t-test.
-                func pAbove(_ x: Double, _ shift: Double) -> Double {
-                    if sd == 0 { return x - shift > 0 ? 0 : 1 }
-                    let t = (x - shift) / (sd / Double(pairs.count).squareRoot())
-                    return 1 - SpecialFunctions.studentTCDF(t, degreesOfFreedom: Double(pairs.count - 1))
-                }
-                tests.append((key, mean, pAbove(mean, tol), true))      // worse beyond tolerance
-                tests.append((key, -mean, pAbove(-mean, tol), false))   // better beyond tolerance
-            }
-            let adjusted = DesignComparison.holm(tests.map(\.p))
-            var cases: [(name: String, failure: String?)] = []
-            var lines = ["", "Against the baseline (seed \(recorded.seed), \(recorded.replications) replications, paired; worse beyond tolerance, Holm-adjusted p < 0.05):"]
-            var worse = 0, better = 0
-            for (i, t) in tests.enumerated() where adjusted[i] < 0.05 {
-                if t.worse { worse += 1 } else { better += 1 }
-                lines.append("  \(t.worse ? "WORSE " : "better") \(t.key): \(String(format: "%+.4g", t.worse ? t.diff : -t.diff)) (p = \(String(format: "%.2g", adjusted[i])))")
-            }
-            if worse == 0 && better == 0 { lines.append("  no figure differs significantly beyond its tolerance") }
-            for (i, t) in tests.enumerated() where t.worse {
-                cases.append(("baseline: \(t.key)", adjusted[i] < 0.05 ? "worse than the baseline by \(t.diff) (SI units), beyond its tolerance; Holm-adjusted p = \(adjusted[i])" : nil))
-            }
-            return (lines, worse, cases)
-        }
-
-        /// The JUnit dialect CI systems read (GitLab, GitHub test reporters, Jenkins): one
-        /// `testsuite` of `testcase`s, a `failure` for a violated expectation or a worse figure,
-        /// `skipped` for an inconclusive one.
-        static func junitXML(suite: String, cases: [(name: String, failure: String?, skipped: Bool)]) -> String {
-            func escape(_ s: String) -> String {
-                s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
-                    .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
-            }
-            let failures = cases.filter { $0.failure != nil && !$0.skipped }.count
-            let skipped = cases.filter(\.skipped).count
-            var xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-            xml += "<testsuites name=\"procsim check\" tests=\"\(cases.count)\" failures=\"\(failures)\" errors=\"0\" skipped=\"\(skipped)\">\n"
-            xml += "  <testsuite name=\"\(escape(suite))\" tests=\"\(cases.count)\" failures=\"\(failures)\" errors=\"0\" skipped=\"\(skipped)\">\n"
-            for c in cases {
-                xml += "    <testcase classname=\"\(escape(suite))\" name=\"\(escape(c.name))\""
-                if c.skipped, let message = c.failure {
-                    xml += ">\n      <skipped message=\"\(escape(message))\"/>\n    </testcase>\n"
-                } else if let message = c.failure {
-                    xml += ">\n      <failure message=\"\(escape(message))\">\(escape(message))</failure>\n    </testcase>\n"
-                } else {
-                    xml += "/>\n"
-                }
-            }
-            return xml + "  </testsuite>\n</testsuites>\n"
-        }
-
     }
 }

@@ -45,7 +45,7 @@ extension Procsim {
 
         func run() throws {
             try withExitCodes {
-                let file = try output.map(OutputFile.init(path:))
+                let file = try output.map { try OutputFile(path: $0) }
                 defer { file?.discard() }
                 let overrides = sets.compactMap(Override.init(argument:))
                 var designs: [(CompareReport.Design, Scenario)] = []

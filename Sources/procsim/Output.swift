@@ -13,7 +13,12 @@ struct OutputFile {
     let target: URL
     let temporary: URL
 
-    init(path: String) throws {
+    /// `createFolder`: make the folder first (`baseline -o baselines/NAME.json` in a fresh checkout).
+    init(path: String, createFolder: Bool = false) throws {
+        if createFolder {
+            let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
+            try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        }
         var isFolder: ObjCBool = false
         if FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), isFolder.boolValue {
             throw OutputError(path: path, reason: "it is a folder; give a file name")

@@ -46,8 +46,11 @@ struct CommonOptions: ParsableArguments {
     @Option(help: "Seed of all random streams (default: the scenario's 'seed', else 1).")
     var seed: UInt64?
 
-    @Option(name: [.customShort("n"), .long], help: "Number of independent replications.")
-    var replications: Int = 20
+    @Option(name: [.customShort("n"), .customLong("replications")], help: ArgumentHelp("Number of independent replications (default: 20; for `check --baseline`, the baseline's).", valueName: "n"))
+    var replicationsGiven: Int?
+
+    /// The replications asked for, or the default; `check` also needs to know whether any were.
+    var replications: Int { replicationsGiven ?? 20 }
 
     @Option(help: "Worker threads (default: all cores). Results are identical for any value.")
     var threads: Int?

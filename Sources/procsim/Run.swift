@@ -68,7 +68,7 @@ extension Procsim {
         func run() throws {
             try withExitCodes {
                 // Claim the output file first: a run must not be wasted on a folder that is missing.
-                let file = try output.map(OutputFile.init(path:))
+                let file = try output.map { try OutputFile(path: $0) }
                 defer { file?.discard() }
                 let sets = overrides.parsed
                 var loaded = try ScenarioLoader.load(path: scenario, variant: overrides.variant, overrides: sets)

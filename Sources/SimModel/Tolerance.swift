@@ -1,0 +1,143 @@
+/// How far a figure may move the wrong way, against a baseline, before a check counts it.
+///
+/// A process change that leaves the customer's experience alone still moves figures a little
+/// (it changes the order in which work is served); a gate that fails on every such move would be
+/// switched off within a week. A tolerance says how much worse counts as worse.
+public enum Tolerance: Sendable, Equatable {
+    /// A share of the baseline's mean: `0.02` is 2%.
+    case relative(Double)
+    /// In the figure's own unit: seconds for times, a fraction for shares (`0.01` is one
+    /// percentage point), items for counts.
+    case absolute(Double)
+    /// The figure is not judged.
+    case ignored
+
+    /// The allowed worsening for a baseline whose mean is `base`; `nil` when not judged.
+    public func allowance(base: Double) -> Double? {
+        switch self {
+        case .relative(let share): share * abs(base)
+        case .absolute(let amount): amount
+        case .ignored: nil
+        }
+    }
+}
+
+/// What a figure measures, read from its name: it decides the units a tolerance may be
+/// written in and how reports show the figure.
+public enum FigureKind: Sendable {
+    /// Seconds: lead times, waits, work, handoffs, ages.
+    case time
+    /// A fraction in [0, 1]: on-time and waited shares, utilisation.
+    case share
+    /// Everything else: counts, queue lengths, rates.
+    case count
+
+    public init(key: String) {
+        let parts = key.split(separator: ".")
+        let last = parts.last.map(String.init) ?? ""
+        if ["on_time", "waited", "utilisation"].contains(last) {
+            self = .share
+        } else if parts.count >= 2, ["lead_time", "business_lead_time", "wait", "service", "handoff", "unfinished_age"].contains(String(parts[parts.count - 2])) {
+            self = .time
+        } else {
+            self = .count
+        }
+    }
+}
+
+/// Which way a figure gets worse, and by default how much worse counts.
+public struct FigureRule: Sendable, Equatable {
+    /// `true` for times, queues and losses; `false` for on-time shares and throughput.
+    public var worseIfHigher: Bool
+    public var tolerance: Tolerance
+
+    public init(worseIfHigher: Bool, tolerance: Tolerance) {
+        self.worseIfHigher = worseIfHigher
+        self.tolerance = tolerance
+    }
+
+    /// The documented defaults: times and counts 2% relative, shares 1 percentage point.
+    /// Figures without a direction (utilisation, arrivals, visits, staff on duty) are `nil`: more
+    /// of them is neither better nor worse for a customer.
+    public static func standard(for key: String) -> FigureRule? {
+        let parts = key.split(separator: ".").map(String.init)
+        let last = parts.last ?? ""
+        let pair = parts.suffix(2).joined(separator: ".")
+        // Work per step is what the process takes, not what the customer suffers: not judged.
+        if FigureKind(key: key) == .time && parts[parts.count - 2] != "service" { return .init(worseIfHigher: true, tolerance: .relative(0.02)) }
+        if last == "on_time" { return .init(worseIfHigher: false, tolerance: .absolute(0.01)) }
+        if last == "waited" { return .init(worseIfHigher: true, tolerance: .absolute(0.01)) }
+        if ["abandoned", "turned_away", "cancelled", "rework", "unfinished", "failed"].contains(last) || pair == "queue.mean" || pair == "wip.mean" {
+            return .init(worseIfHigher: true, tolerance: .relative(0.02))
+        }
+        if last == "throughput" || last == "completed" { return .init(worseIfHigher: false, tolerance: .relative(0.02)) }
+        return nil
+    }
+}
+
+/// Tolerances a scenario (`tolerances:`) or a command line (`--tolerance`) sets, by figure key;
+/// `*` in a key matches any run of characters (`steps.*.wait.p99`). The last matching entry
+/// wins, so a command line's entries, appended after the file's, override them.
+public struct ToleranceTable: Sendable, Equatable {
+    public var entries: [(pattern: String, tolerance: Tolerance)]
+
+    public init(_ entries: [(pattern: String, tolerance: Tolerance)] = []) { self.entries = entries }
+
+    public static func == (a: Self, b: Self) -> Bool {
+        a.entries.count == b.entries.count && zip(a.entries, b.entries).allSatisfy { $0.pattern == $1.pattern && $0.tolerance == $1.tolerance }
+    }
+
+    /// The rule for a figure: its standard direction with this table's tolerance, if one
+    /// matches. A figure without a direction stays unjudged whatever the table says.
+    public func rule(for key: String) -> FigureRule? {
+        guard var rule = FigureRule.standard(for: key) else { return nil }
+        if let entry = entries.last(where: { Self.matches($0.pattern, key) }) { rule.tolerance = entry.tolerance }
+        return rule
+    }
+
+    /// Glob matching with `*` only; keys contain `/` and `.`, which match themselves.
+    public static func matches(_ pattern: String, _ key: String) -> Bool {
+        let p = Array(pattern.utf8), k = Array(key.utf8)
+        var pi = 0, ki = 0, star = -1, mark = 0
+        while ki < k.count {
+            if pi < p.count && p[pi] != UInt8(ascii: "*") && p[pi] == k[ki] {
+                pi += 1; ki += 1
+            } else if pi < p.count && p[pi] == UInt8(ascii: "*") {
+                star = pi; mark = ki; pi += 1
+            } else if star >= 0 {
+                pi = star + 1; mark += 1; ki = mark
+            } else {
+                return false
+            }
+        }
+        while pi < p.count && p[pi] == UInt8(ascii: "*") { pi += 1 }
+        return pi == p.count
+    }
+}
+
+extension MetricLayout {
+    /// Every figure of a model under its stable name, with its column: `lead_time.p95`,
+    /// `demand.orders.on_time`, `areas.credit.utilisation`, `steps.order/pick.wait.mean`.
+    /// Baselines, comparisons and tolerances all name figures this way.
+    public static func figures(of model: Model) -> [(key: String, column: Int)] {
+        let layout = MetricLayout(model: model)
+        var out: [(String, Int)] = []
+        for name in outcome + systemOnly {
+            if let i = layout.index(name, .system) { out.append((name, i)) }
+        }
+        for (d, demand) in model.demands.enumerated() {
+            for name in outcome { if let i = layout.index(name, .demand(d)) { out.append(("demand.\(demand.name).\(name)", i)) } }
+        }
+        for (a, area) in model.areas.enumerated() {
+            for name in Self.area { if let i = layout.index(name, .area(a)) { out.append(("areas.\(area.name).\(name)", i)) } }
+        }
+        for (j, journey) in model.journeys.enumerated() {
+            for (s, step) in journey.steps.enumerated() {
+                for name in Self.step {
+                    if let i = layout.index(name, .step(journey: j, step: s)) { out.append(("steps.\(journey.name)/\(step.name).\(name)", i)) }
+                }
+            }
+        }
+        return out
+    }
+}

@@ -1,0 +1,92 @@
+import Foundation
+import SimExperiment
+import SimKernel
+import SimModel
+import SimScenario
+
+/// A recorded baseline (`procsim.baseline/1`): the seed and replications a paired check must
+/// reuse, the resolved scenario (so that more replications of the base can be run later, from
+/// exactly the model that made the recorded ones), and every figure of every replication.
+public struct BaselineDocument: Sendable {
+    public var provenance: Provenance
+    public var streamKeying: Int
+    /// The model's part of the scenario after `extends`, the variant and `--set`, as YAML.
+    public var resolvedScenario: String
+    /// Per figure, its value in each replication, in replication order (NaN: undefined).
+    public var figures: [String: [Double]]
+    /// The figure names in the order they were recorded.
+    public var keys: [String]
+
+    /// Records a run of `scenario`.
+    public init(scenario: Scenario, result: ExperimentResult, provenance: Provenance) {
+        self.provenance = provenance
+        streamKeying = StreamKeying.version
+        resolvedScenario = scenario.resolvedYAML
+        let values = result.figureValues
+        keys = values.map(\.key)
+        figures = Dictionary(values.map { ($0.key, $0.values) }, uniquingKeysWith: { a, _ in a })
+    }
+
+    public var jsonValue: JSONValue {
+        .object([
+            ("schema", .string("procsim.baseline/1")),
+            ("provenance", provenance.jsonValue),
+            ("resolved_scenario", .string(resolvedScenario)),
+            ("figures", .object(keys.map { key in (key, .array(figures[key]!.map { .number($0) })) })),
+        ])
+    }
+
+    /// Reads a baseline file. A missing file, or one that is not a baseline of this procsim's
+    /// stream keying, throws `UnreadableFile` (exit 66) saying how to record one.
+    public init(path: String) throws {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw UnreadableFile(path: path, reason: "no such baseline file; record one with `procsim baseline SCENARIO -o \(path)`")
+        }
+        // JSONDecoder, not JSONSerialization: the latter rounds some doubles on Linux, and a
+        // paired check needs the recorded values bit for bit.
+        struct File: Decodable {
+            struct Origin: Decodable {
+                var procsim_version: String?, scenario: String, scenario_hash: String?, seed: UInt64, replications: Int
+                var variant: String?, overrides: [String]?, stream_keying: Int?
+            }
+            var schema: String
+            var provenance: Origin
+            var resolved_scenario: String
+            var figures: [String: [Double?]]
+        }
+        guard let file = try? JSONDecoder().decode(File.self, from: data), file.schema == "procsim.baseline/1" else {
+            throw UnreadableFile(path: path, reason: "not a procsim baseline (procsim.baseline/1); record one with `procsim baseline SCENARIO -o \(path)`")
+        }
+        let p = file.provenance
+        streamKeying = p.stream_keying ?? 0
+        guard streamKeying == StreamKeying.version else {
+            throw UnreadableFile(path: path, reason: "recorded with random-stream keying v\(streamKeying), and this procsim keys its streams by v\(StreamKeying.version): the same seed no longer gives the same draws, so record the baseline again")
+        }
+        provenance = Provenance(
+            procsimVersion: p.procsim_version ?? "", scenarioFile: p.scenario, scenarioHash: p.scenario_hash ?? "",
+            seed: p.seed, replications: p.replications, variant: p.variant, overrides: p.overrides ?? [])
+        resolvedScenario = file.resolved_scenario
+        figures = file.figures.mapValues { $0.map { $0 ?? .nan } }
+        // A decoded dictionary has no order; the layout order of the rebuilt model does.
+        keys = figures.keys.sorted()
+    }
+
+    /// The model the baseline was recorded from, rebuilt from its resolved scenario; files it
+    /// names (arrival lists) are found relative to the scenario's recorded path.
+    public func baseModel() throws -> Model {
+        try ScenarioLoader.parse(yaml: resolvedScenario, file: provenance.scenarioFile).model
+    }
+
+    /// Extends the recorded figures to `count` replications by running the base model with the
+    /// recorded seed: replication r is the same whenever it is run, so these pair with the
+    /// current run exactly as recorded ones do.
+    public mutating func extend(to count: Int, threads: Int) throws {
+        guard count > provenance.replications else { return }
+        let model = try baseModel()
+        let settings = ExperimentSettings(seed: provenance.seed, replications: count, threads: threads)
+        let outputs = Experiment.replications(model, settings: settings, range: provenance.replications..<count)
+        let extra = Experiment.reduce(model, settings: .init(seed: provenance.seed, replications: outputs.count, threads: threads), outputs: outputs)
+        for (key, values) in extra.figureValues where figures[key] != nil { figures[key]! += values }
+        provenance.replications = count
+    }
+}

@@ -1,0 +1,332 @@
+import Foundation
+import SimExperiment
+import SimExpressions
+import SimModel
+import SimScenario
+import SimStatistics
+
+/// How `check` runs: the command line's choices.
+public struct CheckOptions: Sendable {
+    /// `nil`: the baseline's seed (paired), else the scenario's, else 1.
+    public var seed: UInt64?
+    /// Replications at the first look; `nil`: the baseline's count, else 20.
+    public var replications: Int?
+    public var threads: Int
+    /// Replications added per look while an expectation is undecided.
+    public var batch: Int
+    public var maxReplications: Int
+    /// Compare with the baseline on new random numbers (unpaired) rather than its own.
+    public var freshSeeds: Bool
+    /// `--tolerance` entries; they override the scenario's `tolerances:`.
+    public var tolerances: ToleranceTable
+    /// The error rate the gate allows: per expectation (over all its looks), and family-wise
+    /// over the figures judged against a baseline. 1% by default: a gate that fails one
+    /// unchanged run in twenty is soon switched off.
+    public var alpha: Double
+
+    public init(seed: UInt64? = nil, replications: Int? = nil, threads: Int = 1, batch: Int = 20, maxReplications: Int = 200,
+                freshSeeds: Bool = false, tolerances: ToleranceTable = .init(), alpha: Double = 0.01) {
+        self.seed = seed
+        self.replications = replications
+        self.threads = threads
+        self.batch = batch
+        self.maxReplications = maxReplications
+        self.freshSeeds = freshSeeds
+        self.tolerances = tolerances
+        self.alpha = alpha
+    }
+}
+
+/// One scenario checked: its expectations, decided by a sequential procedure, and its figures
+/// against a baseline. The exit code is the contracts': 0 passed, 1 failed, 2 inconclusive.
+public struct ScenarioCheck: Sendable {
+    public struct AgainstBaseline: Sendable {
+        public var file: String
+        public var recorded: Provenance
+        /// The scenario's model is not the recorded one (its resolved text differs).
+        public var scenarioChanged: Bool
+        public var comparison: BaselineComparison
+    }
+
+    public let scenario: Scenario
+    public let provenance: Provenance
+    /// Looks the replication cap allows; each verdict's interval is at `confidence`.
+    public let looks: Int
+    public let confidence: Double
+    public let expectations: [ExpectationResult]
+    public let baseline: AgainstBaseline?
+    public let alpha: Double
+
+    public var violated: [ExpectationResult] { expectations.filter { $0.verdict == .violated } }
+    public var undecided: [ExpectationResult] { expectations.filter { $0.verdict == .undecided } }
+
+    public var exitCode: Int32 {
+        if !violated.isEmpty || !(baseline?.comparison.worse.isEmpty ?? true) { return 1 }
+        return undecided.isEmpty ? 0 : 2
+    }
+
+    /// Runs the check. Expectations are decided by repeated looks: at each, every undecided
+    /// expectation's interval is computed at level 1 − α/K, with K the looks the cap allows
+    /// (Bonferroni over the looks), so the chance that a verdict is wrong stays below α however
+    /// many looks are taken; the replications of earlier looks are kept, never rerun. With a
+    /// paired baseline, base replications beyond the recorded ones are run from its resolved
+    /// scenario, so pairs exist for every replication checked.
+    public static func run(_ scenario: Scenario, provenance base: Provenance, baseline: (file: String, document: BaselineDocument)?,
+                           options: CheckOptions) throws -> ScenarioCheck {
+        let paired = baseline != nil && !options.freshSeeds
+        let seed: UInt64 = options.seed ?? {
+            guard let recorded = baseline?.document.provenance.seed else { return scenario.seed ?? 1 }
+            // Fresh seeds: a seed of its own, derived so that a CI run is still reproducible.
+            return options.freshSeeds ? recorded &+ 1 : recorded
+        }()
+        if paired, let options = options.seed, options != baseline!.document.provenance.seed {
+            throw CheckError("--seed \(options) differs from the baseline's seed \(baseline!.document.provenance.seed): a paired check reuses the baseline's streams; leave out --seed, or add --fresh-seeds for an unpaired comparison")
+        }
+        var n = min(options.replications ?? baseline?.document.provenance.replications ?? 20, options.maxReplications)
+        let looks = 1 + Int((Double(max(options.maxReplications - n, 0)) / Double(options.batch)).rounded(.up))
+        let confidence = scenario.expectations.isEmpty ? 1 - options.alpha : 1 - options.alpha / Double(looks)
+        var outputs: [ReplicationOutput] = []
+        var result: ExperimentResult
+        var verdicts: [ExpectationResult]
+        while true {
+            var settings = ExperimentSettings(seed: seed, replications: n, threads: options.threads)
+            outputs += Experiment.replications(scenario.model, settings: settings, range: outputs.count..<n)
+            settings.replications = outputs.count
+            result = Experiment.reduce(scenario.model, settings: settings, outputs: outputs)
+            verdicts = scenario.expectations.map { ExpectationResult($0, result: result, confidence: confidence) }
+            if !verdicts.contains(where: { $0.verdict == .undecided }) || n >= options.maxReplications { break }
+            n = min(n + options.batch, options.maxReplications)
+        }
+        var against: AgainstBaseline?
+        if let (file, recorded) = baseline {
+            var document = recorded
+            if paired { try document.extend(to: n, threads: options.threads) }
+            var table = scenario.tolerances
+            table.entries += options.tolerances.entries
+            let comparison = BaselineComparison.judge(
+                base: document.figures, current: result.figureValues, pairing: paired ? .paired : .unpaired,
+                rules: { table.rule(for: $0) }, alpha: options.alpha)
+            against = AgainstBaseline(file: file, recorded: recorded.provenance,
+                                      scenarioChanged: recorded.resolvedScenario != scenario.resolvedYAML, comparison: comparison)
+        }
+        var provenance = base
+        provenance.seed = seed
+        provenance.replications = n
+        return ScenarioCheck(scenario: scenario, provenance: provenance, looks: looks, confidence: confidence,
+                             expectations: verdicts, baseline: against, alpha: options.alpha)
+    }
+}
+
+/// A check that cannot be made as asked (bad usage: exit 64).
+public struct CheckError: Error, Sendable, CustomStringConvertible {
+    public var description: String
+    public init(_ description: String) { self.description = description }
+}
+
+// MARK: - Renderings
+
+extension ScenarioCheck {
+    public var outcomeName: String { ["passed", "failed", "inconclusive"][Int(exitCode)] }
+
+    /// The readable report: the expectations' table, the baseline figures that moved, a verdict.
+    public var text: String {
+        var lines = ["Check · \(scenario.file)\(scenario.variant.map { " · variant \($0)" } ?? "") · seed \(provenance.seed) · \(provenance.replications) replications"]
+        if !expectations.isEmpty {
+            lines.append("Each verdict at \(String(format: "%.2f", confidence * 100))% (\(looks) look\(looks == 1 ? "" : "s") allowed, \(Formatting.percent(alpha)) overall error per expectation)")
+            var rows = [["  expectation", "value (95% interval)", "verdict"]]
+            for v in expectations {
+                rows.append(["  " + v.expectation.source, v.valueText, ["met": "met", "violated": "VIOLATED", "undecided": "INCONCLUSIVE"][v.verdict.rawValue]!])
+            }
+            lines += RunReport.table(rows)
+        }
+        if let b = baseline {
+            let c = b.comparison
+            lines.append("")
+            lines.append("Against the baseline \(b.file) (seed \(b.recorded.seed), \(c.pairing == .paired ? "paired by replication" : "unpaired, fresh seeds")\(b.scenarioChanged ? "" : "; the model is unchanged"))")
+            lines.append("\(c.figures.count) figures judged; worse beyond tolerance with Holm-adjusted p < \(Formatting.number(c.alpha)) fails")
+            let moved = c.figures.filter { $0.verdict != .same }
+            if moved.isEmpty {
+                lines.append("  no figure differs significantly beyond its tolerance")
+            } else {
+                var rows = [["  ", "figure", "baseline", "now", "change (95% interval)", "tolerance", "p (Holm)"]]
+                for f in moved {
+                    let change = f.change.estimate.map { x in
+                        Self.figureText(f.key, x, signed: true) + (f.change.ci95.map { "  [\(Self.figureText(f.key, $0.low, signed: true)), \(Self.figureText(f.key, $0.high, signed: true))]" } ?? "")
+                    } ?? "–"
+                    rows.append(["  " + (f.verdict == .worse ? "WORSE" : "better"), f.key,
+                                 f.base.estimate.map { Self.figureText(f.key, $0) } ?? "–", f.current.estimate.map { Self.figureText(f.key, $0) } ?? "–",
+                                 change, Self.allowanceText(f), String(format: "%.2g", f.verdict == .worse ? f.pWorse : f.pBetter)])
+                }
+                lines += RunReport.table(rows)
+            }
+        }
+        let worse = baseline?.comparison.worse.count ?? 0
+        switch exitCode {
+        case 1:
+            var parts: [String] = []
+            if !violated.isEmpty { parts.append("\(violated.count) expectation\(violated.count == 1 ? "" : "s") violated") }
+            if worse > 0 { parts.append("\(worse) figure\(worse == 1 ? "" : "s") worse than the baseline") }
+            lines.append("FAILED: " + parts.joined(separator: ", "))
+        case 2:
+            lines.append("INCONCLUSIVE: \(undecided.count) expectation\(undecided.count == 1 ? "" : "s") undecided at \(provenance.replications) replications (the cap); raise --max-replications, or move the threshold away from the value")
+        default:
+            lines.append(baseline == nil ? "passed: every expectation met"
+                         : expectations.isEmpty ? "passed: no figure worse than the baseline" : "passed: every expectation met and no figure worse than the baseline")
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// A figure's value in the unit its name implies: times as durations, shares in percent
+    /// (changes in percentage points), everything else as a number.
+    static func figureText(_ key: String, _ x: Double, signed: Bool = false) -> String {
+        let sign = signed && x >= 0 ? "+" : signed ? "−" : ""
+        let v = signed ? abs(x) : x
+        switch FigureKind(key: key) {
+        case .share: return signed ? sign + Formatting.number(v * 100) + "pp" : Formatting.percent(v)
+        case .time: return sign + Formatting.duration(v)
+        case .count: break
+        }
+        // Small queue lengths and counts keep two significant digits rather than rounding to 0.00.
+        return sign + (v != 0 && v < 0.1 ? String(format: "%.2g", v) : Formatting.number(v))
+    }
+
+    /// A tolerance as written: a share's in percentage points, a relative one with its amount.
+    static func allowanceText(_ f: BaselineComparison.Figure) -> String {
+        let amount = FigureKind(key: f.key) == .share ? String(format: "%g", f.allowance * 100) + "pp" : figureText(f.key, f.allowance)
+        if case .relative(let share) = f.rule.tolerance { return "\(amount) (\(String(format: "%g", share * 100))%)" }
+        return amount
+    }
+
+    /// The `procsim.check/1` entry of this scenario.
+    public var json: JSONValue {
+        var fields: [(String, JSONValue)] = [
+            ("scenario", .string(scenario.file)),
+            ("variant", scenario.variant.map { .string($0) } ?? .null),
+            ("outcome", .string(outcomeName)),
+            ("exit_code", .integer(Int(exitCode))),
+            ("provenance", provenance.jsonValue),
+            ("looks_allowed", .integer(looks)),
+            ("confidence", .number(confidence)),
+            ("expectations", .array(expectations.map { v in
+                .object([
+                    ("expectation", .string(v.expectation.source)),
+                    ("threshold", .number(v.expectation.threshold)),
+                    ("value", v.estimate.jsonValue),
+                    ("verdict", .string(["met": "met", "violated": "violated", "undecided": "inconclusive"][v.verdict.rawValue]!)),
+                ])
+            })),
+        ]
+        if let b = baseline {
+            fields.append(("baseline", .object([
+                ("file", .string(b.file)),
+                ("pairing", .string(b.comparison.pairing.rawValue)),
+                ("seed", .unsigned(b.recorded.seed)),
+                ("replications", .integer(b.recorded.replications)),
+                ("scenario_changed", .bool(b.scenarioChanged)),
+                ("alpha", .number(b.comparison.alpha)),
+                ("figures", .array(b.comparison.figures.map { f in
+                    let tolerance: JSONValue = switch f.rule.tolerance {
+                    case .relative(let x): .object([("relative", .number(x))])
+                    case .absolute(let x): .object([("absolute", .number(x))])
+                    case .ignored: .null
+                    }
+                    return .object([
+                        ("figure", .string(f.key)),
+                        ("worse_if", .string(f.rule.worseIfHigher ? "higher" : "lower")),
+                        ("tolerance", tolerance),
+                        ("allowance", .number(f.allowance)),
+                        ("base", f.base.jsonValue),
+                        ("current", f.current.jsonValue),
+                        ("change", f.change.jsonValue),
+                        ("p_worse", .number(f.pWorse)),
+                        ("p_better", .number(f.pBetter)),
+                        ("verdict", .string(f.verdict.rawValue)),
+                    ])
+                })),
+            ])))
+        } else {
+            fields.append(("baseline", .null))
+        }
+        return .object(fields)
+    }
+
+    /// One JUnit test case per expectation and per baseline figure judged.
+    public var junitCases: [JUnitReport.Case] {
+        var cases: [JUnitReport.Case] = expectations.map { v in
+            let value = v.valueText
+            switch v.verdict {
+            case .met: return .init(name: v.expectation.source, outcome: .passed)
+            case .violated: return .init(name: v.expectation.source, outcome: .failed("violated: \(v.expectation.source) is \(value) (95% interval) after \(provenance.replications) replications"))
+            case .undecided: return .init(name: v.expectation.source, outcome: .skipped("inconclusive at \(provenance.replications) replications (the cap): \(value)"))
+            }
+        }
+        for f in baseline?.comparison.figures ?? [] {
+            let name = "baseline: \(f.key)"
+            if f.verdict == .worse {
+                let change = f.change.estimate.map { Self.figureText(f.key, $0, signed: true) } ?? "–"
+                cases.append(.init(name: name, outcome: .failed("worse than the baseline: \(f.base.estimate.map { Self.figureText(f.key, $0) } ?? "–") → \(f.current.estimate.map { Self.figureText(f.key, $0) } ?? "–") (\(change)), beyond the tolerance of \(Self.allowanceText(f)); Holm-adjusted p = \(String(format: "%.2g", f.pWorse))")))
+            } else {
+                cases.append(.init(name: name, outcome: .passed))
+            }
+        }
+        return cases
+    }
+}
+
+extension Estimate {
+    /// `{"estimate": x, "ci95": [lo, hi], "n": replications}`, as the contracts define it.
+    public var jsonValue: JSONValue {
+        .object([
+            ("estimate", .number(estimate)),
+            ("ci95", ci95.map { .array([.number($0.low), .number($0.high)]) } ?? .null),
+            ("n", .integer(n)),
+        ])
+    }
+}
+
+/// The JUnit XML dialect CI systems read (GitLab, GitHub test reporters, Jenkins), valid against
+/// the widely used JUnit XSD (`Tests/ProcsimCLITests/Resources/JUnit.xsd`).
+public enum JUnitReport {
+    public struct Case: Sendable {
+        public enum Outcome: Sendable { case passed, failed(String), skipped(String), error(String) }
+        public var name: String
+        public var outcome: Outcome
+        public init(name: String, outcome: Outcome) {
+            self.name = name
+            self.outcome = outcome
+        }
+    }
+
+    /// One `testsuite` per scenario checked, in a `testsuites` root.
+    public static func xml(_ suites: [(name: String, cases: [Case])], timestamp: Date = Date()) -> String {
+        func escape(_ s: String) -> String {
+            s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+                .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
+        }
+        func count(_ cases: [Case], _ which: (Case.Outcome) -> Bool) -> Int { cases.filter { which($0.outcome) }.count }
+        let isFailure: (Case.Outcome) -> Bool = { if case .failed = $0 { true } else { false } }
+        let isError: (Case.Outcome) -> Bool = { if case .error = $0 { true } else { false } }
+        let isSkipped: (Case.Outcome) -> Bool = { if case .skipped = $0 { true } else { false } }
+        let stamp = ISO8601DateFormatter().string(from: timestamp).replacingOccurrences(of: "Z", with: "")
+        let host = ProcessInfo.processInfo.hostName.isEmpty ? "localhost" : ProcessInfo.processInfo.hostName
+        var xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+        // The XSD allows no attributes on the root; the totals are the suites'.
+        xml += "<testsuites>\n"
+        for (id, suite) in suites.enumerated() {
+            let c = suite.cases
+            xml += "  <testsuite name=\"\(escape(suite.name))\" package=\"procsim\" id=\"\(id)\" timestamp=\"\(stamp)\" hostname=\"\(escape(host))\" tests=\"\(c.count)\" failures=\"\(count(c, isFailure))\" errors=\"\(count(c, isError))\" skipped=\"\(count(c, isSkipped))\" time=\"0\">\n"
+            xml += "    <properties/>\n"
+            for item in c {
+                xml += "    <testcase name=\"\(escape(item.name))\" classname=\"\(escape(suite.name))\" time=\"0\""
+                switch item.outcome {
+                case .passed: xml += "/>\n"
+                case .failed(let m): xml += ">\n      <failure message=\"\(escape(m))\" type=\"procsim.check\">\(escape(m))</failure>\n    </testcase>\n"
+                case .error(let m): xml += ">\n      <error message=\"\(escape(m))\" type=\"procsim.check\">\(escape(m))</error>\n    </testcase>\n"
+                case .skipped(let m): xml += ">\n      <skipped message=\"\(escape(m))\"/>\n    </testcase>\n"
+                }
+            }
+            xml += "    <system-out/>\n    <system-err/>\n  </testsuite>\n"
+        }
+        return xml + "</testsuites>\n"
+    }
+}

@@ -2,7 +2,7 @@
 // procsim: a discrete-event simulator and capacity planner for business processes.
 //
 // Dependencies point one way:
-//   procsim (CLI) → SimReport → SimExperiment → SimModel → SimStatistics, SimKernel;
+//   procsim (CLI) → SimReport → SimPlan → SimExperiment → SimModel → SimStatistics, SimKernel;
 //   SimScenario → SimExpressions → SimModel
 // SimKernel knows nothing of areas or YAML; SimModel knows nothing of files; only the CLI prints or exits.
 import PackageDescription
@@ -18,6 +18,7 @@ let package = Package(
         .library(name: "SimExpressions", targets: ["SimExpressions"]),
         .library(name: "SimStatistics", targets: ["SimStatistics"]),
         .library(name: "SimExperiment", targets: ["SimExperiment"]),
+        .library(name: "SimPlan", targets: ["SimPlan"]),
         .library(name: "SimReport", targets: ["SimReport"]),
     ],
     dependencies: [
@@ -47,8 +48,10 @@ let package = Package(
             dependencies: ["SimModel", "SimExpressions", .product(name: "Yams", package: "Yams")]),
         /// Replications in parallel, reduced in replication order; summaries with intervals.
         .target(name: "SimExperiment", dependencies: ["SimModel", "SimStatistics"]),
+        /// Capacity planning: the cheapest staffing that meets targets, the most demand a staffing serves.
+        .target(name: "SimPlan", dependencies: ["SimExperiment", "SimExpressions", "SimScenario", "SimModel", "SimStatistics"]),
         /// Text and JSON renderings of experiment results.
-        .target(name: "SimReport", dependencies: ["SimExperiment", "SimExpressions", "SimScenario", "SimModel", "SimKernel", "SimStatistics"]),
+        .target(name: "SimReport", dependencies: ["SimExperiment", "SimExpressions", "SimPlan", "SimScenario", "SimModel", "SimKernel", "SimStatistics"]),
         /// The command-line tool: parses arguments, prints, sets exit codes. Nothing else.
         .executableTarget(
             name: "procsim",
@@ -80,6 +83,6 @@ let package = Package(
             name: "SimScenarioTests", dependencies: ["SimScenario", "SimExperiment", "SimModel"],
             resources: [.copy("Fixtures")]),
         .testTarget(
-            name: "ProcsimCLITests", dependencies: ["SimReport", "SimExperiment", "SimScenario"]),
+            name: "ProcsimCLITests", dependencies: ["SimReport", "SimPlan", "SimExperiment", "SimScenario", "_SimTestSupport"]),
     ]
 )

@@ -50,6 +50,31 @@ public struct Area: Sendable, Equatable {
     public var callIn: CallIn?
     /// Extra work when the area starts an item of another demand type than the one before.
     public var setup: Distribution?
+    /// What one person costs per second of elapsed time (`cost: 3200/month`); `nil` when unknown.
+    public var costPerSecond: Double?
+    /// Who is employed when, whatever their hours: the base staff for the whole run and each
+    /// shift from its start to its end. Costs are paid on this, not on hours on duty.
+    public var roster: [Hire] = []
+
+    /// People employed from `from` until `until` (elapsed seconds).
+    public struct Hire: Sendable, Equatable {
+        public var staff: Int
+        public var from: Double
+        public var until: Double
+
+        public init(staff: Int, from: Double, until: Double) {
+            self.staff = staff
+            self.from = from
+            self.until = until
+        }
+    }
+
+    /// Mean people employed over `[0, horizon)`; `nil` when unlimited.
+    public func meanHeadcount(until horizon: Double) -> Double? {
+        guard let staff else { return nil }
+        if roster.isEmpty { return Double(staff) }
+        return roster.reduce(0) { $0 + Double($1.staff) * max(0, min($1.until, horizon) - max($1.from, 0)) } / horizon
+    }
 
     public init(name: String, staff: Int?, queueLimit: Int? = nil, schedule: StaffSchedule? = nil) {
         self.name = name
@@ -119,6 +144,17 @@ public enum ArrivalProcess: Sendable, Equatable {
             return Double(times.filter { $0 < span }.count) / span
         case .triggered:
             return 0
+        }
+    }
+
+    /// The same process with `factor` times the rate, or `nil` when it has no rate to scale
+    /// (a replayed order book, gaps from a distribution, items created by others). Arrival
+    /// draws are keyed by index, so the scaled process keeps common random numbers with this one.
+    public func scaled(by factor: Double) -> ArrivalProcess? {
+        switch self {
+        case .poisson(let rate): return .poisson(rate: rate * factor)
+        case .varying(let profile): return .varying(RateProfile(times: profile.times, rates: profile.rates.map { $0 * factor }))
+        case .renewal, .scheduled, .triggered: return nil
         }
     }
 

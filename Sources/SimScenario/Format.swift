@@ -59,7 +59,7 @@ public enum Format {
 
     public static let shift: [Key] = [
         Key("name", .text, "A label for reports and variants."),
-        Key("staff", .integer(minimum: 1), required: true, "People on duty during this shift, in addition to the area's base staff."),
+        Key("staff", .integer(minimum: 0), required: true, "People on duty during this shift, in addition to the area's base staff (0: the shift is planned but empty, as `plan` may decide)."),
         Key("calendar", .text, default: "the area's calendar", "The hours of this shift (a name under `calendars`)."),
         Key("from", .instant, default: "the start", "When the shift starts to exist: `30d` after the start, or a date."),
         Key("until", .instant, default: "the horizon", "When it ends."),
@@ -85,6 +85,7 @@ public enum Format {
         Key("needs", .anyOf([.text, .list(.text)]), default: "none", "Systems the area needs (names under `systems`): while one is down, nobody in the area works; work in progress resumes after the repair."),
         Key("call_in", .object(callIn), default: "none", "A state-dependent rule: call in extra staff while the queue is long, send them back when it is short."),
         Key("setup", .distribution, default: "none", "Extra work when the area starts an item of another demand type than the one it started last."),
+        Key("cost", .text, default: "none", "What one person costs per period, such as `3200/month` (hour, day, week, month = a twelfth of 365.25 days, year); paid for every person employed (base staff all the time, a shift's staff from its `from` to its `until`), whatever their hours. `plan` minimises it."),
         Key("description", .text, "Free text."),
     ]
 

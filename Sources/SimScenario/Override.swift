@@ -12,6 +12,15 @@ public struct Override: Sendable, Equatable, CustomStringConvertible {
     /// The path with list items by position (`steps[0]`, not `steps.answer`), as diagnostics
     /// name them: a finding under it is reported against this override.
     var resolvedPath: String?
+    /// Appends `value` to the list at `path` instead of replacing it (a shift `plan` adds).
+    public var appends = false
+
+    /// An item appended to the list at `path`, such as a shift in `areas.logistics.shifts`.
+    public init(appendingTo path: String, value: String) {
+        self.path = path
+        self.value = value
+        appends = true
+    }
 
     /// Parses `KEY=VALUE`; `nil` when there is no `=` or no key.
     public init?(argument: String) {
@@ -46,7 +55,7 @@ extension Override {
             replacement = Node(value)
         }
         do {
-            return try TreePath.edit(segments[...], in: root, at: "", .set(replacement))
+            return try TreePath.edit(segments[...], in: root, at: "", appends ? .append(replacement) : .set(replacement))
         } catch {
             throw OverrideError(override: self, reason: error.reason)
         }

@@ -56,6 +56,21 @@ enum Quantities {
         return count / period
     }
 
+    /// Seconds per period of a cost: a month is a twelfth of a year of 365.25 days, since
+    /// salaries are paid by the month whatever its length.
+    static let costPeriods: [String: Double] = [
+        "hour": 3600, "h": 3600, "day": 86_400, "d": 86_400, "week": 604_800, "w": 604_800,
+        "month": 365.25 * 86_400 / 12, "year": 365.25 * 86_400, "yr": 365.25 * 86_400,
+    ]
+
+    /// `3200/month` → money per second.
+    static func costRate(_ text: String) -> Double? {
+        let parts = text.split(separator: "/", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+        guard parts.count == 2, let amount = Double(parts[0].replacingOccurrences(of: ",", with: "")), amount.isFinite,
+              let period = costPeriods[parts[1].lowercased()] else { return nil }
+        return amount / period
+    }
+
     /// `15%` or `0.15`.
     static func fraction(_ text: String) -> Double? {
         let t = text.trimmingCharacters(in: .whitespaces)

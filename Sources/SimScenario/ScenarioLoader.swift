@@ -20,6 +20,9 @@ public struct Scenario: Sendable {
     public var variantNames: [String]
     /// The file's `expect:` entries, parsed.
     public var expectations: [Expectation]
+    /// Named windows of time (the campaigns), in seconds after the start: `plan` can staff an
+    /// area differently in one (`areas.logistics.staff@spring-sale`).
+    public var periods: [Period]
     /// `tolerances:`, for `check --baseline`.
     public var tolerances: ToleranceTable
     /// The model's part of the tree a run sees (the file with its `extends`, variant and
@@ -38,6 +41,13 @@ public struct UnreadableFile: Error, Sendable, CustomStringConvertible {
         self.reason = reason
     }
     public var description: String { "\(path): error: cannot read the scenario file: \(reason)" }
+}
+
+/// A named window of elapsed time.
+public struct Period: Sendable, Equatable {
+    public var name: String
+    public var start: Double
+    public var end: Double
 }
 
 /// Reads scenario files: YAML → `Scenario`, reporting every problem with its location.
@@ -156,7 +166,7 @@ public enum ScenarioLoader {
         return Scenario(
             model: model, seed: seed, file: file, contentHash: fnv1a64Hex(Array(text.utf8)),
             warnings: reader.sorted, analysis: analysis, variant: variant, variantNames: variantNames,
-            expectations: expectations, tolerances: tolerances, resolvedYAML: Composition.resolvedText(root))
+            expectations: expectations, periods: builder.periods, tolerances: tolerances, resolvedYAML: Composition.resolvedText(root))
     }
 
     /// Where `key:` is written for the second time, in block or flow style, from a line on.
@@ -232,6 +242,8 @@ struct ModelBuilder {
     var clock = LocalClock(start: LocalClock.defaultStart, timeZone: TimeZone(identifier: "UTC")!)
     var calendars: [String: WeeklyHours] = [:]
     var horizon: Double?
+    /// The campaigns' windows, once read.
+    var periods: [Period] = []
     /// The attributes items may carry (read ahead: journeys' conditions name them).
     var attributes: [Attribute] = []
     /// Whether the file gives a horizon (valid or not): a missing one is reported once, at the
@@ -286,6 +298,8 @@ struct ModelBuilder {
             var needs: [Int] = []
             var callIn: CallIn?
             var setup: Distribution?
+            var cost: Double?
+            var roster: [Area.Hire] = []
             if let fields = reader.mapping(node, path, allowed: Format.areaKeys, required: Format.required(Format.area), what: "area '\(name)'") {
                 if let s = fields["staff"] {
                     if NodeReader.scalarText(s) == "unlimited" { staff = nil } else {
@@ -299,7 +313,17 @@ struct ModelBuilder {
                         reader.warning(q, "\(path).queue_limit", "area '\(name)' has unlimited staff, so nobody ever waits and the queue limit has no effect")
                     }
                 }
-                if !staffInvalid { schedule = staffSchedule(fields, path, staff: staff, horizon: horizon, clock: clock, calendars: calendars) }
+                if !staffInvalid {
+                    schedule = staffSchedule(fields, path, staff: staff, horizon: horizon, clock: clock, calendars: calendars, roster: &roster)
+                    if let staff { roster.insert(Area.Hire(staff: staff, from: 0, until: horizon ?? .infinity), at: 0) }
+                }
+                if let c = fields["cost"] {
+                    if let x = Quantities.costRate(NodeReader.scalarText(c)), x >= 0 {
+                        cost = x
+                    } else {
+                        reader.error(c, "\(path).cost", "expected what one person costs per period, such as '3200/month' (periods: hour, day, week, month, year), found \(NodeReader.describe(c))")
+                    }
+                }
                 if let n = fields["needs"] { needs = systemReferences(n, "\(path).needs", names: systemNames) }
                 if let c = fields["call_in"] { callIn = callInRule(c, "\(path).call_in", unlimited: staff == nil && !staffInvalid) }
                 setup = fields["setup"].flatMap { distribution($0, "\(path).setup") }
@@ -309,6 +333,8 @@ struct ModelBuilder {
             area.systems = needs
             area.callIn = callIn
             area.setup = setup
+            area.costPerSecond = cost
+            area.roster = roster
             areas.append(area)
         }
         if top["areas"] != nil && areaEntries.isEmpty && !reader.hasErrors {
@@ -333,6 +359,7 @@ struct ModelBuilder {
         let demandEntries = top["demand"].map { reader.namedMapping($0, "demand", what: "demand type") } ?? []
         demandNames = demandEntries.map(\.name)
         let campaigns = readCampaigns(top["campaigns"], clock: clock, demandNames: demandNames, horizon: horizon)
+        periods = campaigns.map { Period(name: $0.name, start: $0.start, end: $0.end) }
         var demands: [Demand] = []
         let time = DemandTime(clock: clock, horizon: horizon, calendars: calendars, calendarTime: calendarTime)
         for (d, (name, _, node)) in demandEntries.enumerated() {
@@ -824,5 +851,14 @@ struct ModelBuilder {
     static func percent(_ x: Double) -> String {
         let v = (x * 10000).rounded() / 100
         return v == v.rounded() ? "\(Int(v))%" : "\(v)%"
+    }
+}
+
+extension ScenarioLoader {
+    /// The names of an area's shifts in scenario text (`plan` varies a shift's staff by name).
+    public static func shiftNames(yaml: String, area: String) throws -> [String] {
+        guard let root = try Yams.compose(yaml: yaml),
+              case .sequence(let shifts)? = root.mapping?["areas"]?.mapping?[area]?.mapping?["shifts"] else { return [] }
+        return shifts.compactMap { $0.mapping?["name"]?.scalar?.string }
     }
 }

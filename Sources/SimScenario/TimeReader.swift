@@ -162,7 +162,7 @@ extension ModelBuilder {
     /// `nil` when the staff never change.
     mutating func staffSchedule(
         _ fields: Entries, _ path: String, staff: Int?, horizon: Double?, clock: LocalClock,
-        calendars: [String: WeeklyHours]
+        calendars: [String: WeeklyHours], roster: inout [Area.Hire]
     ) -> StaffSchedule? {
         let calendarNode = fields["calendar"], shiftsNode = fields["shifts"]
         if calendarNode == nil && shiftsNode == nil { return nil }
@@ -196,7 +196,7 @@ extension ModelBuilder {
                 let p = "\(path).shifts[\(i)]"
                 guard let f = reader.mapping(item, p, allowed: Format.shiftKeys, required: ["staff"], what: "a shift such as '{staff: 2, calendar: evening, from: 30d}'") else { continue }
                 if let n = f["name"] { _ = reader.string(n, "\(p).name") }
-                let count = f["staff"].flatMap { reader.integer($0, "\(p).staff", atLeast: 1, atMost: 1_000_000, what: "a whole number of staff of at least 1") }
+                let count = f["staff"].flatMap { reader.integer($0, "\(p).staff", atLeast: 0, atMost: 1_000_000, what: "a whole number of staff of at least 0") }
                 var hours = base
                 if let c = f["calendar"] { hours = calendarReference(c, "\(p).calendar", calendars: calendars); if hours == nil { continue } }
                 let from = f["from"].flatMap { instant($0, "\(p).from", clock: clock) } ?? 0
@@ -208,7 +208,10 @@ extension ModelBuilder {
                 if let fromNode = f["from"], from >= horizon {
                     reader.warning(fromNode, "\(p).from", "the shift starts at or after the horizon, so it never works in the simulated period")
                 }
-                if let count { shifts.append((count, open(hours, from: from, until: until))) }
+                if let count {
+                    shifts.append((count, open(hours, from: from, until: until)))
+                    roster.append(Area.Hire(staff: count, from: from, until: min(until, horizon)))
+                }
             }
         }
         return StaffSchedule(shifts: shifts)

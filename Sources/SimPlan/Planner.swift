@@ -1,0 +1,424 @@
+import Foundation
+import SimExperiment
+import SimExpressions
+import SimModel
+import SimScenario
+import SimStatistics
+
+/// A staffing decision the planner varies: an area's staff, or its staff in a named period
+/// (`areas.logistics.staff@spring-sale`: total staff during a campaign; `areas.support.staff@evening`:
+/// the staff of the area's shift named `evening`).
+public struct PlanFactor: Sendable, Equatable, CustomStringConvertible {
+    public var area: String
+    public var period: String?
+    public var values: ClosedRange<Int>
+
+    public init(area: String, period: String? = nil, values: ClosedRange<Int>) {
+        self.area = area
+        self.period = period
+        self.values = values
+    }
+
+    /// `areas.logistics.staff=1..8`, `areas.logistics.staff@campaign=2..6`; `nil` otherwise.
+    public init?(argument: String) {
+        guard let eq = argument.firstIndex(of: "=") else { return nil }
+        let path = argument[..<eq], range = argument[argument.index(after: eq)...].components(separatedBy: "..")
+        let parts = path.split(separator: "@", maxSplits: 1)
+        let segments = parts[0].split(separator: ".")
+        guard segments.count == 3, segments[0] == "areas", segments[2] == "staff", range.count == 2,
+              let low = Int(range[0].trimmingCharacters(in: .whitespaces)), let high = Int(range[1].trimmingCharacters(in: .whitespaces)),
+              low >= 0, low <= high else { return nil }
+        area = String(segments[1])
+        period = parts.count == 2 ? String(parts[1]) : nil
+        values = low...high
+    }
+
+    public var description: String { "areas.\(area).staff" + (period.map { "@\($0)" } ?? "") }
+}
+
+/// What a plan may spend and how sure it must be.
+public struct PlanSettings: Sendable {
+    public var seed: UInt64
+    public var threads: Int
+    /// The probability that every feasibility decision of the search is right at once, outside
+    /// the tolerance: split evenly over the candidates and targets (Bonferroni).
+    public var confidence: Double
+    /// ε as a share of each target's threshold (times, counts, rates); shares (on-time,
+    /// utilisation) take `shareTolerance` in absolute terms.
+    public var relativeTolerance: Double
+    public var shareTolerance: Double
+    /// Replications of every design's first look (n₀ of the procedure).
+    public var firstLook: Int
+    /// Replications added per look to a design still undecided.
+    public var batch: Int
+    /// The most replications one design gets; still undecided then, it is reported so.
+    public var maxReplications: Int
+    /// Cost per person per second by area name, over the scenario's `cost:`.
+    public var costs: [String: Double]
+    /// Decide every candidate instead of searching (for comparison and benchmarks).
+    public var exhaustive: Bool
+    /// Replications of the confirmation run of the chosen design, on fresh seeds; 0: none.
+    public var confirmation: Int
+
+    public init(seed: UInt64 = 1, threads: Int = 1, confidence: Double = 0.95, relativeTolerance: Double = 0.02,
+                shareTolerance: Double = 0.01, firstLook: Int = 10, batch: Int = 10, maxReplications: Int = 500,
+                costs: [String: Double] = [:], exhaustive: Bool = false, confirmation: Int = 20) {
+        self.seed = seed
+        self.threads = threads
+        self.confidence = confidence
+        self.relativeTolerance = relativeTolerance
+        self.shareTolerance = shareTolerance
+        self.firstLook = firstLook
+        self.batch = batch
+        self.maxReplications = maxReplications
+        self.costs = costs
+        self.exhaustive = exhaustive
+        self.confirmation = confirmation
+    }
+}
+
+/// A plan that cannot be made as asked: bad usage (exit 64), with what to write instead.
+public struct PlanError: Error, Sendable, CustomStringConvertible {
+    public var description: String
+    public init(_ description: String) { self.description = description }
+}
+
+/// One staffing the planner considered, and what became of it.
+public struct PlanDesign: Sendable {
+    public enum Status: String, Sendable {
+        /// An area's offered load reaches its staff: its queue grows without bound.
+        case unstable
+        /// Fewer staff in a period than outside it: not a plan anyone would make.
+        case inconsistent
+        /// Below a design found infeasible: more staff never makes these targets worse.
+        case dominated
+        /// Not needed: a cheaper design was found feasible first.
+        case skipped
+        case feasible, infeasible, undecided
+    }
+
+    /// Staff per factor, in the factors' order.
+    public var staff: [Int]
+    public var costPerMonth: Double
+    public var status: Status
+    public var replications = 0
+    /// Per target: the mean over replications with its 95% interval (evaluated designs only).
+    public var estimates: [Estimate] = []
+    /// Per target: the queueing estimate, where the target is one it can estimate.
+    public var approximation: [Double?] = []
+}
+
+/// The result of a plan.
+public struct PlanResult: Sendable {
+    public var factors: [PlanFactor]
+    public var targets: [Expectation]
+    public var tolerances: [Double]
+    public var designs: [PlanDesign]
+    /// The cheapest design declared feasible (index into `designs`).
+    public var chosen: Int?
+    /// When none is feasible: the evaluated design nearest to meeting every target.
+    public var closest: Int?
+    /// Designs cheaper than the chosen one that stayed undecided at the replication cap.
+    public var undecidedCheaper: [Int]
+    /// β of each decision.
+    public var errorPerDecision: Double
+    /// Whether more staff was taken never to make a target worse (and dominated designs cut).
+    public var monotone: Bool
+    /// Whether costs came from the scenario or `--cost` (else the plan minimises headcount).
+    public var costed: Bool
+    /// The confirmation run of the chosen design on fresh seeds, per target.
+    public var confirmation: [Estimate]?
+    public var confirmationSeed: UInt64?
+    public var seed: UInt64
+
+    public var replications: Int { designs.reduce(0) { $0 + $1.replications } }
+    public var evaluated: Int { designs.filter { $0.replications > 0 }.count }
+
+    /// Exit code per the contracts: 0 found; 1 no design in the ranges meets the targets;
+    /// 2 the statistics could not decide a design that matters.
+    public var exitCode: Int32 {
+        if chosen != nil { return undecidedCheaper.isEmpty ? 0 : 2 }
+        return designs.contains { $0.status == .undecided } ? 2 : 1
+    }
+}
+
+/// Finds the cheapest staffing that meets every target.
+///
+/// 1. Bounds: a candidate in which an area's offered load (from the traffic equations) reaches
+///    its mean staff on duty is cut without simulating.
+/// 2. A start near the answer: every remaining candidate gets queueing estimates of the targets
+///    (Erlang C and Allen–Cunneen per area, summed along the journeys); the cheapest candidate
+///    whose estimates meet the targets is decided first.
+/// 3. Then, while there are undecided candidates cheaper than the best feasible one, the most
+///    expensive of them is decided: if infeasible, every design with no more staff in any factor
+///    is cut too (more staff never makes a time, a queue or an on-time share worse), which
+///    removes the most candidates per simulation; if feasible, it becomes the best.
+///
+/// Every decision is the sequential feasibility check (`FeasibilityCheck`) on common random
+/// numbers (the same seed for all designs), with β = (1 − confidence)/(candidates × targets),
+/// so that all decisions are right together with the stated confidence.
+public enum Planner {
+    /// `overrides` are the command line's `--set`, applied before the plan's own.
+    public static func plan(path: String, variant: String? = nil, overrides: [Override] = [], factors: [PlanFactor],
+                            targets: [String], settings: PlanSettings) throws -> PlanResult {
+        let base = try ScenarioLoader.load(path: path, variant: variant, overrides: overrides)
+        try validate(factors, in: base)
+        let expectations = try parse(targets, model: base.model)
+        let costed = factors.contains { settings.costs[$0.area] != nil || areaCost(of: $0.area, in: base.model) != nil }
+        if costed, let missing = factors.first(where: { settings.costs[$0.area] == nil && areaCost(of: $0.area, in: base.model) == nil }) {
+            throw PlanError("area '\(missing.area)' has no cost while other varied areas have one: give it one (--cost \(missing.area)=3200/month, or 'cost:' in the scenario), or give none (the plan then minimises headcount)")
+        }
+        let tolerances = expectations.map { tolerance(for: $0, settings) }
+        let monotone = expectations.allSatisfy(isMonotone)
+
+        // The candidates, with their costs and queueing estimates.
+        var grid: [[Int]] = [[]]
+        for f in factors { grid = grid.flatMap { row in f.values.map { row + [$0] } } }
+        var designs: [PlanDesign] = []
+        var models: [Model?] = []
+        for staff in grid {
+            guard let scenario = try design(staff, factors: factors, base: base, path: path, variant: variant, overrides: overrides) else {
+                designs.append(PlanDesign(staff: staff, costPerMonth: .infinity, status: .inconsistent))
+                models.append(nil)
+                continue
+            }
+            let model = scenario.model
+            var d = PlanDesign(staff: staff, costPerMonth: cost(of: model, costed: costed, settings: settings), status: .undecided)
+            let analysis = FlowAnalysis(model: model)
+            if !analysis.unstableAreas(of: model).isEmpty {
+                d.status = .unstable
+            } else {
+                let estimate = QueueingEstimate(model: model, analysis: analysis)
+                d.approximation = expectations.map { approximate($0, estimate: estimate, model: model) }
+            }
+            designs.append(d)
+            models.append(model)
+        }
+        let candidates = designs.indices.filter { designs[$0].status == .undecided }
+        let beta = (1 - settings.confidence) / Double(max(1, candidates.count * expectations.count))
+        let check = FeasibilityCheck(
+            targets: zip(expectations, tolerances).map { .init(threshold: $0.threshold, atMost: $0.comparator == .lessOrEqual || $0.comparator == .less, tolerance: $1) },
+            errorPerDecision: beta, firstLook: settings.firstLook)
+
+        func approxFeasible(_ i: Int) -> Bool {
+            zip(expectations, designs[i].approximation).allSatisfy { e, a in
+                guard let a else { return true }
+                return e.comparator == .lessOrEqual || e.comparator == .less ? a <= e.threshold : a >= e.threshold
+            }
+        }
+        func order(_ a: Int, _ b: Int) -> Bool {
+            designs[a].costPerMonth != designs[b].costPerMonth ? designs[a].costPerMonth < designs[b].costPerMonth
+                : designs[a].staff.reduce(0, +) != designs[b].staff.reduce(0, +) ? designs[a].staff.reduce(0, +) < designs[b].staff.reduce(0, +)
+                : designs[a].staff.lexicographicallyPrecedes(designs[b].staff)
+        }
+        func decide(_ i: Int) {
+            designs[i] = evaluate(designs[i], model: models[i]!, check: check, expectations: expectations, settings: settings)
+            if designs[i].status == .infeasible && monotone {
+                for j in designs.indices where designs[j].status == .undecided && designs[j].replications == 0
+                    && zip(designs[j].staff, designs[i].staff).allSatisfy({ $0 <= $1 }) {
+                    designs[j].status = .dominated
+                }
+            }
+        }
+
+        var chosen: Int?
+        if settings.exhaustive {
+            for i in candidates { decide(i) }
+            chosen = candidates.filter { designs[$0].status == .feasible }.min(by: order)
+        } else {
+            while true {
+                let open = candidates.filter { designs[$0].status == .undecided && designs[$0].replications == 0 }
+                    .filter { chosen == nil || order($0, chosen!) }
+                guard !open.isEmpty else { break }
+                let pick: Int
+                if chosen == nil, let start = open.filter(approxFeasible).min(by: order) {
+                    pick = start
+                } else {
+                    pick = open.max(by: order)!
+                }
+                decide(pick)
+                if designs[pick].status == .feasible { chosen = pick }
+            }
+            for i in candidates where designs[i].status == .undecided && designs[i].replications == 0 { designs[i].status = .skipped }
+        }
+        let undecidedCheaper = chosen.map { c in designs.indices.filter { designs[$0].status == .undecided && designs[$0].replications > 0 && order($0, c) } } ?? []
+        var closest: Int?
+        if chosen == nil {
+            closest = designs.indices.filter { designs[$0].replications > 0 }.min { a, b in
+                let sa = shortfall(designs[a], expectations), sb = shortfall(designs[b], expectations)
+                return sa != sb ? sa < sb : order(a, b)
+            }
+        }
+        var result = PlanResult(
+            factors: factors, targets: expectations, tolerances: tolerances, designs: designs, chosen: chosen, closest: closest,
+            undecidedCheaper: undecidedCheaper, errorPerDecision: beta, monotone: monotone, costed: costed, seed: settings.seed)
+        if let chosen, settings.confirmation > 1, let model = models[chosen] {
+            // Fresh seeds: a claim that holds only for the streams it was found on is no claim.
+            let seed = settings.seed &+ 0x5DEE_CE66
+            let run = Experiment.run(model, settings: .init(seed: seed, replications: settings.confirmation, threads: settings.threads))
+            result.confirmation = expectations.map { values(of: $0, in: run).estimate }
+            result.confirmationSeed = seed
+        }
+        return result
+    }
+
+    // MARK: - The parts
+
+    static func validate(_ factors: [PlanFactor], in base: Scenario) throws {
+        let areas = base.model.areas.map(\.name)
+        var seen = Set<String>()
+        for f in factors {
+            guard seen.insert(f.description).inserted else { throw PlanError("--vary names \(f) twice; give each once") }
+            guard let a = areas.firstIndex(of: f.area) else {
+                throw PlanError("--vary \(f): unknown area '\(f.area)'" + (Names.nearest(f.area, among: areas).map { "; did you mean '\($0)'?" } ?? " (areas: \(areas.joined(separator: ", ")))"))
+            }
+            guard base.model.areas[a].staff != nil else { throw PlanError("--vary \(f): area '\(f.area)' has unlimited staff; there is nothing to plan") }
+            if f.period == nil && f.values.lowerBound < 1 { throw PlanError("--vary \(f): an area needs at least 1 person; start the range at 1") }
+            if let p = f.period {
+                let names = base.periods.map(\.name) + shiftNames(of: f.area, in: base)
+                guard names.contains(p) else {
+                    throw PlanError("--vary \(f): '\(p)' is neither a campaign nor a shift of area '\(f.area)'" + (Names.nearest(p, among: names).map { "; did you mean '\($0)'?" } ?? (names.isEmpty ? " (the scenario names no campaigns and the area no shifts)" : " (periods: \(names.joined(separator: ", ")))")))
+                }
+            }
+        }
+        if factors.isEmpty { throw PlanError("give at least one factor with --vary areas.NAME.staff=LOW..HIGH") }
+        let size = factors.reduce(1) { $0 * $1.values.count }
+        if size > 100_000 { throw PlanError("the ranges make \(size) designs; narrow them (a plan considers at most 100,000)") }
+    }
+
+    static func shiftNames(of area: String, in base: Scenario) -> [String] {
+        // Shift names live in the YAML only; the resolved text has them under the area.
+        guard let text = try? ScenarioLoader.shiftNames(yaml: base.resolvedYAML, area: area) else { return [] }
+        return text
+    }
+
+    static func parse(_ targets: [String], model: Model) throws -> [Expectation] {
+        if targets.isEmpty { throw PlanError("give at least one target with --target, such as --target \"p95(lead_time) <= 3d\"") }
+        let context = ExpressionContext(model: model)
+        return try targets.map { text in
+            do {
+                return try ExpressionParser.expectation(text, in: context)
+            } catch {
+                throw PlanError("--target \(text): \(error)")
+            }
+        }
+    }
+
+    static func areaCost(of name: String, in model: Model) -> Double? {
+        model.areas.first { $0.name == name }?.costPerSecond
+    }
+
+    /// Monthly cost of a model's staff: every area with a cost, prorated by the people employed
+    /// over the horizon; without costs, the headcount.
+    static func cost(of model: Model, costed: Bool, settings: PlanSettings) -> Double {
+        let month = 365.25 * 86_400 / 12
+        return model.areas.reduce(0) { total, area in
+            guard let horizon = model.horizon, let people = area.meanHeadcount(until: horizon) ?? nil else {
+                return total + (costed ? 0 : Double(area.staff ?? 0))
+            }
+            if !costed { return total + people }
+            guard let rate = settings.costs[area.name] ?? area.costPerSecond else { return total }
+            return total + rate * people * month
+        }
+    }
+
+    /// ε of a target: shares in absolute points, everything else relative to its threshold.
+    static func tolerance(for e: Expectation, _ settings: PlanSettings) -> Double {
+        e.dimension == .fraction ? settings.shareTolerance : max(abs(e.threshold) * settings.relativeTolerance, 1e-9)
+    }
+
+    /// More staff never worsens waits, lead times, queues, losses or utilisation, nor lowers
+    /// on-time shares or throughput; a target of another kind (`utilisation(x) >= 60%`) turns
+    /// the pruning off.
+    static func isMonotone(_ e: Expectation) -> Bool {
+        let upper = e.comparator == .lessOrEqual || e.comparator == .less
+        let rising = ["on_time", "throughput", "completed"].contains { e.source.contains($0) }
+        return upper != rising && !e.source.contains("/")
+    }
+
+    /// The scenario of one design, or `nil` when it is inconsistent (fewer in a campaign than
+    /// outside it).
+    static func design(_ staff: [Int], factors: [PlanFactor], base: Scenario, path: String, variant: String?, overrides: [Override]) throws -> Scenario? {
+        var extra: [Override] = []
+        for (f, v) in zip(factors, staff) {
+            guard let p = f.period else {
+                extra.append(Override(argument: "areas.\(f.area).staff=\(v)")!)
+                continue
+            }
+            if let window = base.periods.first(where: { $0.name == p }) {
+                let outside = zip(factors, staff).first { $0.0.area == f.area && $0.0.period == nil }?.1
+                    ?? base.model.areas.first { $0.name == f.area }!.staff!
+                guard v >= outside else { return nil }
+                if v > outside {
+                    extra.append(Override(appendingTo: "areas.\(f.area).shifts",
+                                          value: "{name: '@\(p)', staff: \(v - outside), from: \(Int(window.start))s, until: \(Int(window.end.rounded(.up)))s}"))
+                }
+            } else {
+                extra.append(Override(argument: "areas.\(f.area).shifts[\(p)].staff=\(v)")!)
+            }
+        }
+        return try ScenarioLoader.load(path: path, variant: variant, overrides: overrides + extra)
+    }
+
+    /// A target's queueing estimate: utilisation exactly; mean lead time by Allen–Cunneen;
+    /// lead-time percentiles and on-time shares as if lead times were exponential around that
+    /// mean (pessimistic for journeys of several steps). `nil` for anything else.
+    static func approximate(_ e: Expectation, estimate: QueueingEstimate, model: Model) -> Double? {
+        guard case .metric(let reference) = e.expression else { return nil }
+        let name = reference.name
+        if name == "utilisation", case .area(let a) = reference.scope { return estimate.utilisation[a] }
+        let demands: [Int]
+        switch reference.scope {
+        case .system: demands = Array(model.demands.indices)
+        case .demand(let d): demands = [d]
+        default: return nil
+        }
+        let analysis = FlowAnalysis(model: model)
+        let weights = demands.map { analysis.arrivalRates[$0] }
+        let total = weights.reduce(0, +)
+        guard total > 0 else { return nil }
+        let mean = zip(demands, weights).reduce(0) { $0 + estimate.leadTime[$1.0] * $1.1 } / total
+        if name == "lead_time.mean" { return mean }
+        if name.hasPrefix("lead_time.p"), let q = Double(name.dropFirst("lead_time.p".count)) { return -log(1 - q / 100) * mean }
+        if name == "on_time", let promise = demands.compactMap({ model.demands[$0].promise }).min() { return exp(-promise / mean) == 0 ? 1 : 1 - exp(-promise / mean) }
+        return nil
+    }
+
+    /// Per replication values of a target in a result, and their summary.
+    static func values(of e: Expectation, in result: ExperimentResult) -> (values: [Double], estimate: Estimate) {
+        let width = result.layout.count, n = result.settings.replications
+        let xs = (0..<n).map { r in e.expression.value(Array(result.matrix[r * width..<(r + 1) * width]), layout: result.layout) }
+        return (xs, ReplicationSummary(matrix: xs, rows: n, columns: 1).estimates[0])
+    }
+
+    /// Decides one design: a first look, then batches until the check decides or the cap.
+    static func evaluate(_ design: PlanDesign, model: Model, check: FeasibilityCheck, expectations: [Expectation], settings: PlanSettings) -> PlanDesign {
+        var d = design
+        var outputs: [ReplicationOutput] = []
+        var n = settings.firstLook
+        while true {
+            let s = ExperimentSettings(seed: settings.seed, replications: n, threads: settings.threads)
+            outputs += Experiment.replications(model, settings: s, range: outputs.count..<n)
+            let result = Experiment.reduce(model, settings: .init(seed: settings.seed, replications: outputs.count, threads: settings.threads), outputs: outputs)
+            let perTarget = expectations.map { values(of: $0, in: result) }
+            let decision = FeasibilityCheck.combine(check.decide(perTarget.map(\.values)).map(\.decision))
+            d.estimates = perTarget.map(\.estimate)
+            d.replications = outputs.count
+            if decision != .undecided || n >= settings.maxReplications {
+                d.status = decision == .feasible ? .feasible : decision == .infeasible ? .infeasible : .undecided
+                return d
+            }
+            n = min(n + settings.batch, settings.maxReplications)
+        }
+    }
+
+    /// How far a design is from meeting every target: the largest shortfall relative to its
+    /// threshold (0 or less: met).
+    static func shortfall(_ d: PlanDesign, _ expectations: [Expectation]) -> Double {
+        zip(expectations, d.estimates).map { e, est in
+            guard let x = est.estimate else { return .infinity }
+            let gap = e.comparator == .lessOrEqual || e.comparator == .less ? x - e.threshold : e.threshold - x
+            return gap / max(abs(e.threshold), 1e-12)
+        }.max() ?? .infinity
+    }
+}

@@ -10,14 +10,16 @@ import SimStatistics
 /// seeds) compares two independent samples by Welch's t-test, which answers a different
 /// question: does the claim survive new random numbers?
 ///
-/// Each figure with a direction gets two one-sided tests: "worse by more than the tolerance" and
-/// "better by more than the tolerance". The worse tests form the gate's family and are
-/// corrected together by Holm's method, so the chance of failing a scenario that did not get
-/// worse beyond tolerance stays below `alpha` however many figures are judged; the better tests
-/// are corrected as their own family and only reported.
+/// Each judged figure gets three one-sided tests, each family corrected by Holm's method across
+/// the figures: "worse by more than the tolerance" (a failure), "not worse by more than the
+/// tolerance" (a pass), and "better by more than the tolerance" (reported). A figure for which
+/// neither of the first two is significant is undecided: the caller adds replications or calls
+/// the check inconclusive, rather than passing a change on no evidence. So the chance of
+/// failing a scenario that is not worse beyond tolerance, and the chance of passing one that
+/// is, each stay below `alpha` however many figures are judged.
 public struct BaselineComparison: Sendable {
     public enum Pairing: String, Sendable { case paired, unpaired }
-    public enum Verdict: String, Sendable { case worse, better, same }
+    public enum Verdict: String, Sendable { case worse, better, same, undecided }
 
     public struct Figure: Sendable {
         /// The figure's stable name (`lead_time.p95`).
@@ -30,8 +32,10 @@ public struct BaselineComparison: Sendable {
         public let change: Estimate
         /// How much worse the figure may get before it counts, in the figure's unit.
         public let allowance: Double
-        /// Holm-adjusted p-values of "worse beyond tolerance" and "better beyond tolerance".
+        /// Holm-adjusted p-values of "worse beyond tolerance", "not worse beyond tolerance" and
+        /// "better beyond tolerance".
         public let pWorse: Double
+        public let pWithin: Double
         public let pBetter: Double
         public let verdict: Verdict
     }
@@ -42,12 +46,13 @@ public struct BaselineComparison: Sendable {
 
     public var worse: [Figure] { figures.filter { $0.verdict == .worse } }
     public var better: [Figure] { figures.filter { $0.verdict == .better } }
+    public var undecided: [Figure] { figures.filter { $0.verdict == .undecided } }
 
     /// Judges `current` against `base`, both per-replication values keyed by figure name in
     /// replication order. Figures missing on either side, without a direction, or ignored by
     /// `rules` are not judged; the order of `current` is kept.
     public static func judge(base: [String: [Double]], current: [(key: String, values: [Double])], pairing: Pairing,
-                             rules: (String) -> FigureRule? = FigureRule.standard, alpha: Double = 0.05) -> BaselineComparison {
+                             rules: (String) -> FigureRule? = { FigureRule.direction(for: $0) }, alpha: Double = 0.05) -> BaselineComparison {
         var judged: [(key: String, rule: FigureRule, before: [Double], after: [Double], allowance: Double)] = []
         for (key, after) in current {
             guard let rule = rules(key), let before = base[key] else { continue }
@@ -55,7 +60,7 @@ public struct BaselineComparison: Sendable {
             guard !defined.isEmpty, let allowance = rule.tolerance.allowance(base: ReferenceStatistics.mean(defined)) else { continue }
             judged.append((key, rule, before, after, allowance))
         }
-        var tests: [(change: Estimate, base: Estimate, current: Estimate, pWorse: Double, pBetter: Double)] = []
+        var tests: [(change: Estimate, base: Estimate, current: Estimate, pWorse: Double, pWithin: Double, pBetter: Double)] = []
         for figure in judged {
             let (before, after) = (figure.before, figure.after)
             let baseEstimate = Self.summary(before.filter(\.isFinite))
@@ -63,7 +68,7 @@ public struct BaselineComparison: Sendable {
             // worse > 0: the figure moved the wrong way.
             let sign = figure.rule.worseIfHigher ? 1.0 : -1.0
             var change = Estimate(estimate: nil, ci95: nil, n: 0)
-            var pWorse = 1.0, pBetter = 1.0
+            var pWorse = 1.0, pWithin = 1.0, pBetter = 1.0
             switch pairing {
             case .paired:
                 let pairs = (0..<min(before.count, after.count)).compactMap { r -> Double? in
@@ -74,6 +79,7 @@ public struct BaselineComparison: Sendable {
                     let n = Double(pairs.count)
                     let mean = ReferenceStatistics.mean(pairs), se = (ReferenceStatistics.variance(pairs) / n).squareRoot()
                     pWorse = Self.pAbove(sign * mean, shift: figure.allowance, se: se, df: n - 1)
+                    pWithin = Self.pBelow(sign * mean, shift: figure.allowance, se: se, df: n - 1)
                     pBetter = Self.pAbove(-sign * mean, shift: figure.allowance, se: se, df: n - 1)
                 }
             case .unpaired:
@@ -87,17 +93,22 @@ public struct BaselineComparison: Sendable {
                     let t = SpecialFunctions.studentTQuantile(0.975, degreesOfFreedom: df)
                     change = Estimate(estimate: mean, ci95: (mean - t * se, mean + t * se), n: min(x.count, y.count))
                     pWorse = Self.pAbove(sign * mean, shift: figure.allowance, se: se, df: df)
+                    pWithin = Self.pBelow(sign * mean, shift: figure.allowance, se: se, df: df)
                     pBetter = Self.pAbove(-sign * mean, shift: figure.allowance, se: se, df: df)
                 }
             }
-            tests.append((change, baseEstimate, currentEstimate, pWorse, pBetter))
+            tests.append((change, baseEstimate, currentEstimate, pWorse, pWithin, pBetter))
         }
         let adjustedWorse = DesignComparison.holm(tests.map(\.pWorse))
+        let adjustedWithin = DesignComparison.holm(tests.map(\.pWithin))
         let adjustedBetter = DesignComparison.holm(tests.map(\.pBetter))
         let figures = judged.indices.map { i in
-            Figure(key: judged[i].key, rule: judged[i].rule, base: tests[i].base, current: tests[i].current, change: tests[i].change,
-                   allowance: judged[i].allowance, pWorse: adjustedWorse[i], pBetter: adjustedBetter[i],
-                   verdict: adjustedWorse[i] < alpha ? .worse : adjustedBetter[i] < alpha ? .better : .same)
+            let verdict: Verdict = adjustedWorse[i] < alpha ? .worse
+                : adjustedWithin[i] >= alpha ? .undecided
+                : adjustedBetter[i] < alpha ? .better : .same
+            return Figure(key: judged[i].key, rule: judged[i].rule, base: tests[i].base, current: tests[i].current, change: tests[i].change,
+                          allowance: judged[i].allowance, pWorse: adjustedWorse[i], pWithin: adjustedWithin[i], pBetter: adjustedBetter[i],
+                          verdict: verdict)
         }
         return BaselineComparison(pairing: pairing, alpha: alpha, figures: figures)
     }
@@ -106,6 +117,13 @@ public struct BaselineComparison: Sendable {
     static func pAbove(_ x: Double, shift: Double, se: Double, df: Double) -> Double {
         guard se > 0 else { return x > shift ? 0 : 1 }
         return 1 - SpecialFunctions.studentTCDF((x - shift) / se, degreesOfFreedom: df)
+    }
+
+    /// The one-sided p-value of "the true mean is below `shift`". Without noise (differences of
+    /// exactly the same value, as an unchanged scenario gives) a mean at the shift is within it.
+    static func pBelow(_ x: Double, shift: Double, se: Double, df: Double) -> Double {
+        guard se > 0 else { return x <= shift ? 0 : 1 }
+        return SpecialFunctions.studentTCDF((x - shift) / se, degreesOfFreedom: df)
     }
 
     /// A sample's mean and 95% interval, through the BLAS-backed summary.

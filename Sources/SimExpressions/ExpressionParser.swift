@@ -106,6 +106,12 @@ struct Parser {
                 offset: right.start,
                 message: "\(source(left)) is a fraction from 0 to 1, found '\(source(right.start, right.end))'; write a percentage such as 95% or a fraction such as 0.95")
         }
+        // A share beyond 100% (or below 0) can never be reached, or is always met: a typo.
+        if left.dimension == .fraction, value > 1 || value < 0 {
+            throw ExpressionError(
+                offset: right.start,
+                message: "\(source(left)) is a share from 0% to 100%, found '\(source(right.start, right.end))'")
+        }
         guard current.kind == .end else {
             throw ExpressionError(offset: current.start, message: current.isSymbol(")") ? "unexpected ')'" : "unexpected \(found(current)) after the threshold")
         }

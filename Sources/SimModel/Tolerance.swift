@@ -29,7 +29,9 @@ public enum FigureKind: Sendable {
     case time
     /// A fraction in [0, 1]: on-time and waited shares, utilisation.
     case share
-    /// Everything else: counts, queue lengths, rates.
+    /// Per second: throughput, arrival rates.
+    case rate
+    /// Everything else: counts, queue lengths.
     case count
 
     public init(key: String) {
@@ -37,6 +39,8 @@ public enum FigureKind: Sendable {
         let last = parts.last.map(String.init) ?? ""
         if ["on_time", "waited", "utilisation"].contains(last) {
             self = .share
+        } else if ["throughput", "arrival_rate"].contains(last) {
+            self = .rate
         } else if parts.count >= 2, ["lead_time", "business_lead_time", "wait", "service", "handoff", "unfinished_age"].contains(String(parts[parts.count - 2])) {
             self = .time
         } else {
@@ -56,14 +60,15 @@ public struct FigureRule: Sendable, Equatable {
         self.tolerance = tolerance
     }
 
-    /// The documented defaults: times and counts 2% relative, shares 1 percentage point.
-    /// Figures without a direction (utilisation, arrivals, visits, staff on duty) are `nil`: more
-    /// of them is neither better nor worse for a customer.
-    public static func standard(for key: String) -> FigureRule? {
+    /// Which way a figure gets worse, with the documented default tolerance: times and counts
+    /// 2% relative, shares 1 percentage point. Figures without a direction (utilisation,
+    /// arrivals, visits, staff on duty, work per step) are `nil`: more of them is neither better
+    /// nor worse for a customer.
+    public static func direction(for key: String) -> FigureRule? {
         let parts = key.split(separator: ".").map(String.init)
         let last = parts.last ?? ""
         let pair = parts.suffix(2).joined(separator: ".")
-        // Work per step is what the process takes, not what the customer suffers: not judged.
+        // Work per step is what the process takes, not what the customer suffers.
         if FigureKind(key: key) == .time && parts[parts.count - 2] != "service" { return .init(worseIfHigher: true, tolerance: .relative(0.02)) }
         if last == "on_time" { return .init(worseIfHigher: false, tolerance: .absolute(0.01)) }
         if last == "waited" { return .init(worseIfHigher: true, tolerance: .absolute(0.01)) }
@@ -72,6 +77,20 @@ public struct FigureRule: Sendable, Equatable {
         }
         if last == "throughput" || last == "completed" { return .init(worseIfHigher: false, tolerance: .relative(0.02)) }
         return nil
+    }
+
+    /// The figures a check judges when the scenario names none: what customers feel, for all
+    /// of them and per demand type: lead times (mean and percentiles), on-time shares, items
+    /// lost (abandoned, turned away, cancelled) and throughput. Queues, waits and rework inside
+    /// the process explain a change but do not fail it by default: a redesign that moves a
+    /// queue from one area to another and delivers sooner is an improvement. Left out too, as
+    /// too noisy for a gate: maxima (one replication's worst item) and what is unfinished at
+    /// the horizon. A `tolerances:` entry that names a figure makes it judged.
+    public static func standard(for key: String) -> FigureRule? {
+        if key.hasPrefix("areas.") || key.hasPrefix("steps.") || key.hasSuffix(".max") { return nil }
+        let last = key.split(separator: ".").last.map(String.init) ?? ""
+        if ["wip", "rework", "unfinished", "unfinished_age", "completed"].contains(where: { key.hasSuffix($0) || key.contains($0 + ".") }) && last != "on_time" { return nil }
+        return direction(for: key)
     }
 }
 
@@ -87,12 +106,16 @@ public struct ToleranceTable: Sendable, Equatable {
         a.entries.count == b.entries.count && zip(a.entries, b.entries).allSatisfy { $0.pattern == $1.pattern && $0.tolerance == $1.tolerance }
     }
 
-    /// The rule for a figure: its standard direction with this table's tolerance, if one
-    /// matches. A figure without a direction stays unjudged whatever the table says.
+    /// The rule for a figure: a matching entry's tolerance on the figure's direction (an entry
+    /// makes any figure with a direction judged), else the standard rule of customer-facing
+    /// figures. A figure without a direction stays unjudged whatever the table says.
     public func rule(for key: String) -> FigureRule? {
-        guard var rule = FigureRule.standard(for: key) else { return nil }
-        if let entry = entries.last(where: { Self.matches($0.pattern, key) }) { rule.tolerance = entry.tolerance }
-        return rule
+        if let entry = entries.last(where: { Self.matches($0.pattern, key) }) {
+            guard var rule = FigureRule.direction(for: key), entry.tolerance != .ignored else { return nil }
+            rule.tolerance = entry.tolerance
+            return rule
+        }
+        return FigureRule.standard(for: key)
     }
 
     /// Glob matching with `*` only; keys contain `/` and `.`, which match themselves.

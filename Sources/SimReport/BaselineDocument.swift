@@ -36,11 +36,18 @@ public struct BaselineDocument: Sendable {
         ])
     }
 
-    /// Reads a baseline file. A missing file, or one that is not a baseline of this procsim's
-    /// stream keying, throws `UnreadableFile` (exit 66) saying how to record one.
+    /// Reads a baseline file. A missing, damaged or foreign file, or one of another stream
+    /// keying, throws `BaselineError` (exit 66) saying what is wrong and how to record one.
     public init(path: String) throws {
+        var folder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &folder) else {
+            throw BaselineError(path: path, reason: "no such file; record one with `procsim baseline SCENARIO -o \(path)`")
+        }
+        if folder.boolValue {
+            throw BaselineError(path: path, reason: "it is a folder; give the baseline file (with a folder of scenarios, --baselines names the folder)")
+        }
         guard let data = FileManager.default.contents(atPath: path) else {
-            throw UnreadableFile(path: path, reason: "no such baseline file; record one with `procsim baseline SCENARIO -o \(path)`")
+            throw BaselineError(path: path, reason: "permission denied")
         }
         // JSONDecoder, not JSONSerialization: the latter rounds some doubles on Linux, and a
         // paired check needs the recorded values bit for bit.
@@ -54,13 +61,32 @@ public struct BaselineDocument: Sendable {
             var resolved_scenario: String
             var figures: [String: [Double?]]
         }
-        guard let file = try? JSONDecoder().decode(File.self, from: data), file.schema == "procsim.baseline/1" else {
-            throw UnreadableFile(path: path, reason: "not a procsim baseline (procsim.baseline/1); record one with `procsim baseline SCENARIO -o \(path)`")
+        let file: File
+        do {
+            file = try JSONDecoder().decode(File.self, from: data)
+        } catch let error as DecodingError {
+            let detail: String
+            switch error {
+            case .dataCorrupted(let c): detail = "it is not valid JSON (\(c.underlyingError.map { "\($0)" } ?? c.debugDescription))"
+            case .keyNotFound(let key, let c): detail = "'\((c.codingPath + [key]).map(\.stringValue).joined(separator: "."))' is missing"
+            case .typeMismatch(_, let c), .valueNotFound(_, let c): detail = "'\(c.codingPath.map(\.stringValue).joined(separator: "."))' has the wrong type (\(c.debugDescription))"
+            @unknown default: detail = "\(error)"
+            }
+            throw BaselineError(path: path, reason: "not a procsim baseline: \(detail); record one with `procsim baseline SCENARIO -o \(path)`")
+        }
+        guard file.schema == "procsim.baseline/1" else {
+            throw BaselineError(path: path, reason: "its schema is '\(file.schema)', not procsim.baseline/1; record a baseline with `procsim baseline SCENARIO -o \(path)`")
+        }
+        guard file.provenance.replications >= 2 else {
+            throw BaselineError(path: path, reason: "it records \(file.provenance.replications) replication\(file.provenance.replications == 1 ? "" : "s"); a comparison needs at least 2")
+        }
+        if let short = file.figures.first(where: { $0.value.count != file.provenance.replications }) {
+            throw BaselineError(path: path, reason: "figure '\(short.key)' has \(short.value.count) values for \(file.provenance.replications) replications: the file is damaged; record it again")
         }
         let p = file.provenance
         streamKeying = p.stream_keying ?? 0
         guard streamKeying == StreamKeying.version else {
-            throw UnreadableFile(path: path, reason: "recorded with random-stream keying v\(streamKeying), and this procsim keys its streams by v\(StreamKeying.version): the same seed no longer gives the same draws, so record the baseline again")
+            throw BaselineError(path: path, reason: "recorded with random-stream keying v\(streamKeying), and this procsim keys its streams by v\(StreamKeying.version): the same seed no longer gives the same draws, so record the baseline again")
         }
         provenance = Provenance(
             procsimVersion: p.procsim_version ?? "", scenarioFile: p.scenario, scenarioHash: p.scenario_hash ?? "",
@@ -69,12 +95,25 @@ public struct BaselineDocument: Sendable {
         figures = file.figures.mapValues { $0.map { $0 ?? .nan } }
         // A decoded dictionary has no order; the layout order of the rebuilt model does.
         keys = figures.keys.sorted()
+        self.path = path
     }
+
+    /// Where the baseline was read from, for messages.
+    public var path: String?
 
     /// The model the baseline was recorded from, rebuilt from its resolved scenario; files it
     /// names (arrival lists) are found relative to the scenario's recorded path.
     public func baseModel() throws -> Model {
-        try ScenarioLoader.parse(yaml: resolvedScenario, file: provenance.scenarioFile).model
+        do {
+            let model = try ScenarioLoader.parse(yaml: resolvedScenario, file: provenance.scenarioFile).model
+            let missing = Set(MetricLayout.figures(of: model).map(\.key)).subtracting(figures.keys)
+            if let first = missing.sorted().first {
+                throw BaselineError(path: path ?? provenance.scenarioFile, reason: "figure '\(first)' of its scenario has no recorded values (\(missing.count) missing): the file is damaged; record it again")
+            }
+            return model
+        } catch let error as ScenarioError {
+            throw BaselineError(path: path ?? provenance.scenarioFile, reason: "its resolved scenario no longer builds a model (\(error.errorCount) error\(error.errorCount == 1 ? "" : "s"), the first: \(error.diagnostics.first { $0.severity == .error }?.message ?? "?")); record the baseline again")
+        }
     }
 
     /// Extends the recorded figures to `count` replications by running the base model with the
@@ -89,4 +128,15 @@ public struct BaselineDocument: Sendable {
         for (key, values) in extra.figureValues where figures[key] != nil { figures[key]! += values }
         provenance.replications = count
     }
+}
+
+/// A baseline that cannot be used: missing, damaged, foreign or of another stream keying (exit 66).
+public struct BaselineError: Error, Sendable, CustomStringConvertible {
+    public var path: String
+    public var reason: String
+    public init(path: String, reason: String) {
+        self.path = path
+        self.reason = reason
+    }
+    public var description: String { "\(path): error: cannot use the baseline: \(reason)" }
 }

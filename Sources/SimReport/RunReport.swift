@@ -353,6 +353,9 @@ public struct ExpectationResult: Sendable {
     public let expectation: Expectation
     public let estimate: Estimate
     public let verdict: Verdict
+    /// The interval the verdict rests on (at the `confidence` asked for), `nil` with fewer
+    /// than two replications: then there is no verdict either.
+    public let decisionInterval: (low: Double, high: Double)?
 
     /// The value and its interval as reports show them, in one unit chosen from the value, at
     /// the precision of the other figures: a bound that rounds onto the threshold would make
@@ -373,6 +376,23 @@ public struct ExpectationResult: Sendable {
         return estimate.ci95.map { "\(f(x))  [\(f($0.low)), \(f($0.high))]" } ?? f(x)
     }
 
+    /// The decision interval in the unit `valueText` uses, with one more digit: it is what
+    /// the verdict compares with the threshold, so it must show on which side it lies.
+    public var decisionText: String {
+        guard let x = estimate.estimate, let ci = decisionInterval else { return "–" }
+        let f: (Double) -> String
+        switch expectation.expression.dimension ?? .number {
+        case .duration:
+            let unit = expectation.source.contains("business_lead_time") ? ("h", 3600.0) : Formatting.unit(for: abs(x))
+            f = { String(format: "%.3f", $0 / unit.1) + unit.0 }
+        case .fraction: f = { String(format: "%.2f%%", $0 * 100) }
+        case .number where expectation.source.hasSuffix("%"): f = { String(format: "%.2f%%", $0 * 100) }
+        case .rate: f = { String(format: "%.3f/day", $0 * 86_400) }
+        case .count, .number: f = { String(format: "%.4g", $0) }
+        }
+        return "[\(f(ci.low)), \(f(ci.high))]"
+    }
+
     /// `confidence` is the level of the interval the verdict rests on: 95% for a report; higher
     /// for a sequential check that looks several times.
     public init(_ expectation: Expectation, result: ExperimentResult, confidence: Double = 0.95) {
@@ -390,8 +410,8 @@ public struct ExpectationResult: Sendable {
         estimate = ReplicationSummary(matrix: values, rows: rows, columns: 1, bounds: [bounds]).estimates[0]
         let decision = confidence == 0.95 ? estimate
             : ReplicationSummary(matrix: values, rows: rows, columns: 1, bounds: [bounds], confidence: confidence).estimates[0]
-        if let x = decision.estimate {
-            let ci = decision.ci95 ?? (x, x)
+        decisionInterval = decision.ci95
+        if let ci = decision.ci95 {
             verdict = expectation.verdict(lower: ci.low, upper: ci.high)
         } else {
             verdict = .undecided

@@ -56,13 +56,15 @@ public struct ScenarioCheck: Sendable {
     public let expectations: [ExpectationResult]
     public let baseline: AgainstBaseline?
     public let alpha: Double
+    /// Things the caller should print: a baseline recorded from a file of another name.
+    public let warnings: [String]
 
     public var violated: [ExpectationResult] { expectations.filter { $0.verdict == .violated } }
     public var undecided: [ExpectationResult] { expectations.filter { $0.verdict == .undecided } }
 
     public var exitCode: Int32 {
         if !violated.isEmpty || !(baseline?.comparison.worse.isEmpty ?? true) { return 1 }
-        return undecided.isEmpty ? 0 : 2
+        return undecided.isEmpty && (baseline?.comparison.undecided.isEmpty ?? true) ? 0 : 2
     }
 
     /// Runs the check. Expectations are decided by repeated looks: at each, every undecided
@@ -74,46 +76,77 @@ public struct ScenarioCheck: Sendable {
     public static func run(_ scenario: Scenario, provenance base: Provenance, baseline: (file: String, document: BaselineDocument)?,
                            options: CheckOptions) throws -> ScenarioCheck {
         let paired = baseline != nil && !options.freshSeeds
+        let recordedSeed = baseline?.document.provenance.seed
         let seed: UInt64 = options.seed ?? {
-            guard let recorded = baseline?.document.provenance.seed else { return scenario.seed ?? 1 }
+            guard let recordedSeed else { return scenario.seed ?? 1 }
             // Fresh seeds: a seed of its own, derived so that a CI run is still reproducible.
-            return options.freshSeeds ? recorded &+ 1 : recorded
+            return options.freshSeeds ? recordedSeed &+ 1 : recordedSeed
         }()
-        if paired, let options = options.seed, options != baseline!.document.provenance.seed {
-            throw CheckError("--seed \(options) differs from the baseline's seed \(baseline!.document.provenance.seed): a paired check reuses the baseline's streams; leave out --seed, or add --fresh-seeds for an unpaired comparison")
+        if paired, let given = options.seed, given != recordedSeed {
+            throw CheckError("--seed \(given) differs from the baseline's seed \(recordedSeed!): a paired check reuses the baseline's streams; leave out --seed, or add --fresh-seeds for an unpaired comparison")
+        }
+        if options.freshSeeds, seed == recordedSeed {
+            throw CheckError("--fresh-seeds with the baseline's own seed \(seed) is not fresh: give another --seed, or leave it out (the baseline's plus one is used)")
+        }
+        var warnings: [String] = []
+        if let (file, recorded) = baseline {
+            if recorded.provenance.variant != scenario.variant {
+                throw BaselineError(path: file, reason: "it was recorded for \(recorded.provenance.variant.map { "variant '\($0)'" } ?? "the scenario without a variant"), and this check is of \(scenario.variant.map { "variant '\($0)'" } ?? "the scenario without a variant"): compare like with like (--variant), or record a baseline for it")
+            }
+            let was = (recorded.provenance.scenarioFile as NSString).lastPathComponent, now = (scenario.file as NSString).lastPathComponent
+            if was != now { warnings.append("\(file) was recorded from \(was), and this is \(now); figures are paired by name, so check that it is the same process") }
+            let shared = Set(recorded.figures.keys).intersection(MetricLayout.figures(of: scenario.model).map(\.key)).count
+            if shared * 2 < MetricLayout.figures(of: scenario.model).count {
+                throw BaselineError(path: file, reason: "it shares only \(shared) of \(MetricLayout.figures(of: scenario.model).count) figure names with \(scenario.file): it was recorded from a different process; record a baseline of this one")
+            }
         }
         var n = min(options.replications ?? baseline?.document.provenance.replications ?? 20, options.maxReplications)
         let looks = 1 + Int((Double(max(options.maxReplications - n, 0)) / Double(options.batch)).rounded(.up))
-        let confidence = scenario.expectations.isEmpty ? 1 - options.alpha : 1 - options.alpha / Double(looks)
+        // Every look is a test at α/K (Bonferroni over the K looks the cap allows).
+        let alphaPerLook = options.alpha / Double(looks)
+        let confidence = 1 - alphaPerLook
+        var table = scenario.tolerances
+        table.entries += options.tolerances.entries
+        // With one demand type its figures repeat the system's: judging both would only make
+        // Holm's correction stricter. Named in a tolerance, they are judged all the same.
+        let single = scenario.model.demands.count == 1
+        let rule: (String) -> FigureRule? = { key in
+            if single && key.hasPrefix("demand.") && !table.entries.contains(where: { ToleranceTable.matches($0.pattern, key) }) { return nil }
+            return table.rule(for: key)
+        }
+        var document = baseline?.document
         var outputs: [ReplicationOutput] = []
         var result: ExperimentResult
         var verdicts: [ExpectationResult]
+        var comparison: BaselineComparison?
         while true {
             var settings = ExperimentSettings(seed: seed, replications: n, threads: options.threads)
             outputs += Experiment.replications(scenario.model, settings: settings, range: outputs.count..<n)
             settings.replications = outputs.count
             result = Experiment.reduce(scenario.model, settings: settings, outputs: outputs)
             verdicts = scenario.expectations.map { ExpectationResult($0, result: result, confidence: confidence) }
-            if !verdicts.contains(where: { $0.verdict == .undecided }) || n >= options.maxReplications { break }
+            if document != nil {
+                // Unpaired too: a comparison is only as precise as its smaller side.
+                try document!.extend(to: n, threads: options.threads)
+                comparison = BaselineComparison.judge(
+                    base: document!.figures, current: result.figureValues, pairing: paired ? .paired : .unpaired,
+                    rules: rule, alpha: alphaPerLook)
+            }
+            // A failure is final; otherwise look again while anything is undecided.
+            let failed = verdicts.contains { $0.verdict == .violated } || !(comparison?.worse.isEmpty ?? true)
+            let open = verdicts.contains { $0.verdict == .undecided } || !(comparison?.undecided.isEmpty ?? true)
+            if failed || !open || n >= options.maxReplications { break }
             n = min(n + options.batch, options.maxReplications)
         }
-        var against: AgainstBaseline?
-        if let (file, recorded) = baseline {
-            var document = recorded
-            if paired { try document.extend(to: n, threads: options.threads) }
-            var table = scenario.tolerances
-            table.entries += options.tolerances.entries
-            let comparison = BaselineComparison.judge(
-                base: document.figures, current: result.figureValues, pairing: paired ? .paired : .unpaired,
-                rules: { table.rule(for: $0) }, alpha: options.alpha)
-            against = AgainstBaseline(file: file, recorded: recorded.provenance,
-                                      scenarioChanged: recorded.resolvedScenario != scenario.resolvedYAML, comparison: comparison)
+        let against = baseline.map { file, recorded in
+            AgainstBaseline(file: file, recorded: recorded.provenance,
+                            scenarioChanged: recorded.resolvedScenario != scenario.resolvedYAML, comparison: comparison!)
         }
         var provenance = base
         provenance.seed = seed
         provenance.replications = n
         return ScenarioCheck(scenario: scenario, provenance: provenance, looks: looks, confidence: confidence,
-                             expectations: verdicts, baseline: against, alpha: options.alpha)
+                             expectations: verdicts, baseline: against, alpha: options.alpha, warnings: warnings)
     }
 }
 
@@ -130,12 +163,14 @@ extension ScenarioCheck {
 
     /// The readable report: the expectations' table, the baseline figures that moved, a verdict.
     public var text: String {
-        var lines = ["Check · \(scenario.file)\(scenario.variant.map { " · variant \($0)" } ?? "") · seed \(provenance.seed) · \(provenance.replications) replications"]
+        let n = provenance.replications
+        var lines = ["Check · \(scenario.file)\(scenario.variant.map { " · variant \($0)" } ?? "") · seed \(provenance.seed) · \(n) replication\(n == 1 ? "" : "s")"]
+        let level = String(format: "%.2f", confidence * 100) + "%"
+        lines.append("Every verdict rests on a \(level) interval: \(looks) look\(looks == 1 ? "" : "s") allowed, α = \(String(format: "%g", alpha * 100))% overall per expectation and per family of baseline tests")
         if !expectations.isEmpty {
-            lines.append("Each verdict at \(String(format: "%.2f", confidence * 100))% (\(looks) look\(looks == 1 ? "" : "s") allowed, \(Formatting.percent(alpha)) overall error per expectation)")
-            var rows = [["  expectation", "value (95% interval)", "verdict"]]
+            var rows = [["  expectation", "value (95% interval)", "decision interval (\(level))", "verdict"]]
             for v in expectations {
-                rows.append(["  " + v.expectation.source, v.valueText, ["met": "met", "violated": "VIOLATED", "undecided": "INCONCLUSIVE"][v.verdict.rawValue]!])
+                rows.append(["  " + v.expectation.source, v.valueText, v.decisionText, ["met": "met", "violated": "VIOLATED", "undecided": "INCONCLUSIVE"][v.verdict.rawValue]!])
             }
             lines += RunReport.table(rows)
         }
@@ -143,19 +178,19 @@ extension ScenarioCheck {
             let c = b.comparison
             lines.append("")
             lines.append("Against the baseline \(b.file) (seed \(b.recorded.seed), \(c.pairing == .paired ? "paired by replication" : "unpaired, fresh seeds")\(b.scenarioChanged ? "" : "; the model is unchanged"))")
-            lines.append("\(c.figures.count) figures judged; worse beyond tolerance with Holm-adjusted p < \(Formatting.number(c.alpha)) fails")
+            lines.append("\(c.figures.count) figures judged; worse beyond tolerance (Holm-adjusted p < \(String(format: "%.2g", c.alpha))) fails; a figure neither shown worse nor shown within its tolerance is undecided")
             let moved = c.figures.filter { $0.verdict != .same }
             if moved.isEmpty {
-                lines.append("  no figure differs significantly beyond its tolerance")
+                lines.append("  every figure is within its tolerance")
             } else {
                 var rows = [["  ", "figure", "baseline", "now", "change (95% interval)", "tolerance", "p (Holm)"]]
-                for f in moved {
+                for f in moved.sorted(by: { ["worse": 0, "undecided": 1, "better": 2][$0.verdict.rawValue]! < ["worse": 0, "undecided": 1, "better": 2][$1.verdict.rawValue]! }) {
                     let change = f.change.estimate.map { x in
                         Self.figureText(f.key, x, signed: true) + (f.change.ci95.map { "  [\(Self.figureText(f.key, $0.low, signed: true)), \(Self.figureText(f.key, $0.high, signed: true))]" } ?? "")
                     } ?? "–"
-                    rows.append(["  " + (f.verdict == .worse ? "WORSE" : "better"), f.key,
+                    rows.append(["  " + ["worse": "WORSE", "better": "better", "undecided": "UNDECIDED"][f.verdict.rawValue]!, f.key,
                                  f.base.estimate.map { Self.figureText(f.key, $0) } ?? "–", f.current.estimate.map { Self.figureText(f.key, $0) } ?? "–",
-                                 change, Self.allowanceText(f), String(format: "%.2g", f.verdict == .worse ? f.pWorse : f.pBetter)])
+                                 change, Self.allowanceText(f), Self.pText(f.verdict == .worse ? f.pWorse : f.verdict == .better ? f.pBetter : f.pWithin)])
                 }
                 lines += RunReport.table(rows)
             }
@@ -168,7 +203,11 @@ extension ScenarioCheck {
             if worse > 0 { parts.append("\(worse) figure\(worse == 1 ? "" : "s") worse than the baseline") }
             lines.append("FAILED: " + parts.joined(separator: ", "))
         case 2:
-            lines.append("INCONCLUSIVE: \(undecided.count) expectation\(undecided.count == 1 ? "" : "s") undecided at \(provenance.replications) replications (the cap); raise --max-replications, or move the threshold away from the value")
+            var parts: [String] = []
+            if !undecided.isEmpty { parts.append("\(undecided.count) expectation\(undecided.count == 1 ? "" : "s")") }
+            let open = baseline?.comparison.undecided.count ?? 0
+            if open > 0 { parts.append("\(open) figure\(open == 1 ? "" : "s") against the baseline") }
+            lines.append("INCONCLUSIVE: \(parts.joined(separator: " and ")) undecided at \(n) replications (the cap); raise --max-replications, or move the threshold or the tolerance away from the value")
         default:
             lines.append(baseline == nil ? "passed: every expectation met"
                          : expectations.isEmpty ? "passed: no figure worse than the baseline" : "passed: every expectation met and no figure worse than the baseline")
@@ -184,11 +223,15 @@ extension ScenarioCheck {
         switch FigureKind(key: key) {
         case .share: return signed ? sign + Formatting.number(v * 100) + "pp" : Formatting.percent(v)
         case .time: return sign + Formatting.duration(v)
+        case .rate: return sign + Formatting.ratePerDay(v)
         case .count: break
         }
         // Small queue lengths and counts keep two significant digits rather than rounding to 0.00.
         return sign + (v != 0 && v < 0.1 ? String(format: "%.2g", v) : Formatting.number(v))
     }
+
+    /// A p-value as the table shows it; one that is zero for lack of noise is not "0".
+    static func pText(_ p: Double) -> String { p < 1e-9 ? "<1e-9" : String(format: "%.2g", p) }
 
     /// A tolerance as written: a share's in percentage points, a relative one with its amount.
     static func allowanceText(_ f: BaselineComparison.Figure) -> String {
@@ -212,6 +255,7 @@ extension ScenarioCheck {
                     ("expectation", .string(v.expectation.source)),
                     ("threshold", .number(v.expectation.threshold)),
                     ("value", v.estimate.jsonValue),
+                    ("decision_interval", v.decisionInterval.map { .array([.number($0.low), .number($0.high)]) } ?? .null),
                     ("verdict", .string(["met": "met", "violated": "violated", "undecided": "inconclusive"][v.verdict.rawValue]!)),
                 ])
             })),
@@ -239,6 +283,7 @@ extension ScenarioCheck {
                         ("current", f.current.jsonValue),
                         ("change", f.change.jsonValue),
                         ("p_worse", .number(f.pWorse)),
+                        ("p_within", .number(f.pWithin)),
                         ("p_better", .number(f.pBetter)),
                         ("verdict", .string(f.verdict.rawValue)),
                     ])
@@ -256,7 +301,7 @@ extension ScenarioCheck {
             let value = v.valueText
             switch v.verdict {
             case .met: return .init(name: v.expectation.source, outcome: .passed)
-            case .violated: return .init(name: v.expectation.source, outcome: .failed("violated: \(v.expectation.source) is \(value) (95% interval) after \(provenance.replications) replications"))
+            case .violated: return .init(name: v.expectation.source, outcome: .failed("violated: \(v.expectation.source) is \(value) (95% interval; decision interval \(v.decisionText) at \(String(format: "%.2f", confidence * 100))%) after \(provenance.replications) replications"))
             case .undecided: return .init(name: v.expectation.source, outcome: .skipped("inconclusive at \(provenance.replications) replications (the cap): \(value)"))
             }
         }
@@ -264,7 +309,10 @@ extension ScenarioCheck {
             let name = "baseline: \(f.key)"
             if f.verdict == .worse {
                 let change = f.change.estimate.map { Self.figureText(f.key, $0, signed: true) } ?? "–"
-                cases.append(.init(name: name, outcome: .failed("worse than the baseline: \(f.base.estimate.map { Self.figureText(f.key, $0) } ?? "–") → \(f.current.estimate.map { Self.figureText(f.key, $0) } ?? "–") (\(change)), beyond the tolerance of \(Self.allowanceText(f)); Holm-adjusted p = \(String(format: "%.2g", f.pWorse))")))
+                let interval = f.change.ci95.map { ", 95% interval [\(Self.figureText(f.key, $0.low, signed: true)), \(Self.figureText(f.key, $0.high, signed: true))]" } ?? ""
+                cases.append(.init(name: name, outcome: .failed("worse than the baseline: \(f.base.estimate.map { Self.figureText(f.key, $0) } ?? "–") → \(f.current.estimate.map { Self.figureText(f.key, $0) } ?? "–") (change \(change)\(interval)), beyond the tolerance of \(Self.allowanceText(f)); Holm-adjusted p = \(Self.pText(f.pWorse)) after \(provenance.replications) replications")))
+            } else if f.verdict == .undecided {
+                cases.append(.init(name: name, outcome: .skipped("undecided at \(provenance.replications) replications: change \(f.change.estimate.map { Self.figureText(f.key, $0, signed: true) } ?? "–") against a tolerance of \(Self.allowanceText(f))")))
             } else {
                 cases.append(.init(name: name, outcome: .passed))
             }
@@ -298,7 +346,7 @@ public enum JUnitReport {
     }
 
     /// One `testsuite` per scenario checked, in a `testsuites` root.
-    public static func xml(_ suites: [(name: String, cases: [Case])], timestamp: Date = Date()) -> String {
+    public static func xml(_ suites: [(name: String, cases: [Case], seconds: Double)], timestamp: Date = Date()) -> String {
         func escape(_ s: String) -> String {
             s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
                 .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
@@ -314,7 +362,7 @@ public enum JUnitReport {
         xml += "<testsuites>\n"
         for (id, suite) in suites.enumerated() {
             let c = suite.cases
-            xml += "  <testsuite name=\"\(escape(suite.name))\" package=\"procsim\" id=\"\(id)\" timestamp=\"\(stamp)\" hostname=\"\(escape(host))\" tests=\"\(c.count)\" failures=\"\(count(c, isFailure))\" errors=\"\(count(c, isError))\" skipped=\"\(count(c, isSkipped))\" time=\"0\">\n"
+            xml += "  <testsuite name=\"\(escape(suite.name))\" package=\"procsim\" id=\"\(id)\" timestamp=\"\(stamp)\" hostname=\"\(escape(host))\" tests=\"\(c.count)\" failures=\"\(count(c, isFailure))\" errors=\"\(count(c, isError))\" skipped=\"\(count(c, isSkipped))\" time=\"\(String(format: "%.3f", suite.seconds))\">\n"
             xml += "    <properties/>\n"
             for item in c {
                 xml += "    <testcase name=\"\(escape(item.name))\" classname=\"\(escape(suite.name))\" time=\"0\""

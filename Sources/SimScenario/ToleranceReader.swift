@@ -28,7 +28,7 @@ extension ModelBuilder {
     /// One entry: the figures its name matches, and its value read for them.
     static func entry(_ pattern: String, _ text: String, keys: [String]) -> Result<Tolerance, ToleranceProblem> {
         let named = keys.filter { ToleranceTable.matches(pattern, $0) }
-        let matched = named.filter { FigureRule.standard(for: $0) != nil }
+        let matched = named.filter { FigureRule.direction(for: $0) != nil }
         if !named.isEmpty && matched.isEmpty {
             return .failure(.init(message: "'\(named[0])' is not judged against baselines (more of it is neither better nor worse for a customer), so it takes no tolerance; judged figures are times, queues, losses, on-time shares and throughput", inKey: true))
         }
@@ -56,12 +56,14 @@ extension ModelBuilder {
             case .time: "time"
             case .share: "share"
             case .count: "count"
+            case .rate: "rate"
             }
         }
         let kinds = Set(figures.map(kind))
         func refuse(_ unit: String, _ expected: String) -> Result<Tolerance, ToleranceProblem> {
             let example = figures.first { kind($0) != expected } ?? figures[0]
-            return .failure(ToleranceProblem(message: "'\(value)' is \(unit), which does not fit '\(example)' (a \(kind(example))); write a relative tolerance such as '5%'\(kind(example) == "share" ? " or percentage points such as '2pp'" : kind(example) == "time" ? " or a duration such as '30m'" : " or a number of items such as '2'")"))
+            let more = ["share": " or percentage points such as '2pp'", "time": " or a duration such as '30m'", "count": " or a number of items such as '2'", "rate": ""][kind(example)]!
+            return .failure(ToleranceProblem(message: "'\(value)' is \(unit), which does not fit '\(example)' (a \(kind(example))); write a relative tolerance such as '5%'\(more)"))
         }
         if value == "ignore" { return .success(.ignored) }
         if value.hasSuffix("%"), let x = Double(value.dropLast().trimmingCharacters(in: .whitespaces)), x >= 0, x.isFinite {

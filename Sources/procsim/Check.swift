@@ -10,21 +10,11 @@ extension Procsim {
         static let configuration = CommandConfiguration(
             abstract: "A CI gate: check a scenario's expectations (expect:) and compare it with a recorded baseline. Exit 0 passed, 1 failed, 2 inconclusive.",
             discussion: """
-                A verdict is declared only when an expectation's interval lies on one side of its
-                threshold. Undecided expectations get more replications, in batches of --batch, up
-                to --max-replications. Each look uses an interval at level 1 − α/K, with K the
-                number of looks the cap allows (Bonferroni over the looks), so the chance that an
-                expectation's verdict is wrong stays below α (--alpha, 1%) however many looks are taken.
+                A verdict is declared only when an expectation's interval lies on one side of its threshold. While something is undecided, replications are added in batches of --batch, up to --max-replications. Each look tests at level α/K, with K the number of looks the cap allows (Bonferroni over the looks), so the chance that a verdict is wrong stays below α (--alpha, 1%) however many looks are taken.
 
-                With --baseline, the run reuses the baseline's seed, so replication r of both sees
-                the same customers: an unchanged scenario differs by exactly zero. A figure fails
-                when it got worse by more than its tolerance (times and counts 2%, shares 1
-                percentage point, or the scenario's `tolerances:`, or --tolerance) and the
-                worsening is significant at --alpha after Holm's correction across the figures judged.
+                With --baseline, the run reuses the baseline's seed, so replication r of both sees the same customers: an unchanged scenario differs by exactly zero. By default the figures customers feel are judged (lead times, on-time shares, items lost, throughput); a `tolerances:` entry or --tolerance makes any figure with a direction judged. A figure fails when it got worse by more than its tolerance (times and counts 2%, shares 1 percentage point), significantly after Holm's correction; it passes when it is shown within its tolerance; otherwise it is undecided, and the check ends inconclusive at the cap.
 
-                Given a folder, every scenario in it with expectations or a baseline is checked:
-                <baselines>/<stem>.json for the scenario itself and <baselines>/<stem>.<variant>.json
-                for a variant. The exit code is the most serious, in the order 70, 66, 65, 73, 1, 2, 0.
+                Given a folder, every scenario in it with expectations or a baseline is checked: <baselines>/<stem>.json for the scenario itself and <baselines>/<stem>.<variant>.json for a variant. The exit code is the most serious, in the order 70, 66, 65, 73, 1, 2, 0.
                 """)
 
         @Argument(help: "The scenario file (YAML), or a folder of them.")
@@ -46,8 +36,14 @@ extension Procsim {
         @Option(help: ArgumentHelp("How much worse a figure may get before it counts, overriding the scenario's `tolerances:` (repeatable): lead_time.p95=5%, on_time=2pp, 'steps.*.wait.mean=10m', areas.support.queue.mean=0.5, NAME=ignore.", valueName: "figure=tolerance"))
         var tolerance: [String] = []
 
-        @Option(help: "The error rate the gate allows: per expectation over all its looks, and family-wise over the figures compared with a baseline.")
-        var alpha: Double = 0.01
+        @Option(help: ArgumentHelp("The error rate the gate allows, such as 1% or 0.01: per expectation over all its looks, and family-wise over the figures compared with a baseline.", valueName: "rate"))
+        var alpha: String = "1%"
+
+        var alphaValue: Double? {
+            let t = alpha.trimmingCharacters(in: .whitespaces)
+            let x = t.hasSuffix("%") ? Double(t.dropLast()).map { $0 / 100 } : Double(t)
+            return x.flatMap { $0 > 0 && $0 < 0.5 ? $0 : nil }
+        }
 
         @Option(help: "Replications added per look while an expectation is undecided.")
         var batch: Int = 20
@@ -59,13 +55,20 @@ extension Procsim {
         var junit: String?
 
         func validate() throws {
-            guard alpha > 0 && alpha < 0.5 else { throw ValidationError("--alpha must lie between 0 and 0.5, such as 0.01, found \(alpha)") }
+            guard alphaValue != nil else { throw ValidationError("--alpha must lie between 0 and 50%, such as 1% or 0.01; found '\(alpha)'") }
             guard batch >= 1 else { throw ValidationError("--batch must be at least 1") }
-            guard maxReplications >= max(common.replicationsGiven ?? 2, 2) else {
-                throw ValidationError("--max-replications (\(maxReplications)) must be at least --replications (\(common.replications)) and 2")
+            if let n = common.replicationsGiven, n < 2 {
+                throw ValidationError("--replications must be at least 2 for a check: an interval needs two replications")
+            }
+            guard maxReplications >= 2 else { throw ValidationError("--max-replications must be at least 2, found \(maxReplications)") }
+            if let n = common.replicationsGiven, maxReplications < n {
+                throw ValidationError("--max-replications (\(maxReplications)) must be at least --replications (\(n))")
             }
             if freshSeeds && baseline == nil && baselines == nil && !isFolder {
                 throw ValidationError("--fresh-seeds compares with a baseline: give --baseline FILE")
+            }
+            if baselines != nil && !isFolder {
+                throw ValidationError("--baselines names the folder of baselines for a folder of scenarios; for one file give --baseline FILE")
             }
         }
 
@@ -78,7 +81,7 @@ extension Procsim {
             try withExitCodes {
                 let junitFile = try junit.map { try OutputFile(path: $0) }
                 defer { junitFile?.discard() }
-                var checks: [ScenarioCheck] = []
+                var checks: [(check: ScenarioCheck, seconds: Double)] = []
                 var failures: [(name: String, code: Int32, message: String)] = []
                 if isFolder {
                     guard baseline == nil, overrides.variant == nil else {
@@ -86,28 +89,41 @@ extension Procsim {
                     }
                     (checks, failures) = try checkFolder()
                 } else {
-                    let recorded = try baseline.map { ($0, try BaselineDocument(path: $0)) }
-                    let loaded = try ScenarioLoader.load(path: scenario, variant: overrides.variant, overrides: overrides.parsed)
-                    if !common.quiet { for w in loaded.warnings { Terminal.error(w.description) } }
-                    guard !loaded.expectations.isEmpty || recorded != nil else {
-                        throw ValidationError("\(scenario) has no 'expect:' section and no --baseline was given: nothing to check")
+                    // A file that cannot be checked still gets its report, so that CI shows why.
+                    do {
+                        let recorded = try baseline.map { ($0, try BaselineDocument(path: $0)) }
+                        let loaded = try ScenarioLoader.load(path: scenario, variant: overrides.variant, overrides: overrides.parsed)
+                        if !common.quiet { for w in loaded.warnings { Terminal.error(w.description) } }
+                        guard !loaded.expectations.isEmpty || recorded != nil else {
+                            throw ValidationError("\(scenario) has no 'expect:' section and no --baseline was given: nothing to check")
+                        }
+                        checks = [try timed { try check(loaded, baseline: recorded) }]
+                    } catch let error as ScenarioError {
+                        Terminal.error(error.description)
+                        failures.append((scenario, 65, "invalid scenario: \(error.errorCount) error\(error.errorCount == 1 ? "" : "s")\n" + error.description))
+                    } catch let error as UnreadableFile {
+                        Terminal.error(error.description)
+                        failures.append((scenario, 66, error.description))
+                    } catch let error as BaselineError {
+                        Terminal.error(error.description)
+                        failures.append((baseline ?? scenario, 66, error.description))
                     }
-                    checks = [try check(loaded, baseline: recorded)]
                 }
-                let code = Self.exitCode(checks.map(\.exitCode) + failures.map(\.code))
+                if !common.quiet { for c in checks { for w in c.check.warnings { Terminal.error("warning: " + w) } } }
+                let code = Self.exitCode(checks.map(\.check.exitCode) + failures.map(\.code))
                 if common.json {
-                    try Terminal.output(json(checks, failures: failures, code: code).rendered())
+                    try Terminal.output(json(checks.map(\.check), failures: failures, code: code).rendered())
                 } else {
-                    var text = checks.map(\.text).joined(separator: "\n")
+                    var text = checks.map(\.check.text).joined(separator: "\n")
                     if isFolder {
-                        let rows = checks.map { ["  " + $0.outcomeName.uppercased(with: nil).replacingOccurrences(of: "PASSED", with: "passed"), Self.name($0)] }
+                        let rows = checks.map { ["  " + $0.check.outcomeName.uppercased(with: nil).replacingOccurrences(of: "PASSED", with: "passed"), Self.name($0.check)] }
                             + failures.map { ["  " + ($0.code == 65 ? "INVALID" : "UNREADABLE"), $0.name] }
                         text += "\nSummary: \(rows.count) check\(rows.count == 1 ? "" : "s")\n" + rows.map { $0.joined(separator: "  ") }.joined(separator: "\n") + "\n"
                     }
-                    try Terminal.output(text)
+                    if !text.isEmpty { try Terminal.output(text) }
                 }
-                let suites = checks.map { (Self.name($0), $0.junitCases) }
-                    + failures.map { ($0.name, [JUnitReport.Case(name: "scenario", outcome: .error($0.message))]) }
+                let suites = checks.map { (Self.name($0.check), $0.check.junitCases, $0.seconds) }
+                    + failures.map { ($0.name, [JUnitReport.Case(name: "scenario", outcome: .error($0.message))], 0.0) }
                 try junitFile?.commit(JUnitReport.xml(suites))
                 if code != 0 { throw ExitCode(code) }
             }
@@ -122,6 +138,13 @@ extension Procsim {
             [70, 66, 65, 73, 1, 2].first(where: codes.contains) ?? 0
         }
 
+        /// The check and how long it took, for the JUnit report.
+        func timed(_ body: () throws -> ScenarioCheck) rethrows -> (check: ScenarioCheck, seconds: Double) {
+            let start = DispatchTime.now().uptimeNanoseconds
+            let check = try body()
+            return (check, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+        }
+
         func options(for scenario: Scenario) throws -> CheckOptions {
             let table: ToleranceTable
             switch ScenarioLoader.tolerances(tolerance, for: scenario.model) {
@@ -129,7 +152,7 @@ extension Procsim {
             case .failure(let problem): throw ValidationError(problem.description)
             }
             return CheckOptions(seed: common.seed, replications: common.replicationsGiven, threads: common.threadCount,
-                                batch: batch, maxReplications: maxReplications, freshSeeds: freshSeeds, tolerances: table, alpha: alpha)
+                                batch: batch, maxReplications: maxReplications, freshSeeds: freshSeeds, tolerances: table, alpha: alphaValue!)
         }
 
         func check(_ loaded: Scenario, baseline: (String, BaselineDocument)?) throws -> ScenarioCheck {
@@ -143,11 +166,27 @@ extension Procsim {
         }
 
         /// Every scenario of the folder with expectations or a baseline, and each variant with one.
-        func checkFolder() throws -> ([ScenarioCheck], [(name: String, code: Int32, message: String)]) {
+        func checkFolder() throws -> ([(check: ScenarioCheck, seconds: Double)], [(name: String, code: Int32, message: String)]) {
             let files = ((try? FileManager.default.contentsOfDirectory(atPath: scenario)) ?? [])
                 .filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") }.sorted()
             let folder = baselines ?? "baselines"
-            var checks: [ScenarioCheck] = [], failures: [(String, Int32, String)] = []
+            var isDirectory: ObjCBool = false
+            if baselines != nil && !(FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory) && isDirectory.boolValue) {
+                throw UnreadableFile(path: folder, reason: "--baselines: no such folder")
+            }
+            // Baselines of variants a scenario no longer has: said, not silently skipped.
+            let baselineFiles = ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []).filter { $0.hasSuffix(".json") }
+            for name in files {
+                let stem = (name as NSString).deletingPathExtension
+                let variants = Set(ScenarioLoader.variantNames(path: (scenario as NSString).appendingPathComponent(name)))
+                for b in baselineFiles where b.hasPrefix(stem + ".") {
+                    let middle = String(b.dropFirst(stem.count + 1).dropLast(5))
+                    if !middle.isEmpty && !variants.contains(middle) && !files.contains(where: { ($0 as NSString).deletingPathExtension == stem + "." + middle }) && !common.quiet {
+                        Terminal.error("warning: \((folder as NSString).appendingPathComponent(b)): \(name) has no variant '\(middle)'; this baseline is not used")
+                    }
+                }
+            }
+            var checks: [(check: ScenarioCheck, seconds: Double)] = [], failures: [(String, Int32, String)] = []
             for name in files {
                 let path = (scenario as NSString).appendingPathComponent(name)
                 let stem = (name as NSString).deletingPathExtension
@@ -158,22 +197,35 @@ extension Procsim {
                     let candidate = (folder as NSString).appendingPathComponent(stem + (variant.map { ".\($0)" } ?? "") + ".json")
                     let label = path + (variant.map { " · variant \($0)" } ?? "")
                     do {
-                        let recorded = FileManager.default.fileExists(atPath: candidate) ? (candidate, try BaselineDocument(path: candidate)) : nil
+                        let recorded: (String, BaselineDocument)?
+                        do {
+                            recorded = FileManager.default.fileExists(atPath: candidate) ? (candidate, try BaselineDocument(path: candidate)) : nil
+                        } catch let error as BaselineError {
+                            Terminal.error(error.description)
+                            failures.append((candidate, 66, error.description))
+                            continue
+                        }
                         let loaded = try ScenarioLoader.load(path: path, variant: variant, overrides: overrides.parsed)
                         if !common.quiet { for w in loaded.warnings { Terminal.error(w.description) } }
                         if loaded.expectations.isEmpty && recorded == nil { continue }
                         if recorded == nil && !common.quiet {
                             Terminal.error("warning: \(label): no baseline (\(candidate)); only its expectations are checked")
                         }
-                        checks.append(try check(loaded, baseline: recorded))
+                        checks.append(try timed { try check(loaded, baseline: recorded) })
                     } catch let error as ScenarioError {
                         Terminal.error(error.description)
                         failures.append((label, 65, "invalid scenario: \(error.errorCount) error\(error.errorCount == 1 ? "" : "s")\n" + error.description))
                     } catch let error as UnreadableFile {
                         Terminal.error(error.description)
                         failures.append((label, 66, error.description))
+                    } catch let error as BaselineError {
+                        Terminal.error(error.description)
+                        failures.append((candidate, 66, error.description))
                     }
                 }
+            }
+            if checks.isEmpty && failures.isEmpty {
+                throw ValidationError("\(scenario) has no scenario with an 'expect:' section or a baseline in \(folder): nothing to check")
             }
             return (checks, failures)
         }

@@ -18,6 +18,12 @@ struct Procsim: ParsableCommand {
         do {
             var command = command
             try command.run()
+        } catch let error as ValidationError {
+            // Bad usage found while running: the subcommand's usage, not the root's.
+            let type = Swift.type(of: command)
+            let name = type.configuration.commandName ?? String(describing: type).lowercased()
+            FileHandle.standardError.write(Data("Error: \(error.message)\nUsage: procsim \(type.usageString())\n  See 'procsim \(name) --help' for more information.\n".utf8))
+            Foundation.exit(64)
         } catch {
             exit(withError: error)
         }
@@ -81,6 +87,9 @@ func withExitCodes(_ body: () throws -> Void) throws {
         Terminal.error("\(errors) error\(errors == 1 ? "" : "s") in the scenario; nothing was simulated.")
         throw ExitCode(65)
     } catch let error as UnreadableFile {
+        Terminal.error(error.description)
+        throw ExitCode(66)
+    } catch let error as BaselineError {
         Terminal.error(error.description)
         throw ExitCode(66)
     } catch let error as OverrideError {

@@ -56,7 +56,7 @@ let package = Package(
         .executableTarget(
             name: "procsim",
             dependencies: [
-                "SimReport", "SimExperiment", "SimScenario",
+                "SimReport", "SimPlan", "SimExperiment", "SimScenario",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             plugins: ["BuildInfoPlugin"]),

@@ -149,10 +149,11 @@ public struct PlanResult: Sendable {
 /// 2. A start near the answer: every remaining candidate gets queueing estimates of the targets
 ///    (Erlang C and Allen–Cunneen per area, summed along the journeys); the cheapest candidate
 ///    whose estimates meet the targets is decided first.
-/// 3. Then, while there are undecided candidates cheaper than the best feasible one, the most
-///    expensive of them is decided: if infeasible, every design with no more staff in any factor
-///    is cut too (more staff never makes a time, a queue or an on-time share worse), which
-///    removes the most candidates per simulation; if feasible, it becomes the best.
+/// 3. Then, while there are undecided candidates cheaper than the best feasible one, the one of
+///    median cost among them is decided: if feasible, it becomes the best and every dearer
+///    candidate drops out; if infeasible, every design with no more staff in any factor is cut
+///    too (more staff never makes a time, a queue or an on-time share worse). Either way about
+///    half of the open candidates go per simulation, as in a bisection.
 ///
 /// Every decision is the sequential feasibility check (`FeasibilityCheck`) on common random
 /// numbers (the same seed for all designs), with β = (1 − confidence)/(candidates × targets),
@@ -230,11 +231,14 @@ public enum Planner {
                 let open = candidates.filter { designs[$0].status == .undecided && designs[$0].replications == 0 }
                     .filter { chosen == nil || order($0, chosen!) }
                 guard !open.isEmpty else { break }
+                // The first pick: the cheapest design the queueing estimates accept. Then the
+                // design of median cost among those still open: if it meets the targets, every
+                // dearer one is out of the running; if not, it takes its dominated cone with it.
                 let pick: Int
-                if chosen == nil, let start = open.filter(approxFeasible).min(by: order) {
+                if chosen == nil && designs.allSatisfy({ $0.replications == 0 }), let start = open.filter(approxFeasible).min(by: order) {
                     pick = start
                 } else {
-                    pick = open.max(by: order)!
+                    pick = open.sorted(by: order)[open.count / 2]
                 }
                 decide(pick)
                 if designs[pick].status == .feasible { chosen = pick }
@@ -354,7 +358,7 @@ public enum Planner {
                                           value: "{name: '@\(p)', staff: \(v - outside), from: \(Int(window.start))s, until: \(Int(window.end.rounded(.up)))s}"))
                 }
             } else {
-                extra.append(Override(argument: "areas.\(f.area).shifts[\(p)].staff=\(v)")!)
+                extra.append(Override(argument: "areas.\(f.area).shifts.\(p).staff=\(v)")!)
             }
         }
         return try ScenarioLoader.load(path: path, variant: variant, overrides: overrides + extra)
@@ -420,5 +424,135 @@ public enum Planner {
             let gap = e.comparator == .lessOrEqual || e.comparator == .less ? x - e.threshold : e.threshold - x
             return gap / max(abs(e.threshold), 1e-12)
         }.max() ?? .infinity
+    }
+}
+
+/// The inverse question: the most demand the current staffing serves within the targets.
+public struct DemandLimit: Sendable {
+    public struct Point: Sendable {
+        /// The demand type's rate multiplied by this (or the campaign's multiplier set to it).
+        public var factor: Double
+        public var status: PlanDesign.Status
+        public var replications: Int
+        public var estimates: [Estimate]
+    }
+
+    /// The demand type or campaign scaled.
+    public var name: String
+    public var isCampaign: Bool
+    /// Today's rate per second (a demand type) or multiplier (a campaign).
+    public var current: Double
+    public var targets: [Expectation]
+    public var tolerances: [Double]
+    public var points: [Point]
+    /// The highest factor found feasible, and the lowest found infeasible (or unstable).
+    public var highestFeasible: Double?
+    public var lowestInfeasible: Double?
+    /// Where an area's offered load reaches its staff (a demand type only).
+    public var stabilityLimit: Double?
+    public var errorPerDecision: Double
+    public var seed: UInt64
+
+    public var replications: Int { points.reduce(0) { $0 + $1.replications } }
+    /// 0 found; 1 not even today's demand (or the least tried) is served; 2 undecided.
+    public var exitCode: Int32 {
+        if points.contains(where: { $0.status == .undecided }) && highestFeasible == nil { return 2 }
+        return highestFeasible == nil ? 1 : 0
+    }
+}
+
+extension Planner {
+    /// Most evaluations a demand search makes; each decision gets β = (1 − confidence)/(this × targets).
+    static let demandEvaluations = 16
+
+    /// Finds the highest multiple of a demand type's rate (or the highest multiplier of a
+    /// campaign) that the staffing serves within every target: doubling from today's demand
+    /// until a factor fails (or, for a demand type, the stability bound is reached), then
+    /// bisection to 2%. Each factor is decided by the sequential feasibility check on common
+    /// random numbers; more demand never makes a time, a queue or an on-time share better, so
+    /// a bracket once found holds.
+    public static func maxDemand(path: String, variant: String? = nil, overrides: [Override] = [], name: String,
+                                 targets: [String], settings: PlanSettings) throws -> DemandLimit {
+        let base = try ScenarioLoader.load(path: path, variant: variant, overrides: overrides)
+        let expectations = try parse(targets, model: base.model)
+        guard expectations.allSatisfy(isMonotone) else {
+            throw PlanError("--max-demand needs targets that more demand can only make worse (times, queues, on-time shares); '\(expectations.first { !isMonotone($0) }!.source)' is not one")
+        }
+        let tolerances = expectations.map { tolerance(for: $0, settings) }
+        let beta = (1 - settings.confidence) / Double(demandEvaluations * expectations.count)
+        let check = FeasibilityCheck(
+            targets: zip(expectations, tolerances).map { .init(threshold: $0.threshold, atMost: $0.comparator == .lessOrEqual || $0.comparator == .less, tolerance: $1) },
+            errorPerDecision: beta, firstLook: settings.firstLook)
+
+        let demandIndex = base.model.demands.firstIndex { $0.name == name }
+        let campaign = base.periods.first { $0.name == name }
+        guard demandIndex != nil || campaign != nil else {
+            let names = base.model.demands.map(\.name) + base.periods.map(\.name)
+            throw PlanError("--max-demand \(name): no demand type or campaign is named '\(name)'" + (Names.nearest(name, among: names).map { "; did you mean '\($0)'?" } ?? " (\(names.joined(separator: ", ")))"))
+        }
+        var current = campaign?.multiplier ?? 0
+        var stability: Double?
+        if let d = demandIndex {
+            guard base.model.demands[d].arrivals.scaled(by: 2) != nil else {
+                throw PlanError("--max-demand \(name): its arrivals have no rate to scale (a replayed order book, gaps from a distribution, or items created by others)")
+            }
+            current = base.model.demands[d].arrivals.meanRate(until: base.model.horizon)
+            // The load is linear in the factor: where it reaches an area's staff, queues grow without bound.
+            let l1 = FlowAnalysis(model: base.model).offeredLoad
+            var doubled = base.model
+            doubled.demands[d].arrivals = doubled.demands[d].arrivals.scaled(by: 2)!
+            let l2 = FlowAnalysis(model: doubled).offeredLoad
+            for (a, area) in base.model.areas.enumerated() where area.queueLimit == nil && l2[a] > l1[a] {
+                guard let capacity = FlowAnalysis.capacity(of: area, in: base.model) else { continue }
+                let limit = 1 + (capacity - l1[a]) / (l2[a] - l1[a])
+                stability = min(stability ?? limit, limit)
+            }
+        }
+        var points: [DemandLimit.Point] = []
+        func model(_ factor: Double) throws -> Model {
+            if let d = demandIndex {
+                var m = base.model
+                m.demands[d].arrivals = m.demands[d].arrivals.scaled(by: factor)!
+                return m
+            }
+            return try ScenarioLoader.load(path: path, variant: variant, overrides: overrides + [Override(argument: "campaigns.\(name).multiplier=\(factor)")!]).model
+        }
+        func decide(_ factor: Double) throws -> Bool? {
+            if let stability, factor >= stability {
+                points.append(.init(factor: factor, status: .unstable, replications: 0, estimates: []))
+                return false
+            }
+            let m = try model(factor)
+            let d = evaluate(PlanDesign(staff: [], costPerMonth: 0, status: .undecided), model: m, check: check, expectations: expectations, settings: settings)
+            points.append(.init(factor: factor, status: d.status, replications: d.replications, estimates: d.estimates))
+            return d.status == .feasible ? true : d.status == .infeasible ? false : nil
+        }
+        // Bracket: today's demand first (factor 1, or the campaign's multiplier), then double or halve.
+        let start = campaign == nil ? 1.0 : current
+        var low: Double?, high: Double?
+        switch try decide(start) {
+        case true?: low = start
+        case false?: high = start
+        case nil: break
+        }
+        while points.count < demandEvaluations {
+            if let l = low, high == nil {
+                let next = min(l * 2, stability ?? .infinity)
+                if next <= l * 1.02 { high = stability; break }
+                switch try decide(next) { case true?: low = next; case false?: high = next; case nil: high = next }
+            } else if low == nil, let h = high {
+                let next = h / 2
+                if next < 1e-6 { break }
+                switch try decide(next) { case true?: low = next; case false?: high = next; case nil: low = nil; high = next }
+            } else if let l = low, let h = high, (h - l) / l > 0.02 {
+                let mid = (l + h) / 2
+                switch try decide(mid) { case true?: low = mid; case false?: high = mid; case nil: high = mid }
+            } else {
+                break
+            }
+        }
+        return DemandLimit(name: name, isCampaign: campaign != nil, current: current, targets: expectations, tolerances: tolerances,
+                           points: points, highestFeasible: low, lowestInfeasible: high, stabilityLimit: stability,
+                           errorPerDecision: beta, seed: settings.seed)
     }
 }

@@ -48,6 +48,8 @@ public struct Period: Sendable, Equatable {
     public var name: String
     public var start: Double
     public var end: Double
+    /// The campaign's demand multiplier.
+    public var multiplier: Double
 }
 
 /// Reads scenario files: YAML → `Scenario`, reporting every problem with its location.
@@ -359,7 +361,7 @@ struct ModelBuilder {
         let demandEntries = top["demand"].map { reader.namedMapping($0, "demand", what: "demand type") } ?? []
         demandNames = demandEntries.map(\.name)
         let campaigns = readCampaigns(top["campaigns"], clock: clock, demandNames: demandNames, horizon: horizon)
-        periods = campaigns.map { Period(name: $0.name, start: $0.start, end: $0.end) }
+        periods = campaigns.map { Period(name: $0.name, start: $0.start, end: $0.end, multiplier: $0.multiplier) }
         var demands: [Demand] = []
         let time = DemandTime(clock: clock, horizon: horizon, calendars: calendars, calendarTime: calendarTime)
         for (d, (name, _, node)) in demandEntries.enumerated() {
@@ -861,4 +863,9 @@ extension ScenarioLoader {
               case .sequence(let shifts)? = root.mapping?["areas"]?.mapping?[area]?.mapping?["shifts"] else { return [] }
         return shifts.compactMap { $0.mapping?["name"]?.scalar?.string }
     }
+}
+
+extension ScenarioLoader {
+    /// `3200/month` as money per second (the scenario's `cost:` spelling); `nil` when unreadable.
+    public static func costRate(_ text: String) -> Double? { Quantities.costRate(text) }
 }

@@ -39,7 +39,7 @@ struct Procsim: ParsableCommand {
             scenario; 66 unreadable input; 70 internal error; 73 output not writable.
             """,
         version: versionLine,
-        subcommands: [Run.self, Validate.self, Check.self, Baseline.self, Compare.self, StudyCommand.self, Schema.self])
+        subcommands: [Run.self, Validate.self, Check.self, Baseline.self, Compare.self, StudyCommand.self, Plan.self, Schema.self])
 }
 
 extension Procsim {

@@ -1,0 +1,130 @@
+import ArgumentParser
+import Foundation
+import SimPlan
+import SimReport
+import SimScenario
+
+extension Procsim {
+    struct Plan: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Find the cheapest staffing that meets every target, or the most demand a staffing serves. Exit 0 found, 1 infeasible, 2 undecided.",
+            discussion: """
+                procsim plan FILE --target "p95(lead_time) <= 3d" --vary areas.logistics.staff=1..8 --vary areas.sales.staff=2..6 --cost logistics=3200/month --cost sales=2900/month
+
+                The search cuts designs in which an area's offered load reaches its staff, starts at the cheapest design that queueing estimates (Erlang C, Allen–Cunneen) accept, then decides designs cheaper than the best found, most expensive first, cutting every design with no more staff than an infeasible one. Each design is decided by a sequential feasibility check (after Batur and Kim) on common random numbers, spending replications where it is close to a target; all decisions are right together with --confidence, outside the tolerance. The chosen design is confirmed on fresh seeds.
+
+                --vary areas.NAME.staff@PERIOD plans staff for a period the scenario names: a campaign (the area's total staff during it) or one of the area's shifts (that shift's staff). --max-demand NAME instead finds the highest rate of a demand type (or multiplier of a campaign) that the current staffing serves within the targets.
+                """)
+
+        @Argument(help: "The scenario file (YAML).")
+        var scenario: String
+
+        @Option(help: ArgumentHelp("A target in the expression language, such as \"p95(lead_time) <= 3d\" or \"on_time >= 95%\" (repeatable).", valueName: "target"))
+        var target: [String] = []
+
+        @Option(help: ArgumentHelp("Staff to plan and its range: areas.NAME.staff=LOW..HIGH, or areas.NAME.staff@PERIOD=LOW..HIGH (repeatable).", valueName: "factor"))
+        var vary: [String] = []
+
+        @Option(help: ArgumentHelp("What one person of an area costs, AREA=AMOUNT/PERIOD such as logistics=3200/month (repeatable; over the scenario's cost:). Without costs the plan minimises headcount.", valueName: "area=cost"))
+        var cost: [String] = []
+
+        @Option(help: ArgumentHelp("How sure all feasibility decisions must be together, such as 95%.", valueName: "level"))
+        var confidence: String = "95%"
+
+        @Option(help: ArgumentHelp("How close to a target a design may be either way and still count as meeting or missing it: a share of each threshold for times and counts (default 2%); shares (on-time) take percentage points (default 1pp), written as 1pp.", valueName: "tolerance"))
+        var tolerance: [String] = []
+
+        @Option(help: ArgumentHelp("Instead of staffing: the most demand of this demand type or campaign that the current staffing serves within the targets.", valueName: "name"))
+        var maxDemand: String?
+
+        @Option(help: "Replications of each design's first look.")
+        var firstLook: Int = 10
+
+        @Option(help: "The most replications one design gets before it is called undecided.")
+        var maxReplications: Int = 500
+
+        @Option(help: "Replications of the confirmation run of the chosen design on fresh seeds (0: none).")
+        var confirm: Int = 20
+
+        @Flag(help: "Decide every stable design by simulation instead of searching (to compare with the search).")
+        var exhaustive = false
+
+        @OptionGroup var common: CommonOptions
+
+        @OptionGroup var overrides: OverrideOptions
+
+        static func percent(_ text: String) -> Double? {
+            let t = text.trimmingCharacters(in: .whitespaces)
+            return t.hasSuffix("%") ? Double(t.dropLast()).map { $0 / 100 } : Double(t)
+        }
+
+        func validate() throws {
+            if target.isEmpty { throw ValidationError("give at least one target with --target, such as --target \"p95(lead_time) <= 3d\"") }
+            if maxDemand == nil && vary.isEmpty { throw ValidationError("give the staff to plan with --vary areas.NAME.staff=LOW..HIGH, or ask --max-demand NAME") }
+            if maxDemand != nil && !vary.isEmpty { throw ValidationError("--max-demand keeps the current staffing; leave out --vary (or set staff with --set)") }
+            for v in vary where PlanFactor(argument: v) == nil {
+                throw ValidationError("--vary expects areas.NAME.staff=LOW..HIGH or areas.NAME.staff@PERIOD=LOW..HIGH with whole numbers, LOW ≤ HIGH; found '\(v)'")
+            }
+            guard let c = Self.percent(confidence), c > 0.5, c < 1 else { throw ValidationError("--confidence must lie between 50% and 100%, such as 95%; found '\(confidence)'") }
+            _ = c
+            for c in cost where Self.parseCost(c) == nil {
+                throw ValidationError("--cost expects AREA=AMOUNT/PERIOD such as logistics=3200/month (periods: hour, day, week, month, year); found '\(c)'")
+            }
+            guard firstLook >= 2 else { throw ValidationError("--first-look must be at least 2") }
+            guard maxReplications >= firstLook else { throw ValidationError("--max-replications must be at least --first-look (\(firstLook))") }
+            guard confirm == 0 || confirm >= 2 else { throw ValidationError("--confirm must be 0 or at least 2") }
+            _ = try tolerances()
+        }
+
+        static func parseCost(_ text: String) -> (String, Double)? {
+            guard let eq = text.firstIndex(of: "="), eq != text.startIndex,
+                  let rate = ScenarioLoader.costRate(String(text[text.index(after: eq)...])) else { return nil }
+            return (String(text[..<eq]), rate)
+        }
+
+        func tolerances() throws -> (relative: Double, share: Double) {
+            var relative = 0.02, share = 0.01
+            for t in tolerance {
+                let v = t.trimmingCharacters(in: .whitespaces)
+                if v.hasSuffix("pp"), let x = Double(v.dropLast(2)), x > 0, x < 50 { share = x / 100; continue }
+                if v.hasSuffix("%"), let x = Double(v.dropLast()), x > 0, x < 50 { relative = x / 100; continue }
+                throw ValidationError("--tolerance expects a share of the threshold such as 2% (times, counts) or percentage points such as 1pp (shares); found '\(t)'")
+            }
+            return (relative, share)
+        }
+
+        func run() throws {
+            try withExitCodes {
+                let seed = common.seed ?? (try? ScenarioLoader.load(path: scenario, variant: overrides.variant, overrides: overrides.parsed).seed) ?? 1
+                let t = try tolerances()
+                let settings = PlanSettings(
+                    seed: seed, threads: common.threadCount, confidence: Self.percent(confidence)!, relativeTolerance: t.relative,
+                    shareTolerance: t.share, firstLook: firstLook, batch: firstLook, maxReplications: maxReplications,
+                    costs: Dictionary(cost.compactMap(Self.parseCost), uniquingKeysWith: { _, b in b }), exhaustive: exhaustive,
+                    confirmation: confirm)
+                let provenance = Provenance(procsimVersion: Procsim.version, scenarioFile: scenario,
+                                            scenarioHash: ScenarioLoader.fingerprint(path: scenario) ?? "",
+                                            seed: seed, replications: firstLook, variant: overrides.variant, overrides: overrides.arguments)
+                let code: Int32
+                do {
+                    if let name = maxDemand {
+                        let limit = try Planner.maxDemand(path: scenario, variant: overrides.variant, overrides: overrides.parsed, name: name,
+                                                          targets: target, settings: settings)
+                        let report = DemandLimitReport(limit: limit, provenance: provenance)
+                        try Terminal.output(common.json ? report.json.rendered() : report.text)
+                        code = limit.exitCode
+                    } else {
+                        let plan = try Planner.plan(path: scenario, variant: overrides.variant, overrides: overrides.parsed,
+                                                    factors: vary.compactMap(PlanFactor.init(argument:)), targets: target, settings: settings)
+                        let report = PlanReport(plan: plan, provenance: provenance)
+                        try Terminal.output(common.json ? report.json.rendered() : report.text)
+                        code = plan.exitCode
+                    }
+                } catch let error as PlanError {
+                    throw ValidationError(error.description)
+                }
+                if code != 0 { throw ExitCode(code) }
+            }
+        }
+    }
+}

@@ -19,7 +19,7 @@ import SimStatistics
 /// is, each stay below `alpha` however many figures are judged.
 public struct BaselineComparison: Sendable {
     public enum Pairing: String, Sendable { case paired, unpaired }
-    public enum Verdict: String, Sendable { case worse, better, same, undecided }
+    public enum Verdict: String, Sendable { case worse, better, within, undecided }
 
     public struct Figure: Sendable {
         /// The figure's stable name (`lead_time.p95`).
@@ -40,6 +40,9 @@ public struct BaselineComparison: Sendable {
         public let verdict: Verdict
     }
 
+    /// The least tolerance of a loss count under a relative tolerance, as a share of arrivals.
+    public static let lossFloor = 0.001
+
     public let pairing: Pairing
     public let alpha: Double
     public let figures: [Figure]
@@ -57,7 +60,13 @@ public struct BaselineComparison: Sendable {
         for (key, after) in current {
             guard let rule = rules(key), let before = base[key] else { continue }
             let defined = before.filter(\.isFinite)
-            guard !defined.isEmpty, let allowance = rule.tolerance.allowance(base: ReferenceStatistics.mean(defined)) else { continue }
+            guard !defined.isEmpty, var allowance = rule.tolerance.allowance(base: ReferenceStatistics.mean(defined)) else { continue }
+            // Losses relative to a baseline of none would tolerate nothing: a share of the
+            // arrivals of the same scope (0.1%) is the least a default tolerance allows.
+            if case .relative = rule.tolerance, ["abandoned", "turned_away", "cancelled"].contains(String(key.split(separator: ".").last ?? "")),
+               let arrivals = base[String(key.dropLast(key.split(separator: ".").last!.count)) + "arrivals"]?.filter(\.isFinite), !arrivals.isEmpty {
+                allowance = max(allowance, lossFloor * ReferenceStatistics.mean(arrivals))
+            }
             judged.append((key, rule, before, after, allowance))
         }
         var tests: [(change: Estimate, base: Estimate, current: Estimate, pWorse: Double, pWithin: Double, pBetter: Double)] = []
@@ -105,7 +114,7 @@ public struct BaselineComparison: Sendable {
         let figures = judged.indices.map { i in
             let verdict: Verdict = adjustedWorse[i] < alpha ? .worse
                 : adjustedWithin[i] >= alpha ? .undecided
-                : adjustedBetter[i] < alpha ? .better : .same
+                : adjustedBetter[i] < alpha ? .better : .within
             return Figure(key: judged[i].key, rule: judged[i].rule, base: tests[i].base, current: tests[i].current, change: tests[i].change,
                           allowance: judged[i].allowance, pWorse: adjustedWorse[i], pWithin: adjustedWithin[i], pBetter: adjustedBetter[i],
                           verdict: verdict)

@@ -5,6 +5,8 @@ public enum Formatting {
         guard let seconds, seconds.isFinite else { return "–" }
         if seconds < 0 { return "-" + duration(-seconds) }
         if seconds == 0 { return "0s" }
+        // Beyond a billion years (a damaged file, an unstable run): no Int can hold the parts.
+        if seconds >= 1e15 { return String(format: "%.3gd", seconds / 86_400) }
         if seconds < 60 {
             return seconds < 10 ? String(format2: seconds) + "s" : "\(Int(seconds.rounded()))s"
         }
@@ -46,7 +48,7 @@ public enum Formatting {
     /// A count per replication: whole numbers stay whole.
     public static func count(_ x: Double?) -> String {
         guard let x, x.isFinite else { return "–" }
-        return x == x.rounded() ? String(Int(x)) : number(x)
+        return x == x.rounded() && abs(x) < 1e15 ? String(Int(x)) : number(x)
     }
 
     public static func percent(_ x: Double?) -> String {
@@ -56,6 +58,7 @@ public enum Formatting {
 
     public static func number(_ x: Double?) -> String {
         guard let x, x.isFinite else { return "–" }
+        if abs(x) >= 1e15 { return String(format: "%.3g", x) }
         if abs(x) >= 100 { return String(Int(x.rounded())) }
         return String(format2: x)
     }
@@ -73,6 +76,7 @@ extension String {
 
     /// Fixed-point without Foundation's locale-dependent formatting.
     static func fixed(_ x: Double, _ digits: Int) -> String {
+        if abs(x) >= 1e14 { return String(format: "%.3g", x) }
         var scale = 1.0
         for _ in 0..<digits { scale *= 10 }
         let scaled = (abs(x) * scale).rounded()

@@ -58,6 +58,8 @@ public struct ScenarioCheck: Sendable {
     public let alpha: Double
     /// Things the caller should print: a baseline recorded from a file of another name.
     public let warnings: [String]
+    /// The replication cap the check ran under.
+    public let maxReplications: Int
 
     public var violated: [ExpectationResult] { expectations.filter { $0.verdict == .violated } }
     public var undecided: [ExpectationResult] { expectations.filter { $0.verdict == .undecided } }
@@ -138,6 +140,9 @@ public struct ScenarioCheck: Sendable {
             if failed || !open || n >= options.maxReplications { break }
             n = min(n + options.batch, options.maxReplications)
         }
+        if let comparison, comparison.figures.isEmpty {
+            throw CheckError("no figure is left to judge against the baseline: the tolerances ignore every one; name at least one figure without 'ignore'")
+        }
         let against = baseline.map { file, recorded in
             AgainstBaseline(file: file, recorded: recorded.provenance,
                             scenarioChanged: recorded.resolvedScenario != scenario.resolvedYAML, comparison: comparison!)
@@ -146,7 +151,8 @@ public struct ScenarioCheck: Sendable {
         provenance.seed = seed
         provenance.replications = n
         return ScenarioCheck(scenario: scenario, provenance: provenance, looks: looks, confidence: confidence,
-                             expectations: verdicts, baseline: against, alpha: options.alpha, warnings: warnings)
+                             expectations: verdicts, baseline: against, alpha: options.alpha, warnings: warnings,
+                             maxReplications: options.maxReplications)
     }
 }
 
@@ -161,6 +167,9 @@ public struct CheckError: Error, Sendable, CustomStringConvertible {
 extension ScenarioCheck {
     public var outcomeName: String { ["passed", "failed", "inconclusive"][Int(exitCode)] }
 
+    /// The check ended at a failure before the cap, leaving other verdicts open.
+    var stoppedEarly: Bool { exitCode == 1 && provenance.replications < maxReplications }
+
     /// The readable report: the expectations' table, the baseline figures that moved, a verdict.
     public var text: String {
         let n = provenance.replications
@@ -170,7 +179,8 @@ extension ScenarioCheck {
         if !expectations.isEmpty {
             var rows = [["  expectation", "value (95% interval)", "decision interval (\(level))", "verdict"]]
             for v in expectations {
-                rows.append(["  " + v.expectation.source, v.valueText, v.decisionText, ["met": "met", "violated": "VIOLATED", "undecided": "INCONCLUSIVE"][v.verdict.rawValue]!])
+                let open = stoppedEarly ? "undecided" : "INCONCLUSIVE"
+                rows.append(["  " + v.expectation.source, v.valueText, v.decisionText, ["met": "met", "violated": "VIOLATED", "undecided": open][v.verdict.rawValue]!])
             }
             lines += RunReport.table(rows)
         }
@@ -179,7 +189,7 @@ extension ScenarioCheck {
             lines.append("")
             lines.append("Against the baseline \(b.file) (seed \(b.recorded.seed), \(c.pairing == .paired ? "paired by replication" : "unpaired, fresh seeds")\(b.scenarioChanged ? "" : "; the model is unchanged"))")
             lines.append("\(c.figures.count) figures judged; worse beyond tolerance (Holm-adjusted p < \(String(format: "%.2g", c.alpha))) fails; a figure neither shown worse nor shown within its tolerance is undecided")
-            let moved = c.figures.filter { $0.verdict != .same }
+            let moved = c.figures.filter { $0.verdict != .within }
             if moved.isEmpty {
                 lines.append("  every figure is within its tolerance")
             } else {
@@ -190,7 +200,7 @@ extension ScenarioCheck {
                     } ?? "–"
                     rows.append(["  " + ["worse": "WORSE", "better": "better", "undecided": "UNDECIDED"][f.verdict.rawValue]!, f.key,
                                  f.base.estimate.map { Self.figureText(f.key, $0) } ?? "–", f.current.estimate.map { Self.figureText(f.key, $0) } ?? "–",
-                                 change, Self.allowanceText(f), Self.pText(f.verdict == .worse ? f.pWorse : f.verdict == .better ? f.pBetter : f.pWithin)])
+                                 change, Self.allowanceText(f), Self.pText(f.verdict == .better ? f.pBetter : f.pWorse)])
                 }
                 lines += RunReport.table(rows)
             }
@@ -207,7 +217,7 @@ extension ScenarioCheck {
             if !undecided.isEmpty { parts.append("\(undecided.count) expectation\(undecided.count == 1 ? "" : "s")") }
             let open = baseline?.comparison.undecided.count ?? 0
             if open > 0 { parts.append("\(open) figure\(open == 1 ? "" : "s") against the baseline") }
-            lines.append("INCONCLUSIVE: \(parts.joined(separator: " and ")) undecided at \(n) replications (the cap); raise --max-replications, or move the threshold or the tolerance away from the value")
+            lines.append("INCONCLUSIVE: \(parts.joined(separator: " and ")) undecided at \(n) replications (the cap, --max-replications); raise it, or move the threshold or the tolerance away from the value")
         default:
             lines.append(baseline == nil ? "passed: every expectation met"
                          : expectations.isEmpty ? "passed: no figure worse than the baseline" : "passed: every expectation met and no figure worse than the baseline")
@@ -256,7 +266,7 @@ extension ScenarioCheck {
                     ("threshold", .number(v.expectation.threshold)),
                     ("value", v.estimate.jsonValue),
                     ("decision_interval", v.decisionInterval.map { .array([.number($0.low), .number($0.high)]) } ?? .null),
-                    ("verdict", .string(["met": "met", "violated": "violated", "undecided": "inconclusive"][v.verdict.rawValue]!)),
+                    ("verdict", .string(["met": "met", "violated": "violated", "undecided": stoppedEarly ? "undecided" : "inconclusive"][v.verdict.rawValue]!)),
                 ])
             })),
         ]
@@ -302,7 +312,7 @@ extension ScenarioCheck {
             switch v.verdict {
             case .met: return .init(name: v.expectation.source, outcome: .passed)
             case .violated: return .init(name: v.expectation.source, outcome: .failed("violated: \(v.expectation.source) is \(value) (95% interval; decision interval \(v.decisionText) at \(String(format: "%.2f", confidence * 100))%) after \(provenance.replications) replications"))
-            case .undecided: return .init(name: v.expectation.source, outcome: .skipped("inconclusive at \(provenance.replications) replications (the cap): \(value)"))
+            case .undecided: return .init(name: v.expectation.source, outcome: .skipped("undecided at \(provenance.replications) replications\(stoppedEarly ? " (the check stopped at a failure)" : " (the cap)"): \(value)"))
             }
         }
         for f in baseline?.comparison.figures ?? [] {

@@ -125,17 +125,18 @@ enum Composition {
 
     /// The tree as plain YAML, without the keys that do not make the model and without the
     /// file labels: what a baseline records to rebuild the same model later.
+    /// Descriptions and the scenario's name are left out too: editing them changes no figure.
     static func resolvedText(_ root: Node) -> String {
         func plain(_ node: Node) -> Node {
             switch node {
             case .scalar(let s): return .scalar(.init(s.string, s.tag, s.style))
-            case .mapping(let m): return .mapping(.init(m.map { (plain($0.key), plain($0.value)) }, m.tag, m.style))
+            case .mapping(let m): return .mapping(.init(m.filter { !($0.key.scalar?.string == "description" && $0.value.scalar != nil) }.map { (plain($0.key), plain($0.value)) }, m.tag, m.style))
             case .sequence(let q): return .sequence(.init(q.map(plain), q.tag, q.style))
             case .alias: return node
             }
         }
         guard case .mapping(let m) = root else { return "" }
-        let kept = Node.mapping(.init(m.filter { !["variants", "expect", "tolerances", "extends"].contains($0.key.scalar?.string ?? "") }, m.tag, m.style))
+        let kept = Node.mapping(.init(m.filter { !["variants", "expect", "tolerances", "extends", "name"].contains($0.key.scalar?.string ?? "") }, m.tag, m.style))
         return (try? Yams.serialize(node: plain(kept))) ?? ""
     }
 

@@ -85,7 +85,9 @@ extension ModelBuilder {
 extension ScenarioLoader {
     /// `--tolerance FIGURE=VALUE` arguments, read as `tolerances:` entries are, for a model; the
     /// message of the first bad one otherwise.
-    public static func tolerances(_ arguments: [String], for model: Model) -> Result<ToleranceTable, ToleranceArgumentError> {
+    /// `skipUnmatched`: with a folder of scenarios, an entry may name figures of only some of
+    /// them; those without a match skip it.
+    public static func tolerances(_ arguments: [String], for model: Model, skipUnmatched: Bool = false) -> Result<ToleranceTable, ToleranceArgumentError> {
         let keys = MetricLayout.figures(of: model).map(\.key)
         var table = ToleranceTable()
         for argument in arguments {
@@ -93,6 +95,7 @@ extension ScenarioLoader {
                 return .failure(.init(description: "--tolerance \(argument): expected FIGURE=TOLERANCE, such as lead_time.p95=5%"))
             }
             let pattern = String(argument[..<equals]), text = String(argument[argument.index(after: equals)...])
+            if skipUnmatched && !keys.contains(where: { ToleranceTable.matches(pattern, $0) }) { continue }
             switch ModelBuilder.entry(pattern, text, keys: keys) {
             case .success(let tolerance): table.entries.append((pattern, tolerance))
             case .failure(let problem): return .failure(.init(description: "--tolerance \(argument): \(problem.message)"))

@@ -67,6 +67,9 @@ extension Procsim {
             if freshSeeds && baseline == nil && baselines == nil && !isFolder {
                 throw ValidationError("--fresh-seeds compares with a baseline: give --baseline FILE")
             }
+            if !tolerance.isEmpty && baseline == nil && !isFolder {
+                throw ValidationError("--tolerance applies to the comparison with a baseline: give --baseline FILE")
+            }
             if baselines != nil && !isFolder {
                 throw ValidationError("--baselines names the folder of baselines for a folder of scenarios; for one file give --baseline FILE")
             }
@@ -79,7 +82,7 @@ extension Procsim {
 
         func run() throws {
             try withExitCodes {
-                let junitFile = try junit.map { try OutputFile(path: $0) }
+                let junitFile = try junit.map { try OutputFile(path: $0, createFolder: true) }
                 defer { junitFile?.discard() }
                 var checks: [(check: ScenarioCheck, seconds: Double)] = []
                 var failures: [(name: String, code: Int32, message: String)] = []
@@ -147,7 +150,7 @@ extension Procsim {
 
         func options(for scenario: Scenario) throws -> CheckOptions {
             let table: ToleranceTable
-            switch ScenarioLoader.tolerances(tolerance, for: scenario.model) {
+            switch ScenarioLoader.tolerances(tolerance, for: scenario.model, skipUnmatched: isFolder) {
             case .success(let t): table = t
             case .failure(let problem): throw ValidationError(problem.description)
             }
@@ -172,7 +175,7 @@ extension Procsim {
             let folder = baselines ?? "baselines"
             var isDirectory: ObjCBool = false
             if baselines != nil && !(FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory) && isDirectory.boolValue) {
-                throw UnreadableFile(path: folder, reason: "--baselines: no such folder")
+                throw BaselineError(path: folder, reason: "--baselines: no such folder")
             }
             // Baselines of variants a scenario no longer has: said, not silently skipped.
             let baselineFiles = ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []).filter { $0.hasSuffix(".json") }

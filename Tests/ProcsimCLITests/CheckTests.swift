@@ -86,10 +86,10 @@ enum Desk {
             BaselineComparison.judge(base: [key: base], current: [(key, base.map { $0 * factor })], pairing: .paired).figures[0]
         }
         // Unchanged: a difference of exactly zero, no claim either way.
-        #expect(judge(1).verdict == .same && judge(1).change.estimate == 0 && judge(1).pWorse == 1)
+        #expect(judge(1).verdict == .within && judge(1).change.estimate == 0 && judge(1).pWorse == 1)
         // A time 10% longer is worse; 1% longer is inside the 2% tolerance; 10% shorter is better.
         #expect(judge(1.10).verdict == .worse)
-        #expect(judge(1.01).verdict == .same)
+        #expect(judge(1.01).verdict == .within)
         #expect(judge(0.90).verdict == .better)
         // For throughput more is better, and its tolerance is relative too.
         #expect(judge(0.90, key: "throughput").verdict == .worse)
@@ -99,7 +99,7 @@ enum Desk {
         func shareJudge(_ shift: Double) -> BaselineComparison.Verdict {
             BaselineComparison.judge(base: ["on_time": share], current: [("on_time", share.map { $0 + shift })], pairing: .paired).figures[0].verdict
         }
-        #expect(shareJudge(-0.005) == .same && shareJudge(-0.03) == .worse)
+        #expect(shareJudge(-0.005) == .within && shareJudge(-0.03) == .worse)
         // Figures without a direction are not judged at all.
         #expect(BaselineComparison.judge(base: ["areas.desk.utilisation": base], current: [("areas.desk.utilisation", base)], pairing: .paired).figures.isEmpty)
     }
@@ -127,12 +127,24 @@ enum Desk {
     /// a 20% shift with a spread of 1% does.
     @Test func unpairedWelch() {
         let x = Self.values(100), y = Self.values(100).reversed().map { $0 }
-        #expect(BaselineComparison.judge(base: ["lead_time.mean": x], current: [("lead_time.mean", y)], pairing: .unpaired).figures[0].verdict == .same)
+        #expect(BaselineComparison.judge(base: ["lead_time.mean": x], current: [("lead_time.mean", y)], pairing: .unpaired).figures[0].verdict == .within)
         let shifted = BaselineComparison.judge(base: ["lead_time.mean": x], current: [("lead_time.mean", y.map { $0 * 1.2 })], pairing: .unpaired).figures[0]
         #expect(shifted.verdict == .worse)
         // The interval of the difference is around +20.
         let ci = try! #require(shifted.change.ci95)
         #expect(ci.low < 20 && ci.high > 20 && ci.high - ci.low < 2)
+    }
+
+    /// A loss count of zero in the baseline: 2% of nothing would tolerate nothing, so the
+    /// allowance is at least 0.1% of the arrivals (here 0.1% of 1,000 = 1 item per replication).
+    @Test func lossesOfABaselineOfNoneHaveAFloor() {
+        let zeros = [Double](repeating: 0, count: 10), arrivals = [Double](repeating: 1000, count: 10)
+        func judge(_ lost: Double) -> BaselineComparison.Figure {
+            BaselineComparison.judge(base: ["abandoned": zeros, "arrivals": arrivals],
+                                     current: [("abandoned", Self.values(lost, spread: 0.01, n: 10))], pairing: .paired).figures[0]
+        }
+        #expect(judge(0.5).allowance == 1 && judge(0.5).verdict == .within)
+        #expect(judge(3).verdict == .worse)
     }
 
     @Test func toleranceTables() {
@@ -300,6 +312,24 @@ private extension Double {
         #expect(variantCheck.status == 66 && variantCheck.stderr.contains("compare like with like"))
         let other = try CommandLineTests.procsim("check", "scenarios/mm1.yaml", "--baseline", baseline)
         #expect(other.status == 66 && other.stderr.contains("recorded from a different process"))
+        // Tolerances that leave nothing to judge, or with no baseline to judge against, are bad usage.
+        #expect(try CommandLineTests.procsim("check", "scenarios/order-to-delivery.yaml", "--baseline", baseline, "--tolerance", "*=ignore").status == 64)
+        #expect(try CommandLineTests.procsim("check", "scenarios/missed-deliveries.yaml", "--tolerance", "on_time=2pp").status == 64)
+        // A value no duration can show (a damaged file) is refused or shown, never a crash.
+        var huge = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: baseline))) as! [String: Any]
+        var hugeFigures = huge["figures"] as! [String: [Any]]
+        hugeFigures["lead_time.mean"]![0] = 1e308
+        huge["figures"] = hugeFigures
+        let hugeFile = folder.appendingPathComponent("huge.json")
+        try JSONSerialization.data(withJSONObject: huge).write(to: hugeFile)
+        #expect([0, 1, 2, 66].contains(try CommandLineTests.procsim("check", "scenarios/order-to-delivery.yaml", "--baseline", hugeFile.path).status))
+        // Editing a description changes no figure: the model counts as unchanged.
+        let described = folder.appendingPathComponent("described.yaml")
+        try (try String(contentsOfFile: "scenarios/order-to-delivery.yaml", encoding: .utf8))
+            .replacingOccurrences(of: "description: ", with: "description: Edited. ")
+            .write(to: described, atomically: true, encoding: .utf8)
+        let unchanged = try CommandLineTests.procsim("check", described.path, "--baseline", baseline, "--json")
+        #expect(unchanged.status == 0 && unchanged.stdout.contains("\"scenario_changed\": false") && unchanged.stderr.contains("was recorded from order-to-delivery.yaml"))
         // JSON of a failing check follows its schema.
         let json = try CommandLineTests.procsim(slower + ["--json", "-q"])
         #expect(json.status == 1)

@@ -34,6 +34,11 @@ public struct ExperimentResult: Sendable {
     /// Mean work in progress over replications at each sampling time.
     public let wipSeriesTimes: [Double]
     public let wipSeriesMean: [Double]
+    /// Per area over `wipSeriesTimes`, the mean over replications (`[sample * areas + area]`)
+    /// of staff busy, items waiting and staff on duty (−1 where unlimited).
+    public var areaBusyMean: [Double] = []
+    public var areaQueueMean: [Double] = []
+    public var areaStaffMean: [Double] = []
     public let events: Int
     public let modelEvents: Int
     public let leadTimeMethod: DurationRecorder.Method
@@ -142,13 +147,25 @@ public enum Experiment {
             for i in 0..<points { wipMean[i] += output.wipSeries[i] / Double(count) }
         }
         let method: DurationRecorder.Method = outputs.contains { $0.leadTimeMethod == .hdrHistogram } ? .hdrHistogram : .exact
-        return ExperimentResult(
+        let cells = points * model.areas.count
+        func mean(_ series: KeyPath<ReplicationOutput, [Double]>) -> [Double] {
+            var out = [Double](repeating: 0, count: cells)
+            for output in outputs where output[keyPath: series].count >= cells {
+                for i in 0..<cells { out[i] += output[keyPath: series][i] / Double(count) }
+            }
+            return out
+        }
+        var result = ExperimentResult(
             model: model, settings: settings, layout: layout, matrix: matrix, summary: summary,
             wipSeriesTimes: times, wipSeriesMean: wipMean,
             events: outputs.reduce(0) { $0 + $1.events }, modelEvents: outputs.reduce(0) { $0 + $1.modelEvents },
             leadTimeMethod: method,
             stepMethod: outputs.contains { $0.stepMethod == .hdrHistogram } ? .hdrHistogram : .exact,
             leadTimeDistribution: distribution(outputs))
+        result.areaBusyMean = mean(\.areaBusySeries)
+        result.areaQueueMean = mean(\.areaQueueSeries)
+        result.areaStaffMean = mean(\.areaStaffSeries)
+        return result
     }
 
     /// Histogram and ECDF of the lead times with pointwise 95% bands, from the replications'

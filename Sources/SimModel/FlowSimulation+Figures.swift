@@ -94,9 +94,13 @@ extension FlowSimulation {
                 put("failed", scope, Double(stepFailed[g]))
             }
         }
-        return ReplicationOutput(
+        var output = ReplicationOutput(
             metrics: m, wipSeries: wipSeries, seriesTimes: seriesTimes, events: eventCount,
             modelEvents: modelEvents, leadTimeMethod: leadTimes[0].method,
             leadTimeBins: leadTimes[0].binShares() ?? [], stepMethod: stepMethod)
+        output.areaBusySeries = areaBusySeries
+        output.areaQueueSeries = areaQueueSeries
+        output.areaStaffSeries = areaStaffSeries
+        return output
     }
 }

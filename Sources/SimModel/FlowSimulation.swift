@@ -33,6 +33,12 @@ public struct ReplicationOutput: Sendable {
     /// Work in progress sampled at `seriesTimes` (from time zero, warm-up included).
     public var wipSeries: [Double]
     public var seriesTimes: [Double]
+    /// Per area, sampled with the work in progress (`[sample * areas + area]`): staff busy,
+    /// items waiting, staff on duty (−1: unlimited). A campaign's surge and the backlog it
+    /// leaves show here.
+    public var areaBusySeries: [Double] = []
+    public var areaQueueSeries: [Double] = []
+    public var areaStaffSeries: [Double] = []
     /// Events the kernel ran.
     public var events: Int
     /// The peers' yardstick: two per station visit (an arrival and a departure), whatever the
@@ -234,6 +240,9 @@ public struct FlowSimulation: ~Copyable {
     var businessLeadTimes: Slots<DurationRecorder>   // as leadTimes; empty without calendar time
     var wipSeries: [Double] = []
     var seriesTimes: [Double] = []
+    var areaBusySeries: [Double] = []
+    var areaQueueSeries: [Double] = []
+    var areaStaffSeries: [Double] = []
     let seriesStep: Double
 
     public init(model: Model, options: ReplicationOptions) {
@@ -951,6 +960,11 @@ public struct FlowSimulation: ~Copyable {
     mutating func takeSample() {
         seriesTimes.append(now)
         wipSeries.append(Double(wip))
+        for a in 0..<model.areas.count {
+            areaBusySeries.append(Double(areaBusy[a]))
+            areaQueueSeries.append(Double(areaQueued[a]))
+            areaStaffSeries.append(Double(areaStaff[a]))
+        }
         // k·step rather than now + step: repeated addition drifts, and the count of points must not.
         let next = Double(seriesTimes.count) * seriesStep
         if next < horizon { schedule(.sample, at: next) }

@@ -130,6 +130,8 @@ public struct PlanResult: Sendable {
     public var confirmation: [Estimate]?
     public var confirmationSeed: UInt64?
     public var seed: UInt64
+    /// Replications of each design's first look.
+    public var firstLook: Int
 
     public var replications: Int { designs.reduce(0) { $0 + $1.replications } }
     public var evaluated: Int { designs.filter { $0.replications > 0 }.count }
@@ -255,7 +257,8 @@ public enum Planner {
         }
         var result = PlanResult(
             factors: factors, targets: expectations, tolerances: tolerances, designs: designs, chosen: chosen, closest: closest,
-            undecidedCheaper: undecidedCheaper, errorPerDecision: beta, monotone: monotone, costed: costed, seed: settings.seed)
+            undecidedCheaper: undecidedCheaper, errorPerDecision: beta, monotone: monotone, costed: costed, seed: settings.seed,
+            firstLook: settings.firstLook)
         if let chosen, settings.confirmation > 1, let model = models[chosen] {
             // Fresh seeds: a claim that holds only for the streams it was found on is no claim.
             let seed = settings.seed &+ 0x5DEE_CE66

@@ -44,7 +44,8 @@ public struct PlanReport: Sendable {
                      + (count(.inconsistent) > 0 ? ", \(count(.inconsistent)) with fewer staff in a period than outside it" : "")
                      + ", \(count(.dominated)) cut as dominated by an infeasible design, \(p.evaluated) decided by simulation (\(p.replications) replications)"
                      + (count(.skipped) > 0 ? ", \(count(.skipped)) not needed" : "") + ".")
-        lines.append("A full grid would simulate all \(candidates) stable designs (--exhaustive does, to compare).")
+        let firstLook = p.designs.first { $0.replications > 0 }.map { _ in p.firstLook } ?? 0
+        lines.append("A full grid would simulate all \(candidates) stable designs: at least \(candidates * firstLook) replications (a first look each), and more where designs are close to a target (--exhaustive does it, to compare).")
         lines.append("Each decision: sequential feasibility check (Batur–Kim triangular region), β = \(String(format: "%.2g", p.errorPerDecision)) per target and design, so that all decisions are right together with \(String(format: "%g", (1 - p.errorPerDecision * Double(max(1, candidates * p.targets.count))) * 100))% confidence\(p.monotone ? "; more staff is taken never to make a target worse" : "; the targets are not all monotone in staff, so no design was cut as dominated").")
         lines.append("")
         if let c = p.chosen {

@@ -29,6 +29,8 @@ extension Procsim {
         @Option(name: [.customShort("o"), .long], help: "Also write the report to this file, atomically: JSON with --json or a .json name, else text.")
         var output: String?
 
+        @OptionGroup var export: ExportOptions
+
         func validate() throws {
             if scenarios.isEmpty { throw ValidationError("give a scenario file with --variants, or two or more files") }
             if variants == nil && scenarios.count < 2 {
@@ -47,6 +49,8 @@ extension Procsim {
             try withExitCodes {
                 let file = try output.map { try OutputFile(path: $0) }
                 defer { file?.discard() }
+                let html = try export.reportFile()
+                defer { html?.discard() }
                 let overrides = sets.compactMap(Override.init(argument:))
                 var designs: [(CompareReport.Design, Scenario)] = []
                 if let variants {
@@ -98,6 +102,8 @@ extension Procsim {
                 let json = report.json.rendered()
                 try Terminal.output(common.json ? json : report.text)
                 if let file, let output { try file.commit(common.json || output.hasSuffix(".json") ? json : report.text) }
+                try html?.commit(HTMLReport.compare(report))
+                try export.writeCSV(CSVExport.results(zip(designs, results).map { (name: $0.0.name, result: $1) }))
             }
         }
     }

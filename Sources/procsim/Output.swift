@@ -1,3 +1,4 @@
+import ArgumentParser
 import Foundation
 import SimExperiment
 
@@ -108,5 +109,38 @@ final class ProgressLine: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         if shown { FileHandle.standardError.write(Data("\r\u{1B}[2K".utf8)) }
+    }
+}
+
+/// `--report FILE.html` and `--csv DIR`: results to look at and data for other tools.
+struct ExportOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("Also write a self-contained HTML report with charts (opens offline), atomically.", valueName: "file.html"))
+    var report: String?
+
+    @Option(help: ArgumentHelp("Also write tidy CSV files into this folder (created if needed), each atomically.", valueName: "folder"))
+    var csv: String?
+
+    func validate() throws {
+        if let report, report.isEmpty { throw ValidationError("--report needs a file name such as report.html") }
+        if let csv, csv.isEmpty { throw ValidationError("--csv needs a folder name") }
+    }
+
+    /// Claims the report file before the work starts: a run must not be wasted on a folder
+    /// that is missing.
+    func reportFile() throws -> OutputFile? { try report.map { try OutputFile(path: $0) } }
+
+    /// Writes each file into the CSV folder, by a temporary name and a rename.
+    func writeCSV(_ files: [(file: String, text: String)]) throws {
+        guard let csv else { return }
+        do {
+            try FileManager.default.createDirectory(atPath: csv, withIntermediateDirectories: true)
+        } catch {
+            throw OutputError(path: csv, reason: "cannot create the folder (\(error.localizedDescription))")
+        }
+        for (name, text) in files {
+            let file = try OutputFile(path: (csv as NSString).appendingPathComponent(name))
+            defer { file.discard() }
+            try file.commit(text)
+        }
     }
 }

@@ -53,6 +53,8 @@ extension Procsim {
 
         @OptionGroup var overrides: OverrideOptions
 
+        @OptionGroup var export: ExportOptions
+
         static func percent(_ text: String) -> Double? {
             let t = text.trimmingCharacters(in: .whitespaces)
             return t.hasSuffix("%") ? Double(t.dropLast()).map { $0 / 100 } : Double(t)
@@ -95,6 +97,8 @@ extension Procsim {
 
         func run() throws {
             try withExitCodes {
+                let html = try export.reportFile()
+                defer { html?.discard() }
                 let seed = common.seed ?? (try? ScenarioLoader.load(path: scenario, variant: overrides.variant, overrides: overrides.parsed).seed) ?? 1
                 let t = try tolerances()
                 let settings = PlanSettings(
@@ -112,12 +116,15 @@ extension Procsim {
                                                           targets: target, settings: settings)
                         let report = DemandLimitReport(limit: limit, provenance: provenance)
                         try Terminal.output(common.json ? report.json.rendered() : report.text)
+                        try html?.commit(HTMLReport.demandLimit(report))
                         code = limit.exitCode
                     } else {
                         let plan = try Planner.plan(path: scenario, variant: overrides.variant, overrides: overrides.parsed,
                                                     factors: vary.compactMap(PlanFactor.init(argument:)), targets: target, settings: settings)
                         let report = PlanReport(plan: plan, provenance: provenance)
                         try Terminal.output(common.json ? report.json.rendered() : report.text)
+                        try html?.commit(HTMLReport.plan(report))
+                        try export.writeCSV(CSVExport.plan(plan))
                         code = plan.exitCode
                     }
                 } catch let error as PlanError {

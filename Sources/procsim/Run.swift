@@ -25,6 +25,8 @@ extension Procsim {
         @Option(name: [.customShort("o"), .long], help: "Also write the report to this file, atomically: JSON with --json or a .json name, else text.")
         var output: String?
 
+        @OptionGroup var export: ExportOptions
+
         @Option(help: ArgumentHelp("Add replications in batches of 10 until the 95% interval of each --precision-for figure is within this share of its estimate (such as 2%).", valueName: "share"))
         var precision: String?
 
@@ -70,6 +72,8 @@ extension Procsim {
                 // Claim the output file first: a run must not be wasted on a folder that is missing.
                 let file = try output.map { try OutputFile(path: $0) }
                 defer { file?.discard() }
+                let html = try export.reportFile()
+                defer { html?.discard() }
                 let sets = overrides.parsed
                 var loaded = try ScenarioLoader.load(path: scenario, variant: overrides.variant, overrides: sets)
                 if !common.quiet {
@@ -147,6 +151,8 @@ extension Procsim {
                 if let file, let output {
                     try file.commit(common.json || output.hasSuffix(".json") ? json : report.text)
                 }
+                try html?.commit(HTMLReport.run(report))
+                try export.writeCSV(CSVExport.results([(name: "run", result: result)]))
                 // The statistics could not reach the precision asked within the cap: inconclusive.
                 if precisionReport?.reached == false { throw ExitCode(2) }
             }

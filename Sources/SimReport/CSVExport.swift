@@ -1,0 +1,72 @@
+import Foundation
+import SimExperiment
+import SimModel
+import SimPlan
+
+/// Tidy CSV files for other tools (R, pandas, spreadsheets): one observation per row, one
+/// variable per column, units in the column names (seconds, fractions, per second).
+public enum CSVExport {
+    /// The files of one or more experiment results (`run`: one design; `compare`: several),
+    /// by file name.
+    public static func results(_ designs: [(name: String, result: ExperimentResult)]) -> [(file: String, text: String)] {
+        var replications = "design,replication,figure,value\n"
+        var figures = "design,figure,estimate,ci95_low,ci95_high,n\n"
+        var series = "design,time_s,series,area,value\n"
+        var distribution = "design,bin_low_s,bin_high_s,share,share_ci95_low,share_ci95_high,ecdf,ecdf_ci95_low,ecdf_ci95_high\n"
+        for (name, r) in designs {
+            let d = field(name)
+            let width = r.layout.count
+            for (key, column) in MetricLayout.figures(of: r.model) {
+                for rep in 0..<r.settings.replications {
+                    replications += "\(d),\(rep + 1),\(field(key)),\(value(r.matrix[rep * width + column]))\n"
+                }
+                let e = r.summary.estimates[column]
+                figures += "\(d),\(field(key)),\(value(e.estimate)),\(value(e.ci95?.low)),\(value(e.ci95?.high)),\(e.n)\n"
+            }
+            let areas = r.model.areas.count
+            for (t, time) in r.wipSeriesTimes.enumerated() {
+                series += "\(d),\(value(time)),wip,,\(value(r.wipSeriesMean[t]))\n"
+                guard r.areaBusyMean.count >= (t + 1) * areas else { continue }
+                for (a, area) in r.model.areas.enumerated() {
+                    let i = t * areas + a
+                    series += "\(d),\(value(time)),busy,\(field(area.name)),\(value(r.areaBusyMean[i]))\n"
+                    series += "\(d),\(value(time)),queue,\(field(area.name)),\(value(r.areaQueueMean[i]))\n"
+                    series += "\(d),\(value(time)),staff,\(field(area.name)),\(r.areaStaffMean[i] < 0 ? "" : value(r.areaStaffMean[i]))\n"
+                }
+            }
+            if let dist = r.leadTimeDistribution {
+                for b in dist.shares.indices where b + 1 < dist.edges.count {
+                    let s = dist.shares[b], c = dist.ecdf[b]
+                    distribution += "\(d),\(value(dist.edges[b])),\(value(dist.edges[b + 1])),\(value(s.estimate)),\(value(s.ci95?.low)),\(value(s.ci95?.high)),\(value(c.estimate)),\(value(c.ci95?.low)),\(value(c.ci95?.high))\n"
+                }
+            }
+        }
+        return [("replications.csv", replications), ("figures.csv", figures), ("series.csv", series), ("lead_time_distribution.csv", distribution)]
+    }
+
+    /// A plan's designs: one row per design, its staff per factor, cost, status and targets.
+    public static func plan(_ p: PlanResult) -> [(file: String, text: String)] {
+        var text = (p.factors.map { field($0.description) } + ["cost_per_month", "status", "replications"]
+                    + p.targets.flatMap { t in ["estimate", "ci95_low", "ci95_high"].map { field("\(t.source) \($0)") } }).joined(separator: ",") + "\n"
+        for d in p.designs {
+            var row = d.staff.map(String.init) + [d.costPerMonth.isFinite ? value(d.costPerMonth) : "", d.status.rawValue, String(d.replications)]
+            for i in p.targets.indices {
+                let e = i < d.estimates.count ? d.estimates[i] : nil
+                row += [value(e?.estimate), value(e?.ci95?.low), value(e?.ci95?.high)]
+            }
+            text += row.joined(separator: ",") + "\n"
+        }
+        return [("designs.csv", text)]
+    }
+
+    /// RFC 4180: a field with a comma, a quote or a line break is quoted, quotes doubled.
+    static func field(_ s: String) -> String {
+        s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
+    }
+
+    /// Full precision (the shortest text that reads back to the same double); empty when undefined.
+    static func value(_ x: Double?) -> String {
+        guard let x, x.isFinite else { return "" }
+        return x == x.rounded() && abs(x) < 1e15 ? String(Int64(x)) : "\(x)"
+    }
+}

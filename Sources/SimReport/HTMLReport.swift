@@ -1,0 +1,408 @@
+import Foundation
+import SimExperiment
+import SimKernel
+import SimModel
+import SimPlan
+import SimStatistics
+
+/// Reports to look at: one self-contained HTML file (no scripts, fonts or images from outside)
+/// whose charts are SVG drawn here, with the data they show embedded as JSON next to them.
+///
+/// Every drawn mark carries the number it shows (`data-value`) and the chart its scale
+/// (`data-max`, `data-scale`), so a test can check that what is drawn is what the data says.
+/// The document is well-formed XML (XHTML syntax), so that any XML parser can read it back.
+public enum HTMLReport {
+    // MARK: - Documents
+
+    public static func run(_ report: RunReport) -> String {
+        let r = report.result, model = r.model
+        var body = heading("Run", report.provenance)
+        body += leadTimeSection([(name: "this run", result: r)], promise: model.demands.compactMap(\.promise).min())
+        body += percentileTable([(name: "this run", result: r)])
+        body += areaSeriesSection(r)
+        body += stepSection(r)
+        body += flowSection(r)
+        return document(title: "procsim run · \(report.provenance.scenarioFile)", body: body, data: report.json,
+                        charts: chartData([(name: "this run", result: r)]))
+    }
+
+    public static func compare(_ report: CompareReport) -> String {
+        let designs = zip(report.designs, report.results).map { (name: $0.name, result: $1) }
+        var body = heading("Compare", report.provenance)
+        body += leadTimeSection(designs, promise: report.results[0].model.demands.compactMap(\.promise).min())
+        body += percentileTable(designs)
+        for (name, result) in designs {
+            body += "<h2>\(escape(name))</h2>\n" + areaSeriesSection(result, level: 3) + stepSection(result, level: 3)
+        }
+        return document(title: "procsim compare · \(report.provenance.scenarioFile)", body: body, data: report.json, charts: chartData(designs))
+    }
+
+    public static func demandLimit(_ report: DemandLimitReport) -> String {
+        document(title: "procsim plan --max-demand · \(report.provenance.scenarioFile)",
+                 body: heading("Most demand served", report.provenance) + "<pre>\(escape(report.text))</pre>\n", data: report.json, charts: .object([]))
+    }
+
+    public static func plan(_ report: PlanReport) -> String {
+        var body = heading("Plan", report.provenance)
+        body += "<pre>\(escape(report.text))</pre>\n"
+        body += frontierSection(report.plan)
+        return document(title: "procsim plan · \(report.provenance.scenarioFile)", body: body, data: report.json, charts: .object([]))
+    }
+
+    /// A study's effects, one chart per target figure: each factor's effect with its interval.
+    public static func study(title: String, provenance: Provenance, text: String, data: JSONValue,
+                             effects: [(target: String, factors: [(name: String, effect: Double, low: Double, high: Double)])]) -> String {
+        var body = heading("Study", provenance)
+        for (target, factors) in effects {
+            body += "<h2>Effect on \(escape(target))</h2>\n<p>The change of the figure across each factor's whole range, with its 95% interval.</p>\n"
+            body += effectChart(factors, id: "effects-\(slug(target))")
+        }
+        body += "<pre>\(escape(text))</pre>\n"
+        return document(title: title, body: body, data: data, charts: .object([]))
+    }
+
+    // MARK: - Sections
+
+    static func heading(_ command: String, _ p: Provenance) -> String {
+        "<h1>\(escape(command)) · \(escape(p.scenarioFile))\(p.variant.map { " · variant " + escape($0) } ?? "")</h1>\n"
+            + "<p class=\"meta\">procsim \(escape(p.procsimVersion)) · seed \(p.seed) · \(p.replications) replications · stream keying v\(StreamKeying.version) · scenario \(escape(p.scenarioHash))</p>\n"
+    }
+
+    static let palette = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#8c564b", "#e377c2"]
+
+    /// Histogram and ECDF of the lead times, one colour per design, the promise marked.
+    static func leadTimeSection(_ designs: [(name: String, result: ExperimentResult)], promise: Double?) -> String {
+        let withDistribution = designs.enumerated().filter { $0.element.result.leadTimeDistribution != nil }
+        guard !withDistribution.isEmpty else {
+            return "<h2>Lead time</h2>\n<p>No distribution: lead times went to a histogram (more than --exact-limit), or nothing was delivered.</p>\n"
+        }
+        // A common x range over the bins any design uses.
+        let edges = withDistribution.map { $0.element.result.leadTimeDistribution!.edges }
+        // From the first bin any design uses (a little before it), not from one second.
+        let used = withDistribution.compactMap { item -> Double? in
+            let d = item.element.result.leadTimeDistribution!
+            return d.shares.firstIndex { ($0.estimate ?? 0) > 0 }.map { d.edges[$0] }
+        }
+        let low = max((used.min() ?? edges.compactMap { $0.first { $0 > 0 } }.min() ?? 1) / 1.5, 1)
+        let high = edges.map { $0.last ?? 2 }.max()!
+        let xScale = LogScale(low: low, high: max(high, promise ?? 0, low * 2))
+        var hist = Chart(id: "lead-time-histogram", title: "Share of items per lead-time bin (mean over replications, 95% interval)", yMax: 0)
+        var ecdf = Chart(id: "lead-time-ecdf", title: "Share of items delivered within a lead time (ECDF, pointwise 95% band)", yMax: 1)
+        hist.yMax = withDistribution.map { $0.element.result.leadTimeDistribution!.shares.compactMap { $0.ci95?.high ?? $0.estimate }.max() ?? 0 }.max()! * 1.05
+        for (i, design) in withDistribution {
+            let d = design.result.leadTimeDistribution!, colour = palette[i % palette.count]
+            let overlay = withDistribution.count > 1
+            for (b, share) in d.shares.enumerated() {
+                guard let v = share.estimate, b + 1 < d.edges.count, d.edges[b + 1] > low else { continue }
+                let x0 = hist.x(xScale, max(d.edges[b], low)), x1 = hist.x(xScale, d.edges[b + 1])
+                let y = hist.y(v)
+                hist.marks += "<rect class=\"mark bar\" data-series=\"\(i)\" data-bin=\"\(b)\" data-value=\"\(exact(v))\" x=\"\(num(x0))\" y=\"\(num(y))\" width=\"\(num(max(x1 - x0 - 0.5, 0.5)))\" height=\"\(num(hist.plotBottom - y))\" fill=\"\(overlay ? "none" : colour)\" stroke=\"\(colour)\" fill-opacity=\"0.6\"/>\n"
+                if let ci = share.ci95 {
+                    let xm = (x0 + x1) / 2
+                    hist.marks += "<line class=\"interval\" x1=\"\(num(xm))\" x2=\"\(num(xm))\" y1=\"\(num(hist.y(ci.low)))\" y2=\"\(num(hist.y(ci.high)))\" stroke=\"#333\" stroke-width=\"0.8\"/>\n"
+                }
+            }
+            var line = "", band = "", bandBack = ""
+            for (b, e) in d.ecdf.enumerated() where b + 1 < d.edges.count && d.edges[b + 1] > low {
+                guard let v = e.estimate else { continue }
+                let x = ecdf.x(xScale, d.edges[b + 1])
+                line += "\(num(x)),\(num(ecdf.y(v))) "
+                if let ci = e.ci95 {
+                    band += "\(num(x)),\(num(ecdf.y(ci.high))) "
+                    bandBack = "\(num(x)),\(num(ecdf.y(ci.low))) " + bandBack
+                }
+                ecdf.marks += "<circle class=\"mark point\" data-series=\"\(i)\" data-bin=\"\(b)\" data-value=\"\(exact(v))\" cx=\"\(num(x))\" cy=\"\(num(ecdf.y(v)))\" r=\"1.2\" fill=\"\(colour)\"/>\n"
+            }
+            ecdf.marks = "<polygon class=\"band\" points=\"\(band)\(bandBack)\" fill=\"\(colour)\" fill-opacity=\"0.2\" stroke=\"none\"/>\n<polyline class=\"line\" points=\"\(line)\" fill=\"none\" stroke=\"\(colour)\" stroke-width=\"1.5\"/>\n" + ecdf.marks
+            hist.legend.append((design.name, colour))
+            ecdf.legend.append((design.name, colour))
+        }
+        if let promise {
+            for c in [hist, ecdf] {
+                let x = c.x(xScale, promise)
+                let mark = "<line class=\"promise\" data-value=\"\(exact(promise))\" x1=\"\(num(x))\" x2=\"\(num(x))\" y1=\"\(num(c.plotTop))\" y2=\"\(num(c.plotBottom))\" stroke=\"#000\" stroke-dasharray=\"4 3\"/>\n<text x=\"\(num(x + 4))\" y=\"\(num(c.plotTop + 12))\" class=\"note\">promise \(escape(Formatting.duration(promise)))</text>\n"
+                if c.id == hist.id { hist.marks += mark } else { ecdf.marks += mark }
+            }
+        }
+        hist.xTicks = xScale.ticks.map { (hist.x(xScale, $0), Formatting.duration($0)) }
+        ecdf.xTicks = hist.xTicks
+        hist.yTicks = [0, 0.25, 0.5, 0.75, 1].map { hist.yMax * $0 }.map { (hist.y($0), Formatting.percent($0)) }
+        ecdf.yTicks = [0, 0.25, 0.5, 0.75, 1].map { (ecdf.y($0), Formatting.percent($0)) }
+        return "<h2>Lead time, arrival to delivery</h2>\n" + hist.svg(scale: "log") + ecdf.svg(scale: "log")
+    }
+
+    static func percentileTable(_ designs: [(name: String, result: ExperimentResult)]) -> String {
+        var html = "<h2>Percentiles of the lead time</h2>\n<table class=\"figures\">\n<tr><th>design</th>"
+        let names = ["mean", "p50", "p90", "p95", "p99", "max", "on_time"]
+        for n in names { html += "<th>\(n)</th>" }
+        html += "</tr>\n"
+        for (name, r) in designs {
+            html += "<tr><td>\(escape(name))</td>"
+            for n in names {
+                let key = n == "on_time" ? "on_time" : "lead_time.\(n)"
+                let e = r.estimate(key)
+                let f: (Double) -> String = n == "on_time" ? { Formatting.percent($0) } : { Formatting.duration($0) }
+                let text = e?.estimate.map { x in f(x) + (e?.ci95.map { " [\(f($0.low)), \(f($0.high))]" } ?? "") } ?? "–"
+                html += "<td>\(escape(text))</td>"
+            }
+            html += "</tr>\n"
+        }
+        return html + "</table>\n"
+    }
+
+    /// Utilisation and queue length per area over time (means over replications of samples).
+    static func areaSeriesSection(_ r: ExperimentResult, level: Int = 2) -> String {
+        let areas = r.model.areas.count, times = r.wipSeriesTimes
+        guard areas > 0, times.count > 1, r.areaBusyMean.count >= times.count * areas else { return "" }
+        let span = times.last! - times.first!
+        let days = span > 3 * 86_400
+        let unit = days ? 86_400.0 : 3600.0
+        var util = Chart(id: "utilisation-\(r.settings.seed)-\(slug(r.model.name))", title: "Utilisation per area over time (staff busy / staff on duty, mean over replications)", yMax: 1)
+        var queue = Chart(id: "queue-\(r.settings.seed)-\(slug(r.model.name))", title: "Items waiting per area over time (mean over replications)", yMax: 0)
+        queue.yMax = max((0..<times.count).flatMap { t in (0..<areas).map { r.areaQueueMean[t * areas + $0] } }.max() ?? 0, 1) * 1.05
+        let xScale = LinearScale(low: times.first!, high: times.last!)
+        for a in 0..<areas {
+            let colour = palette[a % palette.count]
+            var u = "", q = ""
+            for t in 0..<times.count {
+                let x = util.x(xScale, times[t])
+                let staff = r.areaStaffMean[t * areas + a], busy = r.areaBusyMean[t * areas + a]
+                if staff > 0 {
+                    let v = min(busy / staff, 1)
+                    u += "\(num(x)),\(num(util.y(v))) "
+                    util.marks += "<circle class=\"mark point\" data-series=\"\(a)\" data-sample=\"\(t)\" data-value=\"\(exact(v))\" cx=\"\(num(x))\" cy=\"\(num(util.y(v)))\" r=\"0.8\" fill=\"\(colour)\"/>\n"
+                }
+                let w = r.areaQueueMean[t * areas + a]
+                q += "\(num(x)),\(num(queue.y(w))) "
+                queue.marks += "<circle class=\"mark point\" data-series=\"\(a)\" data-sample=\"\(t)\" data-value=\"\(exact(w))\" cx=\"\(num(x))\" cy=\"\(num(queue.y(w)))\" r=\"0.8\" fill=\"\(colour)\"/>\n"
+            }
+            if !u.isEmpty { util.marks += "<polyline class=\"line\" points=\"\(u)\" fill=\"none\" stroke=\"\(colour)\" stroke-width=\"1.2\"/>\n" }
+            queue.marks += "<polyline class=\"line\" points=\"\(q)\" fill=\"none\" stroke=\"\(colour)\" stroke-width=\"1.2\"/>\n"
+            if !u.isEmpty { util.legend.append((r.model.areas[a].name, colour)) }
+            queue.legend.append((r.model.areas[a].name, colour))
+        }
+        util.xTicks = xScale.ticks(5).map { (util.x(xScale, $0), String(format: "%g%@", ($0 / unit * 10).rounded() / 10, days ? "d" : "h")) }
+        queue.xTicks = util.xTicks
+        util.yTicks = [0, 0.25, 0.5, 0.75, 1].map { (util.y($0), Formatting.percent($0)) }
+        queue.yTicks = [0, 0.5, 1].map { (queue.y(queue.yMax * $0), Formatting.number(queue.yMax * $0)) }
+        return "<h\(level)>Areas over time</h\(level)>\n" + util.svg(scale: "linear") + queue.svg(scale: "linear")
+    }
+
+    /// Where the time goes per step: mean wait, work and handoff per visit, stacked.
+    static func stepSection(_ r: ExperimentResult, level: Int = 2) -> String {
+        var rows: [(name: String, parts: [Double])] = []
+        for (j, journey) in r.model.journeys.enumerated() {
+            for (s, step) in journey.steps.enumerated() {
+                let scope = MetricScope.step(journey: j, step: s)
+                let parts = ["wait.mean", "service.mean", "handoff.mean"].map { r.estimate($0, scope)?.estimate ?? 0 }.map { $0.isFinite ? $0 : 0 }
+                rows.append(("\(journey.name)/\(step.name)", parts))
+            }
+        }
+        guard !rows.isEmpty else { return "" }
+        let maxTotal = max(rows.map { $0.parts.reduce(0, +) }.max() ?? 1, 1)
+        let rowHeight = 22.0, left = 180.0, width = 720.0, plotWidth = width - left - 80
+        let height = Double(rows.count) * rowHeight + 50
+        let colours = ["#d62728", "#1f77b4", "#ff7f0e"], names = ["waiting", "working", "handoff"]
+        var svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart\" id=\"steps-\(slug(r.model.name))-\(r.settings.seed)\" data-max=\"\(exact(maxTotal))\" data-width=\"\(num(plotWidth))\" width=\"\(num(width))\" height=\"\(num(height))\" viewBox=\"0 0 \(num(width)) \(num(height))\">\n"
+        svg += "<title>Mean time per visit of each step: waiting, working, handoff</title>\n"
+        for (i, row) in rows.enumerated() {
+            let y = 10 + Double(i) * rowHeight
+            svg += "<text x=\"\(num(left - 6))\" y=\"\(num(y + 14))\" text-anchor=\"end\" class=\"label\">\(escape(row.name))</text>\n"
+            var x = left
+            for (k, part) in row.parts.enumerated() where part > 0 {
+                let w = part / maxTotal * plotWidth
+                svg += "<rect class=\"mark segment\" data-row=\"\(i)\" data-part=\"\(names[k])\" data-value=\"\(exact(part))\" x=\"\(num(x))\" y=\"\(num(y + 3))\" width=\"\(num(w))\" height=\"\(num(rowHeight - 6))\" fill=\"\(colours[k])\"><title>\(escape(row.name)) \(names[k]): \(escape(Formatting.duration(part)))</title></rect>\n"
+                x += w
+            }
+            svg += "<text x=\"\(num(x + 4))\" y=\"\(num(y + 14))\" class=\"note\">\(escape(Formatting.duration(row.parts.reduce(0, +))))</text>\n"
+        }
+        for (k, name) in names.enumerated() {
+            let x = left + Double(k) * 110
+            svg += "<rect x=\"\(num(x))\" y=\"\(num(height - 22))\" width=\"10\" height=\"10\" fill=\"\(colours[k])\"/><text x=\"\(num(x + 14))\" y=\"\(num(height - 13))\" class=\"label\">\(name)</text>\n"
+        }
+        svg += "</svg>\n"
+        return "<h\(level)>Where the time goes, per step (mean per visit)</h\(level)>\n" + svg
+    }
+
+    /// Rework, losses and complaints per demand type.
+    static func flowSection(_ r: ExperimentResult) -> String {
+        let names = ["arrivals", "completed", "rework", "abandoned", "cancelled", "turned_away", "unfinished"]
+        var html = "<h2>Flows per replication (means)</h2>\n<table class=\"figures\">\n<tr><th>demand type</th>" + names.map { "<th>\($0)</th>" }.joined() + "</tr>\n"
+        for (d, demand) in r.model.demands.enumerated() {
+            let complaint = demand.arrivals == .triggered ? " (created by failures: complaints)" : ""
+            html += "<tr><td>\(escape(demand.name + complaint))</td>"
+            for n in names { html += "<td>\(escape(Formatting.number(r.estimate(n, .demand(d))?.estimate)))</td>" }
+            html += "</tr>\n"
+        }
+        return html + "</table>\n"
+    }
+
+    /// Cost against the first target for every design decided by simulation.
+    static func frontierSection(_ plan: PlanResult) -> String {
+        let decided = plan.designs.filter { $0.replications > 0 && $0.costPerMonth.isFinite }
+        guard let target = plan.targets.first, !decided.isEmpty else { return "" }
+        let costs = decided.map(\.costPerMonth), values = decided.compactMap { $0.estimates.first?.estimate }
+        guard let vMax = (values + [target.threshold]).max(), let cMin = costs.min(), let cMax = costs.max() else { return "" }
+        var chart = Chart(id: "frontier", title: "Cost against \(target.source) for every design decided by simulation", yMax: vMax * 1.1)
+        let xScale = LinearScale(low: cMin == cMax ? cMin - 1 : cMin, high: cMin == cMax ? cMax + 1 : cMax)
+        for (i, d) in decided.enumerated() {
+            guard let v = d.estimates.first?.estimate else { continue }
+            let colour = d.status == .feasible ? "#2ca02c" : d.status == .infeasible ? "#d62728" : "#7f7f7f"
+            let x = chart.x(xScale, d.costPerMonth), y = chart.y(v)
+            chart.marks += "<circle class=\"mark point\" data-series=\"0\" data-index=\"\(i)\" data-value=\"\(exact(v))\" data-cost=\"\(num(d.costPerMonth))\" cx=\"\(num(x))\" cy=\"\(num(y))\" r=\"4\" fill=\"\(colour)\"><title>\(escape(zip(plan.factors, d.staff).map { "\($0) = \($1)" }.joined(separator: ", "))): \(d.status.rawValue)</title></circle>\n"
+        }
+        let ty = chart.y(target.threshold)
+        chart.marks += "<line class=\"threshold\" data-value=\"\(exact(target.threshold))\" x1=\"\(num(chart.plotLeft))\" x2=\"\(num(chart.plotRight))\" y1=\"\(num(ty))\" y2=\"\(num(ty))\" stroke=\"#000\" stroke-dasharray=\"4 3\"/>\n"
+        chart.legend = [("meets", "#2ca02c"), ("misses", "#d62728"), ("undecided", "#7f7f7f")]
+        chart.xTicks = xScale.ticks(5).map { (chart.x(xScale, $0), Formatting.number($0)) }
+        let f: (Double) -> String = target.dimension == .duration ? { Formatting.duration($0) } : target.dimension == .fraction ? { Formatting.percent($0) } : { Formatting.number($0) }
+        chart.yTicks = [0, 0.5, 1].map { (chart.y(chart.yMax * $0), f(chart.yMax * $0)) }
+        return "<h2>Cost against the target</h2>\n" + chart.svg(scale: "linear")
+    }
+
+    static func effectChart(_ factors: [(name: String, effect: Double, low: Double, high: Double)], id: String) -> String {
+        let extent = max(factors.map { max(abs($0.low), abs($0.high), abs($0.effect)) }.max() ?? 1, 1e-12)
+        let rowHeight = 24.0, left = 220.0, width = 720.0, plotWidth = width - left - 30, mid = left + plotWidth / 2
+        let height = Double(factors.count) * rowHeight + 20
+        var svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart\" id=\"\(id)\" data-max=\"\(exact(extent))\" data-width=\"\(num(plotWidth / 2))\" width=\"\(num(width))\" height=\"\(num(height))\" viewBox=\"0 0 \(num(width)) \(num(height))\">\n"
+        svg += "<line x1=\"\(num(mid))\" x2=\"\(num(mid))\" y1=\"0\" y2=\"\(num(height))\" stroke=\"#999\"/>\n"
+        for (i, f) in factors.enumerated() {
+            let y = 6 + Double(i) * rowHeight
+            let x0 = mid + min(0, f.effect) / extent * plotWidth / 2, w = abs(f.effect) / extent * plotWidth / 2
+            svg += "<text x=\"\(num(left - 6))\" y=\"\(num(y + 13))\" text-anchor=\"end\" class=\"label\">\(escape(f.name))</text>\n"
+            svg += "<rect class=\"mark effect\" data-value=\"\(exact(f.effect))\" x=\"\(num(x0))\" y=\"\(num(y + 2))\" width=\"\(num(w))\" height=\"\(num(rowHeight - 8))\" fill=\"#1f77b4\"/>\n"
+            svg += "<line class=\"interval\" x1=\"\(num(mid + f.low / extent * plotWidth / 2))\" x2=\"\(num(mid + f.high / extent * plotWidth / 2))\" y1=\"\(num(y + rowHeight / 2 - 2))\" y2=\"\(num(y + rowHeight / 2 - 2))\" stroke=\"#333\"/>\n"
+        }
+        return svg + "</svg>\n"
+    }
+
+    // MARK: - The data the charts show
+
+    static func chartData(_ designs: [(name: String, result: ExperimentResult)]) -> JSONValue {
+        .object([("designs", .array(designs.map { name, r in
+            let d = r.leadTimeDistribution
+            return .object([
+                ("name", .string(name)),
+                ("lead_time_edges", .array((d?.edges ?? []).map { .number($0) })),
+                ("lead_time_share", .array((d?.shares ?? []).map { .number($0.estimate) })),
+                ("lead_time_ecdf", .array((d?.ecdf ?? []).map { .number($0.estimate) })),
+                ("series_time", .array(r.wipSeriesTimes.map { .number($0) })),
+                ("areas", .array(r.model.areas.map { .string($0.name) })),
+                ("area_busy", .array(r.areaBusyMean.map { .number($0) })),
+                ("area_queue", .array(r.areaQueueMean.map { .number($0) })),
+                ("area_staff", .array(r.areaStaffMean.map { .number($0) })),
+            ])
+        }))])
+    }
+
+    // MARK: - The page
+
+    static func document(title: String, body: String, data: JSONValue, charts: JSONValue) -> String {
+        // JSON inside a script element: '<' and '&' escaped so that neither HTML nor XML reads markup in it.
+        func embed(_ v: JSONValue) -> String {
+            v.rendered().replacingOccurrences(of: "&", with: "\\u0026").replacingOccurrences(of: "<", with: "\\u003c").replacingOccurrences(of: ">", with: "\\u003e")
+        }
+        return """
+            <!DOCTYPE html>
+            <html xmlns="http://www.w3.org/1999/xhtml" lang="en">
+            <head>
+            <meta charset="utf-8"/>
+            <meta name="viewport" content="width=device-width, initial-scale=1"/>
+            <title>\(escape(title))</title>
+            <style>
+            body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; margin: 2rem auto; max-width: 60rem; color: #222; padding: 0 1rem; }
+            h1 { font-size: 1.4rem; } h2 { font-size: 1.15rem; margin-top: 2rem; } h3 { font-size: 1rem; }
+            .meta { color: #666; font-size: 0.85rem; }
+            table.figures { border-collapse: collapse; font-size: 0.85rem; }
+            table.figures th, table.figures td { border-bottom: 1px solid #ddd; padding: 0.25rem 0.6rem; text-align: right; }
+            table.figures td:first-child, table.figures th:first-child { text-align: left; }
+            svg.chart { display: block; margin: 0.5rem 0 1.5rem; font-size: 11px; }
+            svg .label, svg .note, svg .tick { fill: #333; }
+            svg .axis { stroke: #999; }
+            pre { background: #f6f6f6; padding: 0.8rem; overflow-x: auto; font-size: 0.8rem; }
+            </style>
+            </head>
+            <body>
+            \(body)
+            <script type="application/json" id="procsim-data">\(embed(data))</script>
+            <script type="application/json" id="procsim-charts">\(embed(charts))</script>
+            </body>
+            </html>
+
+            """
+    }
+
+    static func escape(_ s: String) -> String {
+        s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+            .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
+    }
+
+    static func slug(_ s: String) -> String {
+        String(s.lowercased().map { $0.isLetter || $0.isNumber ? $0 : "-" })
+    }
+
+    /// A number as data: the shortest text that reads back to the same double.
+    static func exact(_ x: Double) -> String { x.isFinite ? "\(x)" : "0" }
+
+    /// Coordinates: plain decimals, never exponents or locale separators.
+    static func num(_ x: Double) -> String {
+        guard x.isFinite else { return "0" }
+        return String(format: "%.4f", x).replacingOccurrences(of: #"\.?0+$"#, with: "", options: .regularExpression)
+    }
+}
+
+// MARK: - A small chart
+
+struct LogScale {
+    var low: Double, high: Double
+    func unit(_ v: Double) -> Double { (log(max(v, low)) - log(low)) / (log(high) - log(low)) }
+    /// Round durations across the range: 1 min, 10 min, 1 h, 4 h, 1 d, 2 d, 1 w, …
+    var ticks: [Double] {
+        [1, 10, 60, 600, 3600, 4 * 3600, 86_400, 2 * 86_400, 604_800, 4 * 604_800, 13 * 604_800, 52 * 604_800]
+            .filter { $0 >= low && $0 <= high }
+    }
+}
+
+struct LinearScale {
+    var low: Double, high: Double
+    func unit(_ v: Double) -> Double { high == low ? 0.5 : (v - low) / (high - low) }
+    func ticks(_ n: Int) -> [Double] { (0...n).map { low + (high - low) * Double($0) / Double(n) } }
+}
+
+struct Chart {
+    var id: String
+    var title: String
+    var yMax: Double
+    var marks = ""
+    var legend: [(String, String)] = []
+    var xTicks: [(Double, String)] = []
+    var yTicks: [(Double, String)] = []
+    let width = 720.0, height = 260.0
+    let plotLeft = 60.0, plotTop = 16.0
+    var plotRight: Double { width - 20 }
+    var plotBottom: Double { height - 40 }
+
+    func x(_ s: LogScale, _ v: Double) -> Double { plotLeft + s.unit(v) * (plotRight - plotLeft) }
+    func x(_ s: LinearScale, _ v: Double) -> Double { plotLeft + s.unit(v) * (plotRight - plotLeft) }
+    func y(_ v: Double) -> Double { plotBottom - (yMax > 0 ? min(max(v, 0), yMax) / yMax : 0) * (plotBottom - plotTop) }
+
+    func svg(scale: String) -> String {
+        let n = HTMLReport.num
+        var s = "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart\" id=\"\(id)\" data-max=\"\(HTMLReport.exact(yMax))\" data-top=\"\(n(plotTop))\" data-bottom=\"\(n(plotBottom))\" data-xscale=\"\(scale)\" width=\"\(n(width))\" height=\"\(n(height))\" viewBox=\"0 0 \(n(width)) \(n(height))\">\n"
+        s += "<title>\(HTMLReport.escape(title))</title>\n"
+        s += "<text x=\"\(n(plotLeft))\" y=\"11\" class=\"label\">\(HTMLReport.escape(title))</text>\n"
+        s += "<line class=\"axis\" x1=\"\(n(plotLeft))\" x2=\"\(n(plotRight))\" y1=\"\(n(plotBottom))\" y2=\"\(n(plotBottom))\"/>\n<line class=\"axis\" x1=\"\(n(plotLeft))\" x2=\"\(n(plotLeft))\" y1=\"\(n(plotTop))\" y2=\"\(n(plotBottom))\"/>\n"
+        for (x, label) in xTicks {
+            s += "<line class=\"axis\" x1=\"\(n(x))\" x2=\"\(n(x))\" y1=\"\(n(plotBottom))\" y2=\"\(n(plotBottom + 4))\"/><text class=\"tick\" x=\"\(n(x))\" y=\"\(n(plotBottom + 16))\" text-anchor=\"middle\">\(HTMLReport.escape(label))</text>\n"
+        }
+        for (y, label) in yTicks {
+            s += "<line class=\"axis\" x1=\"\(n(plotLeft - 4))\" x2=\"\(n(plotLeft))\" y1=\"\(n(y))\" y2=\"\(n(y))\"/><text class=\"tick\" x=\"\(n(plotLeft - 6))\" y=\"\(n(y + 4))\" text-anchor=\"end\">\(HTMLReport.escape(label))</text>\n"
+        }
+        s += marks
+        for (i, (name, colour)) in legend.enumerated() {
+            let x = plotLeft + Double(i % 5) * 130, y = height - 14 + Double(i / 5) * 0
+            s += "<rect x=\"\(n(x))\" y=\"\(n(y - 9))\" width=\"10\" height=\"10\" fill=\"\(colour)\"/><text x=\"\(n(x + 14))\" y=\"\(n(y))\" class=\"label\">\(HTMLReport.escape(name))</text>\n"
+        }
+        return s + "</svg>\n"
+    }
+}

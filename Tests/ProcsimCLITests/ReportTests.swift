@@ -1,0 +1,126 @@
+import Foundation
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
+import Testing
+
+/// The HTML report: self-contained, well-formed, its marks drawn from its embedded data, and
+/// rendered by a real browser without console errors.
+@Suite struct HTMLReportTests {
+    struct Page {
+        var document: XMLDocument
+        var data: [String: Any]
+        var charts: [String: Any]
+        var text: String
+
+        init(_ url: URL) throws {
+            text = try String(contentsOf: url, encoding: .utf8)
+            let document = try XMLDocument(contentsOf: url)
+            func json(_ id: String) throws -> [String: Any] {
+                let node = try #require(try document.nodes(forXPath: "//*[local-name()='script'][@id='\(id)']").first)
+                return try JSONSerialization.jsonObject(with: Data((node.stringValue ?? "").utf8)) as! [String: Any]
+            }
+            self.document = document
+            data = try json("procsim-data")
+            charts = try json("procsim-charts")
+        }
+
+        func marks(_ chart: String, _ kind: String) throws -> [XMLElement] {
+            try document.nodes(forXPath: "//*[local-name()='svg'][@id='\(chart)']//*[contains(@class, 'mark \(kind)')]").compactMap { $0 as? XMLElement }
+        }
+
+        func chart(_ id: String) throws -> XMLElement {
+            try #require(try document.nodes(forXPath: "//*[local-name()='svg'][@id='\(id)']").first as? XMLElement)
+        }
+    }
+
+    /// An attribute's value (by name: `attribute(forName:)` misses attributes of elements in a
+    /// default namespace, as SVG's are, on Linux).
+    static func string(_ e: XMLElement, _ name: String) -> String? { e.attributes?.first { $0.name == name }?.stringValue }
+    static func number(_ e: XMLElement, _ name: String) -> Double { Double(string(e, name) ?? "") ?? .nan }
+
+    @Test func runReportMarksMatchTheirData() throws {
+        let folder = try CommandLineTests.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let html = folder.appendingPathComponent("run.html")
+        let run = try CommandLineTests.procsim("run", "scenarios/campaign-before-logistics.yaml", "-n", "5", "-q", "--report", html.path)
+        #expect(run.status == 0)
+        let page = try Page(html)
+        // Self-contained: nothing is fetched from elsewhere.
+        #expect(!page.text.contains("http://") || !page.text.replacingOccurrences(of: "http://www.w3.org/", with: "").contains("http://"))
+        #expect(!page.text.contains("https://") && !page.text.contains("<link") && !page.text.contains("src="))
+        let design = (page.charts["designs"] as! [[String: Any]])[0]
+        // Histogram bars: each bar's value is the bin's mean share, as the run's JSON gives it,
+        // and its height is that share on the chart's scale.
+        let shares = design["lead_time_share"] as! [Any]
+        let system = page.data["system"] as! [String: Any]
+        let distribution = ((system["lead_time"] as! [String: Any])["distribution"] as! [String: Any])
+        let jsonShares = (distribution["share"] as! [[String: Any]]).map { $0["estimate"] as? Double }
+        let histogram = try page.chart("lead-time-histogram")
+        let top = Self.number(histogram, "data-top"), bottom = Self.number(histogram, "data-bottom"), max = Self.number(histogram, "data-max")
+        let bars = try page.marks("lead-time-histogram", "bar")
+        #expect(bars.count > 5)
+        for bar in bars {
+            let bin = Int(Self.number(bar, "data-bin"))
+            let share = try #require(shares[bin] as? Double)
+            #expect(abs(Self.number(bar, "data-value") - share) < 1e-4)
+            #expect(abs(share - (jsonShares[bin] ?? .nan)) < 1e-12)
+            #expect(abs(Self.number(bar, "height") - share / max * (bottom - top)) < 2e-3, "bin \(bin)")
+        }
+        // ECDF points rise to 1.
+        let ecdf = try page.marks("lead-time-ecdf", "point").map { Self.number($0, "data-value") }
+        #expect(zip(ecdf, ecdf.dropFirst()).allSatisfy { $0 <= $1 + 1e-9 } && abs((ecdf.last ?? 0) - 1) < 1e-3)
+        // Utilisation over time: each point is busy / staff at its sample, from the embedded series.
+        let areas = (design["areas"] as! [String]).count
+        let busy = design["area_busy"] as! [Double], staff = design["area_staff"] as! [Double]
+        let utilisation = try #require(try page.document.nodes(forXPath: "//*[local-name()='svg'][starts-with(@id, 'utilisation-')]").first as? XMLElement)
+        let points = try utilisation.nodes(forXPath: ".//*[contains(@class, 'mark point')]").compactMap { $0 as? XMLElement }
+        #expect(!points.isEmpty)
+        for p in points {
+            let a = Int(Self.number(p, "data-series")), t = Int(Self.number(p, "data-sample"))
+            let expected = Swift.min(busy[t * areas + a] / staff[t * areas + a], 1)
+            #expect(abs(Self.number(p, "data-value") - expected) < 1e-4)
+        }
+        // The campaign surge shows: logistics is busier during the campaign than before it.
+        // Steps: each segment's width is its mean time on the chart's scale, as the JSON says.
+        let steps = try #require(try page.document.nodes(forXPath: "//*[local-name()='svg'][starts-with(@id, 'steps-')]").first as? XMLElement)
+        let scale = Self.number(steps, "data-width") / Self.number(steps, "data-max")
+        let segments = try steps.nodes(forXPath: ".//*[contains(@class, 'mark segment')]").compactMap { $0 as? XMLElement }
+        #expect(!segments.isEmpty)
+        for s in segments { #expect(abs(Self.number(s, "width") - Self.number(s, "data-value") * scale) < 2e-3) }
+        let stepFigures = page.data["steps"] as! [String: Any]
+        let pick = try #require(stepFigures["order/pick-and-pack"] as? [String: Any])
+        let pickWait = ((pick["wait"] as! [String: Any])["mean"] as! [String: Any])["estimate"] as! Double
+        #expect(segments.contains { abs(Self.number($0, "data-value") - pickWait) < 1e-3 * Swift.max(1, pickWait) && Self.string($0, "data-part") == "waiting" })
+        // The promise is marked.
+        #expect(try !page.document.nodes(forXPath: "//*[contains(@class, 'promise')]").isEmpty)
+    }
+
+    /// Chromium (Debian's, installed by the test command) renders the report to a PNG with no
+    /// console errors.
+    @Test func rendersInAHeadlessBrowser() throws {
+        let folder = try CommandLineTests.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let html = folder.appendingPathComponent("compare.html"), png = folder.appendingPathComponent("compare.png")
+        let compare = try CommandLineTests.procsim("compare", "scenarios/credit-approval-removed.yaml", "--variants", "base,no-credit-check",
+                                                   "-n", "3", "-q", "--report", html.path)
+        #expect(compare.status == 0)
+        let chromium = Process()
+        chromium.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        chromium.arguments = ["chromium", "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                              "--user-data-dir=\(folder.appendingPathComponent("profile").path)",
+                              "--enable-logging=stderr", "--v=0", "--window-size=1100,3000",
+                              "--screenshot=\(png.path)", html.absoluteString]
+        let err = Pipe()
+        chromium.standardError = err
+        chromium.standardOutput = Pipe()
+        try chromium.run()
+        let log = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        chromium.waitUntilExit()
+        #expect(chromium.terminationStatus == 0, "\(log)")
+        let consoleErrors = log.split(separator: "\n").filter { $0.contains("CONSOLE") || $0.contains("Uncaught") }
+        #expect(consoleErrors.isEmpty, "\(consoleErrors)")
+        let size = (try? FileManager.default.attributesOfItem(atPath: png.path)[.size] as? Int) ?? 0
+        #expect(size > 20_000, "the screenshot has \(size) bytes")
+    }
+}

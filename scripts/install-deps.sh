@@ -2,8 +2,11 @@
 # Installs what procsim needs beyond the Swift toolchain, only when it is missing:
 #   libopenblas-dev (BLAS/LAPACK for the statistics), and, with --test, Python's jsonschema and
 #   PyYAML (the JSON Schema checks of outputs and of the scenario format in the test suite) and
-#   xmllint (libxml2-utils: the JUnit report is validated against the JUnit XSD).
+#   xmllint (libxml2-utils: the JUnit report is validated against the JUnit XSD) and Debian's
+#   chromium (the HTML report is rendered headless), and pm4py in a virtual environment
+#   (.build/pm4py: event logs are imported by a process-mining library).
 set -euo pipefail
+cd "$(dirname "$0")/.."
 
 need_apt=()
 if ! { [ -e /usr/include/x86_64-linux-gnu/cblas.h ] || [ -e /usr/include/cblas.h ] || [ -e /usr/include/aarch64-linux-gnu/cblas.h ]; } \
@@ -15,6 +18,12 @@ if [ "${1:-}" = "--test" ] && ! command -v python3 >/dev/null 2>&1; then
 fi
 if [ "${1:-}" = "--test" ] && ! command -v xmllint >/dev/null 2>&1; then
   need_apt+=(libxml2-utils)
+fi
+if [ "${1:-}" = "--test" ] && ! command -v chromium >/dev/null 2>&1; then
+  need_apt+=(chromium)
+fi
+if [ "${1:-}" = "--test" ] && ! python3 -m venv --help >/dev/null 2>&1; then
+  need_apt+=(python3-venv)
 fi
 
 if [ ${#need_apt[@]} -gt 0 ]; then
@@ -29,4 +38,11 @@ if [ "${1:-}" = "--test" ] && ! python3 -c 'import jsonschema, yaml' 2>/dev/null
   echo "installing Python's jsonschema and PyYAML with pip" >&2
   python3 -m pip install --quiet jsonschema pyyaml 2>/dev/null \
     || python3 -m pip install --quiet --break-system-packages jsonschema pyyaml
+fi
+
+if [ "${1:-}" = "--test" ] && ! .build/pm4py/bin/python -c 'import pm4py' 2>/dev/null; then
+  echo "installing pm4py into .build/pm4py (a virtual environment)" >&2
+  mkdir -p .build
+  python3 -m venv .build/pm4py
+  .build/pm4py/bin/pip install --quiet pm4py
 fi

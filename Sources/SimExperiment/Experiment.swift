@@ -198,3 +198,14 @@ private struct SendableBuffer: @unchecked Sendable {
     let buffer: UnsafeMutableBufferPointer<ReplicationOutput?>
     init(_ buffer: UnsafeMutableBufferPointer<ReplicationOutput?>) { self.buffer = buffer }
 }
+
+extension Experiment {
+    /// One replication again, with every service recorded for an event log. Replication r
+    /// (from 0) draws the same numbers as in any experiment with this seed, so the log shows
+    /// exactly the customers that replication's figures come from.
+    public static func trace(_ model: Model, seed: UInt64, replication: Int, exactLimit: Int = ReplicationOptions.defaultExactLimit) -> [ServiceRecord] {
+        var options = ReplicationOptions(seed: seed, replication: replication, exactLimit: exactLimit)
+        options.trace = true
+        return FlowSimulation(model: model, options: options).run().trace
+    }
+}

@@ -101,6 +101,7 @@ extension FlowSimulation {
         output.areaBusySeries = areaBusySeries
         output.areaQueueSeries = areaQueueSeries
         output.areaStaffSeries = areaStaffSeries
+        output.trace = trace
         return output
     }
 }

@@ -10,6 +10,9 @@ public struct ReplicationOptions: Sendable {
     public var exactLimit: Int
     /// How many points the work-in-progress time series has over the horizon.
     public var seriesPoints: Int
+    /// Record every service (item, step, area, start, end) for an event log. Off in
+    /// experiments: it allocates per event.
+    public var trace = false
 
     /// Waits, work and handoff times kept exactly per step and replication before a histogram.
     public static let stepExactLimit = 100_000
@@ -23,6 +26,18 @@ public struct ReplicationOptions: Sendable {
         self.exactLimit = exactLimit
         self.seriesPoints = seriesPoints
     }
+}
+
+/// One service in an event log: which item (numbered in order of arrival from 0), its demand
+/// type, the step (index over all journeys' steps in order), the area, and when it started
+/// and ended (elapsed seconds).
+public struct ServiceRecord: Sendable, Equatable {
+    public var item: Int
+    public var demand: Int
+    public var step: Int
+    public var area: Int
+    public var start: Double
+    public var end: Double
 }
 
 /// What one replication yields.
@@ -44,6 +59,8 @@ public struct ReplicationOutput: Sendable {
     /// The peers' yardstick: two per station visit (an arrival and a departure), whatever the
     /// implementation's own event count.
     public var modelEvents: Int
+    /// Every service done, in the order they ended, when `ReplicationOptions.trace` is set.
+    public var trace: [ServiceRecord] = []
     /// How lead-time percentiles were computed.
     public var leadTimeMethod: DurationRecorder.Method
     /// The share of lead times in each `DurationRecorder` bin; empty when they went to a histogram.
@@ -126,6 +143,11 @@ public struct FlowSimulation: ~Copyable {
     let demandHasPatience: [Bool]
     /// Whether anyone may give up: only then are waits tracked for patience events.
     let anyPatience: Bool
+    let tracing: Bool
+    var itemCase: [Int] = []            // by slot, when tracing: the item's number in arrival order
+    var itemServiceStart: [Double] = [] // by slot, when tracing
+    var admittedCount = 0
+    var trace: [ServiceRecord] = []
     let areaHasCallIn: [Bool]
     // Conditional branches (`when:`), flattened: tried in order; none holds → stepDefaultNext.
     let stepConditionStart: [Int32]
@@ -356,6 +378,7 @@ public struct FlowSimulation: ~Copyable {
         demandBusinessPromise = model.demands.map { $0.promiseClock == .business }
         demandPatience = model.demands.map(\.patience)
         demandHasPatience = model.demands.map { $0.patience != nil }
+        tracing = options.trace
         anyPatience = model.demands.contains { $0.patience != nil } || model.journeys.contains { $0.steps.contains { $0.patience != nil } }
         demandLateContact = model.demands.map(\.lateContact)
         demandLimit = model.demands.map { d in
@@ -536,6 +559,11 @@ public struct FlowSimulation: ~Copyable {
     mutating func admit(demand d: Int, key: UInt64) {
         if observing { arrivals[d] += 1 }
         let slot = allocateSlot()
+        if tracing {
+            while itemCase.count <= slot { itemCase.append(0); itemServiceStart.append(0) }
+            itemCase[slot] = admittedCount
+            admittedCount += 1
+        }
         itemArrival[slot] = now
         itemKey[slot] = key
         itemDemand[slot] = Int32(d)
@@ -720,6 +748,7 @@ public struct FlowSimulation: ~Copyable {
     }
 
     mutating func startService(slot: Int, step: Int, area a: Int) {
+        if tracing { itemServiceStart[slot] = now }
         touchArea(a)
         areaBusy[a] += 1
         if anyPatience { itemWaiting[slot] = false }
@@ -806,6 +835,10 @@ public struct FlowSimulation: ~Copyable {
         let step = Int(itemStep[slot])
         let a = Int(stepArea[step])
         modelEvents &+= 2
+        if tracing {
+            trace.append(ServiceRecord(item: itemCase[slot], demand: Int(itemDemand[slot]), step: step, area: a,
+                                       start: itemServiceStart[slot], end: now))
+        }
         if stepJoint[step] >= 0 {
             // Released together; each area then serves whoever has waited longest.
             let areas = jointAreas[Int(stepJoint[step])]

@@ -23,6 +23,10 @@ public struct Scenario: Sendable {
     /// Named windows of time (the campaigns), in seconds after the start: `plan` can staff an
     /// area differently in one (`areas.logistics.staff@spring-sale`).
     public var periods: [Period]
+    /// The instant the simulation starts (`start:` in `timezone:`; a Monday in 2024 when the
+    /// scenario names none) and its time zone: event logs carry real dates.
+    public var start: Date = Date(timeIntervalSince1970: 0)
+    public var timeZone: TimeZone = TimeZone(identifier: "UTC")!
     /// `tolerances:`, for `check --baseline`.
     public var tolerances: ToleranceTable
     /// The model's part of the tree a run sees (the file with its `extends`, variant and
@@ -165,10 +169,13 @@ public enum ScenarioLoader {
         let tolerances = builder.tolerances(root.mapping?["tolerances"], model: model)
         reader = builder.reader
         if reader.hasErrors { throw ScenarioError(diagnostics: reader.sorted) }
-        return Scenario(
+        var scenario = Scenario(
             model: model, seed: seed, file: file, contentHash: fnv1a64Hex(Array(text.utf8)),
             warnings: reader.sorted, analysis: analysis, variant: variant, variantNames: variantNames,
             expectations: expectations, periods: builder.periods, tolerances: tolerances, resolvedYAML: Composition.resolvedText(root))
+        scenario.start = builder.clock.start
+        scenario.timeZone = builder.clock.calendar.timeZone
+        return scenario
     }
 
     /// Where `key:` is written for the second time, in block or flow style, from a line on.

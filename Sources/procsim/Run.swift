@@ -27,6 +27,12 @@ extension Procsim {
 
         @OptionGroup var export: ExportOptions
 
+        @Option(help: ArgumentHelp("Also write one replication as an event log for process mining: XES for a .xes name, else CSV (case:concept:name, concept:name, org:resource, start_timestamp, time:timestamp, lifecycle:transition, demand).", valueName: "file"))
+        var eventLog: String?
+
+        @Option(help: ArgumentHelp("The replication the event log shows, from 1.", valueName: "n"))
+        var replication: Int = 1
+
         @Option(help: ArgumentHelp("Add replications in batches of 10 until the 95% interval of each --precision-for figure is within this share of its estimate (such as 2%).", valueName: "share"))
         var precision: String?
 
@@ -61,6 +67,9 @@ extension Procsim {
                     throw ValidationError("--precision expects a share of the estimate such as 2% or 0.02, found '\(precision!)'")
                 }
             }
+            if replication < 1 || replication > max(common.replications, 1) && precision == nil {
+                throw ValidationError("--replication must be between 1 and the replications run (\(common.replications)), found \(replication)")
+            }
             if !precisionFor.isEmpty && precision == nil { throw ValidationError("--precision-for needs --precision") }
             guard (2...1_000_000).contains(maxReplications) else {
                 throw ValidationError("--max-replications must be between 2 and 1,000,000, found \(maxReplications)")
@@ -74,6 +83,8 @@ extension Procsim {
                 defer { file?.discard() }
                 let html = try export.reportFile()
                 defer { html?.discard() }
+                let log = try eventLog.map { try OutputFile(path: $0) }
+                defer { log?.discard() }
                 let sets = overrides.parsed
                 var loaded = try ScenarioLoader.load(path: scenario, variant: overrides.variant, overrides: sets)
                 if !common.quiet {
@@ -152,6 +163,11 @@ extension Procsim {
                     try file.commit(common.json || output.hasSuffix(".json") ? json : report.text)
                 }
                 try html?.commit(HTMLReport.run(report))
+                if let log, let eventLog {
+                    let events = EventLog(model: loaded.model, records: Experiment.trace(loaded.model, seed: seed, replication: replication - 1, exactLimit: exactLimit),
+                                          start: loaded.start, timeZone: loaded.timeZone)
+                    try log.commit(eventLog.lowercased().hasSuffix(".xes") ? events.xes : events.csv)
+                }
                 try export.writeCSV(CSVExport.results([(name: "run", result: result)]))
                 // The statistics could not reach the precision asked within the cap: inconclusive.
                 if precisionReport?.reached == false { throw ExitCode(2) }

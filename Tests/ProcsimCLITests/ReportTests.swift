@@ -2,6 +2,8 @@ import Foundation
 #if canImport(FoundationXML)
 import FoundationXML
 #endif
+import SimScenario
+import SimModel
 import Testing
 
 /// The HTML report: self-contained, well-formed, its marks drawn from its embedded data, and
@@ -122,5 +124,98 @@ import Testing
         #expect(consoleErrors.isEmpty, "\(consoleErrors)")
         let size = (try? FileManager.default.attributesOfItem(atPath: png.path)[.size] as? Int) ?? 0
         #expect(size > 20_000, "the screenshot has \(size) bytes")
+    }
+}
+
+/// Event logs, imported by pm4py (installed by the test command into .build/pm4py): the cases,
+/// the events and the directly-follows relations must be the journey's.
+@Suite struct EventLogTests {
+    /// Runs pm4py on a log: cases, events and the directly-follows pairs it discovers.
+    static func mine(_ file: URL) throws -> (cases: Int, events: Int, pairs: Set<[String]>) {
+        let python = CommandLineTests.root.appendingPathComponent(".build/pm4py/bin/python").path
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: python)
+        process.arguments = ["-c", """
+            import json, sys, pandas, pm4py
+            path = sys.argv[1]
+            if path.endswith(".xes"):
+                log = pm4py.read_xes(path)
+            else:
+                log = pandas.read_csv(path)
+                log["time:timestamp"] = pandas.to_datetime(log["time:timestamp"], utc=True)
+                log["start_timestamp"] = pandas.to_datetime(log["start_timestamp"], utc=True)
+            dfg, starts, ends = pm4py.discover_dfg(log)
+            print(json.dumps({"cases": int(log["case:concept:name"].nunique()), "events": int(len(log)),
+                              "pairs": sorted([a, b] for (a, b) in dfg)}))
+            """, file.path]
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        let message = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        try #require(process.terminationStatus == 0, "pm4py failed: \(message)")
+        let json = try JSONSerialization.jsonObject(with: data.split(separator: UInt8(ascii: "\n")).last.map { Data($0) } ?? data) as! [String: Any]
+        return (json["cases"] as! Int, json["events"] as! Int, Set((json["pairs"] as! [[String]])))
+    }
+
+    /// 200 orders through three steps, every one finished (no horizon): 200 cases, 600 events,
+    /// and exactly the journey's two directly-follows relations, in CSV and in XES alike.
+    @Test func aLinearJourneyIsMinedBack() throws {
+        let folder = try CommandLineTests.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let scenario = folder.appendingPathComponent("line.yaml")
+        try """
+            version: 1
+            start: 2026-03-27 08:00
+            timezone: Europe/Berlin
+            areas:
+              sales: {staff: 2}
+              warehouse: {staff: 2}
+              logistics: {staff: 1}
+            demand:
+              orders: {rate: 2/h, journey: order, max_arrivals: 200}
+            journeys:
+              order:
+                steps:
+                  - {name: quote, area: sales, duration: {dist: exponential, mean: 30m}}
+                  - {name: pick, area: warehouse, duration: {dist: exponential, mean: 40m}}
+                  - {name: ship, area: logistics, duration: {dist: exponential, mean: 20m}}
+            """.write(to: scenario, atomically: true, encoding: .utf8)
+        for ext in ["csv", "xes"] {
+            let log = folder.appendingPathComponent("log.\(ext)")
+            let run = try CommandLineTests.procsim("run", scenario.path, "-n", "2", "-q", "--event-log", log.path)
+            #expect(run.status == 0, "\(run.stderr)")
+            let mined = try Self.mine(log)
+            #expect(mined.cases == 200 && mined.events == 600, "\(ext): \(mined.cases) cases, \(mined.events) events")
+            #expect(mined.pairs == [["quote", "pick"], ["pick", "ship"]], "\(ext): \(mined.pairs)")
+        }
+        // Real dates in the scenario's time zone: the first order arrives after 08:00 on
+        // 27 March 2026 in Berlin (UTC+1), and the clocks go forward on the 29th (UTC+2).
+        let csv = try String(contentsOf: folder.appendingPathComponent("log.csv"), encoding: .utf8)
+        #expect(csv.contains("2026-03-27T0") && csv.contains("+01:00"))
+    }
+
+    /// Order to delivery, with its credit check that sends work back: every directly-follows
+    /// relation pm4py discovers is a transition the journey allows, and the straight path is there.
+    @Test func reworkLoopsAreTransitionsTheJourneyAllows() throws {
+        let folder = try CommandLineTests.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let log = folder.appendingPathComponent("o2d.csv")
+        #expect(try CommandLineTests.procsim("run", "scenarios/order-to-delivery.yaml", "-n", "2", "-q", "--event-log", log.path, "--replication", "2").status == 0)
+        let mined = try Self.mine(log)
+        let scenario = try ScenarioLoader.load(path: "scenarios/order-to-delivery.yaml")
+        let journey = scenario.model.journeys[0]
+        var allowed = Set<[String]>()
+        for (i, step) in journey.steps.enumerated() {
+            for (destination, _) in journey.transitions(from: i) {
+                if case .step(let j) = destination { allowed.insert([step.name, journey.steps[j].name]) }
+            }
+        }
+        #expect(mined.pairs.isSubset(of: allowed), "not allowed: \(mined.pairs.subtracting(allowed))")
+        let straight = zip(journey.steps, journey.steps.dropFirst()).map { [$0.name, $1.name] }
+        #expect(Set(straight).isSubset(of: mined.pairs))
+        #expect(mined.cases > 1000 && mined.events > 5 * mined.cases / 2)
     }
 }

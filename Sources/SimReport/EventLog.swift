@@ -1,0 +1,80 @@
+import Foundation
+import SimModel
+
+/// One replication as an event log for process-mining tools (pm4py, Disco, ProM, Celonis):
+/// one event per service, with the case (an item), the activity (its step), the resource (the
+/// area), when the work started and when it completed, and the demand type, on real dates.
+public struct EventLog: Sendable {
+    public let model: Model
+    public let records: [ServiceRecord]
+    public let start: Date
+    public let timeZone: TimeZone
+
+    /// Records in the order of completion; cases keep the items' numbers in arrival order.
+    public init(model: Model, records: [ServiceRecord], start: Date, timeZone: TimeZone) {
+        self.model = model
+        self.records = records.sorted { ($0.end, $0.item) < ($1.end, $1.item) }
+        self.start = start
+        self.timeZone = timeZone
+    }
+
+    /// Step names by global step index, qualified by journey when there are several.
+    var activities: [String] {
+        model.journeys.flatMap { journey in journey.steps.map { model.journeys.count > 1 ? "\(journey.name)/\($0.name)" : $0.name } }
+    }
+
+    /// ISO 8601 with milliseconds and the scenario's offset at that instant (daylight saving included).
+    func timestamp(_ seconds: Double) -> String {
+        let formatter = ISO8601DateFormatter()
+        formatter.timeZone = timeZone
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return formatter.string(from: start.addingTimeInterval((seconds * 1000).rounded() / 1000))
+    }
+
+    func caseName(_ item: Int) -> String { "case-\(item + 1)" }
+
+    /// The CSV columns pm4py and most tools read without mapping.
+    public var csv: String {
+        let names = activities
+        var out = "case:concept:name,concept:name,org:resource,start_timestamp,time:timestamp,lifecycle:transition,demand\n"
+        for r in records {
+            out += [caseName(r.item), names[r.step], model.areas[r.area].name, timestamp(r.start), timestamp(r.end), "complete",
+                    model.demands[r.demand].name].map(CSVExport.field).joined(separator: ",") + "\n"
+        }
+        return out
+    }
+
+    /// IEEE 1849-2016 XES: a trace per case (in arrival order), its events in order of
+    /// completion, with the standard concept, lifecycle, organizational and time extensions.
+    public var xes: String {
+        let names = activities
+        func esc(_ s: String) -> String {
+            s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+                .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
+        }
+        var byCase: [Int: [ServiceRecord]] = [:]
+        for r in records { byCase[r.item, default: []].append(r) }
+        var out = """
+            <?xml version="1.0" encoding="UTF-8"?>
+            <log xes.version="1849-2016" xes.features="" xmlns="http://www.xes-standard.org/">
+              <extension name="Concept" prefix="concept" uri="http://www.xes-standard.org/concept.xesext"/>
+              <extension name="Lifecycle" prefix="lifecycle" uri="http://www.xes-standard.org/lifecycle.xesext"/>
+              <extension name="Organizational" prefix="org" uri="http://www.xes-standard.org/org.xesext"/>
+              <extension name="Time" prefix="time" uri="http://www.xes-standard.org/time.xesext"/>
+              <global scope="trace"><string key="concept:name" value="__INVALID__"/></global>
+              <global scope="event"><string key="concept:name" value="__INVALID__"/><string key="lifecycle:transition" value="complete"/></global>
+              <classifier name="Activity" keys="concept:name"/>
+              <string key="concept:name" value="\(esc(model.name))"/>
+
+            """
+        for item in byCase.keys.sorted() {
+            let events = byCase[item]!
+            out += "  <trace>\n    <string key=\"concept:name\" value=\"\(caseName(item))\"/>\n    <string key=\"demand\" value=\"\(esc(model.demands[events[0].demand].name))\"/>\n"
+            for r in events {
+                out += "    <event><string key=\"concept:name\" value=\"\(esc(names[r.step]))\"/><string key=\"org:resource\" value=\"\(esc(model.areas[r.area].name))\"/><string key=\"lifecycle:transition\" value=\"complete\"/><date key=\"start_timestamp\" value=\"\(timestamp(r.start))\"/><date key=\"time:timestamp\" value=\"\(timestamp(r.end))\"/></event>\n"
+            }
+            out += "  </trace>\n"
+        }
+        return out + "</log>\n"
+    }
+}

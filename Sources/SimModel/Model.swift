@@ -69,11 +69,13 @@ public struct Area: Sendable, Equatable {
         }
     }
 
-    /// Mean people employed over `[0, horizon)`; `nil` when unlimited.
+    /// Mean people employed over `[0, horizon)`; `nil` when unlimited. The people a call-in
+    /// rule may bring are counted as employed: they must be there to be called.
     public func meanHeadcount(until horizon: Double) -> Double? {
         guard let staff else { return nil }
-        if roster.isEmpty { return Double(staff) }
-        return roster.reduce(0) { $0 + Double($1.staff) * max(0, min($1.until, horizon) - max($1.from, 0)) } / horizon
+        let pool = Double(callIn?.upTo ?? 0)
+        if roster.isEmpty { return Double(staff) + pool }
+        return roster.reduce(0) { $0 + Double($1.staff) * max(0, min($1.until, horizon) - max($1.from, 0)) } / horizon + pool
     }
 
     public init(name: String, staff: Int?, queueLimit: Int? = nil, schedule: StaffSchedule? = nil) {

@@ -34,15 +34,20 @@ public struct QueueingEstimate: Sendable {
     public let utilisation: [Double]
     /// Per area: the estimated mean wait (∞ when unstable).
     public let wait: [Double]
+    /// Per area: the probability of waiting at all (Erlang C) and the rate θ of the waits'
+    /// exponential tail, P(W > t) ≈ C·e^(−θt), with θ = (c − a)/(E[S]·(cₐ² + cₛ²)/2), so that
+    /// the mean wait is C/θ as Allen–Cunneen has it. θ = ∞: nobody waits.
+    public let waitProbability: [Double]
+    public let waitDecay: [Double]
     /// Per demand type: the estimated mean lead time.
     public let leadTime: [Double]
 
     public init(model: Model, analysis: FlowAnalysis) {
-        var util: [Double] = [], wait: [Double] = []
+        var util: [Double] = [], wait: [Double] = [], probability: [Double] = [], decay: [Double] = []
         for (a, area) in model.areas.enumerated() {
             let load = analysis.offeredLoad[a]
             guard let capacity = FlowAnalysis.capacity(of: area, in: model) else {
-                util.append(0); wait.append(0); continue
+                util.append(0); wait.append(0); probability.append(0); decay.append(.infinity); continue
             }
             let rho = capacity > 0 ? load / capacity : .infinity
             util.append(rho)
@@ -57,11 +62,17 @@ public struct QueueingEstimate: Sendable {
                     second += r * (step.duration.variance + step.duration.mean * step.duration.mean)
                 }
             }
-            guard rate > 0, rho < 1 else { wait.append(rho < 1 ? 0 : .infinity); continue }
+            guard rate > 0, rho < 1 else {
+                wait.append(rho < 1 ? 0 : .infinity); probability.append(rho < 1 ? 0 : 1); decay.append(rho < 1 ? .infinity : 0)
+                continue
+            }
             let mean = first / rate, scv = max(0, (second / rate) / (mean * mean) - 1)
             // Whole servers for Erlang's formula, with the load scaled to keep the utilisation.
             let servers = max(1, Int(capacity.rounded(.down)))
-            wait.append(Queueing.allenCunneenWait(servers: servers, load: rho * Double(servers), meanService: mean, serviceSCV: scv))
+            let offered = rho * Double(servers)
+            wait.append(Queueing.allenCunneenWait(servers: servers, load: offered, meanService: mean, serviceSCV: scv))
+            probability.append(Queueing.erlangC(servers: servers, load: offered))
+            decay.append((Double(servers) - offered) / (mean * (1 + scv) / 2))
         }
         var lead: [Double] = []
         for demand in model.demands {
@@ -75,6 +86,8 @@ public struct QueueingEstimate: Sendable {
         }
         utilisation = util
         self.wait = wait
+        waitProbability = probability
+        waitDecay = decay
         leadTime = lead
     }
 }

@@ -149,13 +149,14 @@ public struct PlanResult: Sendable {
 /// 1. Bounds: a candidate in which an area's offered load (from the traffic equations) reaches
 ///    its mean staff on duty is cut without simulating.
 /// 2. A start near the answer: every remaining candidate gets queueing estimates of the targets
-///    (Erlang C and Allen–Cunneen per area, summed along the journeys); the cheapest candidate
-///    whose estimates meet the targets is decided first.
-/// 3. Then, while there are undecided candidates cheaper than the best feasible one, the one of
-///    median cost among them is decided: if feasible, it becomes the best and every dearer
-///    candidate drops out; if infeasible, every design with no more staff in any factor is cut
-///    too (more staff never makes a time, a queue or an on-time share worse). Either way about
-///    half of the open candidates go per simulation, as in a bisection.
+///    (Erlang C and Allen–Cunneen per area, summed along the journeys; the waits' exponential
+///    tail for percentiles), scaled after each simulation by the ratio of what was simulated to
+///    what was estimated. The cheapest open candidate the estimates accept is decided next.
+/// 3. When the estimates accept none, the open candidate of median cost is decided. Either way,
+///    a feasible design becomes the best and every dearer candidate drops out; an infeasible
+///    one takes with it every design with no more staff in any factor (more staff never makes
+///    a time, a queue or an on-time share worse). The search ends when no candidate cheaper
+///    than the best is open.
 ///
 /// Every decision is the sequential feasibility check (`FeasibilityCheck`) on common random
 /// numbers (the same seed for all designs), with β = (1 − confidence)/(candidates × targets),
@@ -167,6 +168,13 @@ public enum Planner {
         let base = try ScenarioLoader.load(path: path, variant: variant, overrides: overrides)
         try validate(factors, in: base)
         let expectations = try parse(targets, model: base.model)
+        let areaNames = base.model.areas.map(\.name)
+        for (name, rate) in settings.costs {
+            guard areaNames.contains(name) else {
+                throw PlanError("--cost \(name): unknown area '\(name)'" + (Names.nearest(name, among: areaNames).map { "; did you mean '\($0)'?" } ?? " (areas: \(areaNames.joined(separator: ", ")))"))
+            }
+            guard rate >= 0 else { throw PlanError("--cost \(name): a cost cannot be negative") }
+        }
         let costed = factors.contains { settings.costs[$0.area] != nil || areaCost(of: $0.area, in: base.model) != nil }
         if costed, let missing = factors.first(where: { settings.costs[$0.area] == nil && areaCost(of: $0.area, in: base.model) == nil }) {
             throw PlanError("area '\(missing.area)' has no cost while other varied areas have one: give it one (--cost \(missing.area)=3200/month, or 'cost:' in the scenario), or give none (the plan then minimises headcount)")
@@ -188,7 +196,7 @@ public enum Planner {
             let model = scenario.model
             var d = PlanDesign(staff: staff, costPerMonth: cost(of: model, costed: costed, settings: settings), status: .undecided)
             let analysis = FlowAnalysis(model: model)
-            if !analysis.unstableAreas(of: model).isEmpty {
+            if boundsApply(model), analysis.unstableAreas(of: model).contains(where: { model.areas[$0].schedule == nil }) {
                 d.status = .unstable
             } else {
                 let estimate = QueueingEstimate(model: model, analysis: analysis)
@@ -203,10 +211,14 @@ public enum Planner {
             targets: zip(expectations, tolerances).map { .init(threshold: $0.threshold, atMost: $0.comparator == .lessOrEqual || $0.comparator == .less, tolerance: $1) },
             errorPerDecision: beta, firstLook: settings.firstLook)
 
+        // Estimates are calibrated by simulation: once a design has run, each target's estimate
+        // is scaled by the ratio of what was simulated to what was estimated for it there.
+        var calibration = [Double](repeating: 1, count: expectations.count)
         func approxFeasible(_ i: Int) -> Bool {
-            zip(expectations, designs[i].approximation).allSatisfy { e, a in
+            zip(expectations.indices, designs[i].approximation).allSatisfy { t, a in
                 guard let a else { return true }
-                return e.comparator == .lessOrEqual || e.comparator == .less ? a <= e.threshold : a >= e.threshold
+                let e = expectations[t], x = a * calibration[t]
+                return e.comparator == .lessOrEqual || e.comparator == .less ? x <= e.threshold : x >= e.threshold
             }
         }
         func order(_ a: Int, _ b: Int) -> Bool {
@@ -216,6 +228,11 @@ public enum Planner {
         }
         func decide(_ i: Int) {
             designs[i] = evaluate(designs[i], model: models[i]!, check: check, expectations: expectations, settings: settings)
+            for t in expectations.indices {
+                if let a = designs[i].approximation[safe: t] ?? nil, a > 0, a.isFinite, let x = designs[i].estimates[t].estimate, x > 0 {
+                    calibration[t] = x / a
+                }
+            }
             if designs[i].status == .infeasible && monotone {
                 for j in designs.indices where designs[j].status == .undecided && designs[j].replications == 0
                     && zip(designs[j].staff, designs[i].staff).allSatisfy({ $0 <= $1 }) {
@@ -236,12 +253,9 @@ public enum Planner {
                 // The first pick: the cheapest design the queueing estimates accept. Then the
                 // design of median cost among those still open: if it meets the targets, every
                 // dearer one is out of the running; if not, it takes its dominated cone with it.
-                let pick: Int
-                if chosen == nil && designs.allSatisfy({ $0.replications == 0 }), let start = open.filter(approxFeasible).min(by: order) {
-                    pick = start
-                } else {
-                    pick = open.sorted(by: order)[open.count / 2]
-                }
+                // The cheapest design the (calibrated) estimates accept is likely the answer;
+                // without one, the median design splits what is left.
+                let pick = open.filter(approxFeasible).min(by: order) ?? open.sorted(by: order)[open.count / 2]
                 decide(pick)
                 if designs[pick].status == .feasible { chosen = pick }
             }
@@ -290,8 +304,14 @@ public enum Planner {
         }
         if factors.isEmpty { throw PlanError("give at least one factor with --vary areas.NAME.staff=LOW..HIGH") }
         let size = factors.reduce(1) { $0 * $1.values.count }
-        if size > 100_000 { throw PlanError("the ranges make \(size) designs; narrow them (a plan considers at most 100,000)") }
+        if size > 10_000 { throw PlanError("the ranges make \(size) designs; narrow them (a plan considers at most 10,000: each is a scenario to build, and the confidence is shared among them)") }
     }
+
+    /// The stability bound cuts a design only where it is sound: a steady-state scenario (with
+    /// a warm-up), and an area whose staff never change. A run that starts empty and stops at
+    /// a horizon can meet a loose target while overloaded, and with working hours or campaigns
+    /// the average load says little about any one day.
+    static func boundsApply(_ model: Model) -> Bool { model.warmup > 0 && model.horizon != nil }
 
     static func shiftNames(of area: String, in base: Scenario) -> [String] {
         // Shift names live in the YAML only; the resolved text has them under the area.
@@ -303,11 +323,16 @@ public enum Planner {
         if targets.isEmpty { throw PlanError("give at least one target with --target, such as --target \"p95(lead_time) <= 3d\"") }
         let context = ExpressionContext(model: model)
         return try targets.map { text in
+            let e: Expectation
             do {
-                return try ExpressionParser.expectation(text, in: context)
+                e = try ExpressionParser.expectation(text, in: context)
             } catch {
                 throw PlanError("--target \(text): \(error)")
             }
+            if e.threshold == 0 && e.dimension != .fraction && (e.comparator == .lessOrEqual || e.comparator == .less) {
+                throw PlanError("--target \(text): a threshold of 0 leaves no tolerance and no staffing reaches it while there is work to do; give a positive one")
+            }
+            return e
         }
     }
 
@@ -330,8 +355,13 @@ public enum Planner {
     }
 
     /// ε of a target: shares in absolute points, everything else relative to its threshold.
+    /// A share's tolerance is also kept within a quarter of its distance to 0% or 100%: one
+    /// point either side of a 99.6% target would be no target at all.
     static func tolerance(for e: Expectation, _ settings: PlanSettings) -> Double {
-        e.dimension == .fraction ? settings.shareTolerance : max(abs(e.threshold) * settings.relativeTolerance, 1e-9)
+        if e.dimension == .fraction {
+            return min(settings.shareTolerance, max(min(1 - e.threshold, e.threshold) / 4, 1e-6))
+        }
+        return max(abs(e.threshold) * settings.relativeTolerance, 1e-9)
     }
 
     /// More staff never worsens waits, lead times, queues, losses or utilisation, nor lowers
@@ -374,6 +404,16 @@ public enum Planner {
         guard case .metric(let reference) = e.expression else { return nil }
         let name = reference.name
         if name == "utilisation", case .area(let a) = reference.scope { return estimate.utilisation[a] }
+        if case .step(let j, let s) = reference.scope {
+            let area = model.journeys[j].steps[s].area
+            let c = estimate.waitProbability[area], theta = estimate.waitDecay[area]
+            if name == "waited" { return c }
+            if name == "wait.mean" { return theta.isInfinite ? 0 : c / theta }
+            if name.hasPrefix("wait.p"), let q = Double(name.dropFirst("wait.p".count)) {
+                return theta.isInfinite ? 0 : max(0, log(c / (1 - q / 100)) / theta)
+            }
+            return nil
+        }
         let demands: [Int]
         switch reference.scope {
         case .system: demands = Array(model.demands.indices)
@@ -455,12 +495,15 @@ public struct DemandLimit: Sendable {
     public var stabilityLimit: Double?
     public var errorPerDecision: Double
     public var seed: UInt64
+    /// Less demand stopped helping: the target is out of reach at any demand.
+    public var saturated = false
 
     public var replications: Int { points.reduce(0) { $0 + $1.replications } }
-    /// 0 found; 1 not even today's demand (or the least tried) is served; 2 undecided.
+    /// 0 found; 1 not even the least demand tried is served; 2 undecided.
     public var exitCode: Int32 {
-        if points.contains(where: { $0.status == .undecided }) && highestFeasible == nil { return 2 }
-        return highestFeasible == nil ? 1 : 0
+        if highestFeasible != nil { return 0 }
+        if saturated { return 1 }
+        return points.contains(where: { $0.status == .undecided }) ? 2 : 1
     }
 }
 
@@ -499,7 +542,8 @@ extension Planner {
             guard base.model.demands[d].arrivals.scaled(by: 2) != nil else {
                 throw PlanError("--max-demand \(name): its arrivals have no rate to scale (a replayed order book, gaps from a distribution, or items created by others)")
             }
-            current = base.model.demands[d].arrivals.meanRate(until: base.model.horizon)
+            // The rate as the file writes it, so that the answer can be typed back into it.
+            current = base.rates[name] ?? base.model.demands[d].arrivals.meanRate(until: base.model.horizon)
             // The load is linear in the factor: where it reaches an area's staff, queues grow without bound.
             let l1 = FlowAnalysis(model: base.model).offeredLoad
             var doubled = base.model
@@ -533,6 +577,7 @@ extension Planner {
         // Bracket: today's demand first (factor 1, or the campaign's multiplier), then double or halve.
         let start = campaign == nil ? 1.0 : current
         var low: Double?, high: Double?
+        var saturated = false
         switch try decide(start) {
         case true?: low = start
         case false?: high = start
@@ -546,7 +591,14 @@ extension Planner {
             } else if low == nil, let h = high {
                 let next = h / 2
                 if next < 1e-6 { break }
+                let before = points.last?.estimates.first?.estimate
                 switch try decide(next) { case true?: low = next; case false?: high = next; case nil: low = nil; high = next }
+                // Halving the demand barely helps: the target is beyond what less demand can give
+                // (the work itself takes longer), and going lower would only spend replications.
+                if low == nil, let b = before, let a = points.last?.estimates.first?.estimate, abs(b - a) <= 0.02 * abs(b) {
+                    saturated = true
+                    break
+                }
             } else if let l = low, let h = high, (h - l) / l > 0.02 {
                 let mid = (l + h) / 2
                 switch try decide(mid) { case true?: low = mid; case false?: high = mid; case nil: high = mid }
@@ -556,6 +608,10 @@ extension Planner {
         }
         return DemandLimit(name: name, isCampaign: campaign != nil, current: current, targets: expectations, tolerances: tolerances,
                            points: points, highestFeasible: low, lowestInfeasible: high, stabilityLimit: stability,
-                           errorPerDecision: beta, seed: settings.seed)
+                           errorPerDecision: beta, seed: settings.seed, saturated: saturated)
     }
+}
+
+extension Array {
+    subscript(safe i: Int) -> Element? { indices.contains(i) ? self[i] : nil }
 }

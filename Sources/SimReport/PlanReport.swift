@@ -13,11 +13,15 @@ public struct PlanReport: Sendable {
         self.provenance = provenance
     }
 
+    /// A target's value at the precision its threshold asks for: times in the threshold's unit
+    /// with three significant digits (a 50 h target shows 48.9h, not "2d 1h").
     static func value(_ e: Expectation, _ x: Double?) -> String {
         guard let x else { return "–" }
         switch e.dimension {
-        case .duration: return Formatting.duration(x)
-        case .fraction: return Formatting.percent(x)
+        case .duration:
+            let unit = Formatting.unit(for: abs(e.threshold) > 0 ? abs(e.threshold) : abs(x))
+            return Formatting.duration(x, unit: unit)
+        case .fraction: return String(format: "%.2f%%", x * 100)
         case .rate: return Formatting.ratePerDay(x)
         default: return Formatting.number(x)
         }
@@ -26,6 +30,18 @@ public struct PlanReport: Sendable {
     static func estimate(_ e: Expectation, _ est: Estimate) -> String {
         guard let x = est.estimate else { return "–" }
         return value(e, x) + (est.ci95.map { "  [\(value(e, $0.low)), \(value(e, $0.high))]" } ?? "")
+    }
+
+    /// The confirmation's reading: met when its interval lies on the target's side; missed when
+    /// it lies beyond the tolerance; otherwise within the tolerance zone, where the plan's
+    /// decisions may go either way by design.
+    static func confirmationVerdict(_ e: Expectation, _ est: Estimate, tolerance: Double) -> String {
+        guard let x = est.estimate else { return "undefined" }
+        let ci = est.ci95 ?? (x, x)
+        let upper = e.comparator == .lessOrEqual || e.comparator == .less
+        if upper ? ci.high <= e.threshold : ci.low >= e.threshold { return "met" }
+        if upper ? ci.low > e.threshold + tolerance : ci.high < e.threshold - tolerance { return "NOT MET: beyond the tolerance; record this and widen the search's confidence" }
+        return "within the tolerance of the target (±\(value(e, tolerance))): the plan's decisions may go either way there"
     }
 
     var costUnit: String { plan.costed ? "cost/month" : "people" }
@@ -55,9 +71,8 @@ public struct PlanReport: Sendable {
             for (e, est) in zip(p.targets, d.estimates) { lines.append("  \(e.source): \(Self.estimate(e, est))") }
             if let confirmation = p.confirmation, let seed = p.confirmationSeed {
                 lines.append("Confirmed on fresh seeds (seed \(seed), \(confirmation.first?.n ?? 0) replications):")
-                for (e, est) in zip(p.targets, confirmation) {
-                    let ok = est.estimate.map { x in e.comparator == .lessOrEqual || e.comparator == .less ? x <= e.threshold : x >= e.threshold } ?? false
-                    lines.append("  \(e.source): \(Self.estimate(e, est))  \(ok ? "met" : "NOT MET: the design is within the tolerance of its target")")
+                for (t, (e, est)) in zip(p.targets, confirmation).enumerated() {
+                    lines.append("  \(e.source): \(Self.estimate(e, est))  \(Self.confirmationVerdict(e, est, tolerance: p.tolerances[t]))")
                 }
             }
             if !p.undecidedCheaper.isEmpty {
@@ -68,7 +83,7 @@ public struct PlanReport: Sendable {
             lines.append("NO design in the ranges meets every target\(p.exitCode == 2 ? " that could be decided (some were undecided at the replication cap)" : ""). The closest (\(costUnit): \(costText(d.costPerMonth))):")
             for (f, v) in zip(p.factors, d.staff) { lines.append("  \(f) = \(v)") }
             for (e, est) in zip(p.targets, d.estimates) { lines.append("  \(e.source): \(Self.estimate(e, est))") }
-            lines.append("Widen the ranges, or relax the targets.")
+            lines.append("Widen the ranges, or relax the targets. If the design with the most staff misses too, staff may not be what limits the target (the work itself, transit or handoffs take that long).")
         } else {
             lines.append("NO design in the ranges is stable: every one has an area whose offered load reaches its staff. Widen the ranges.")
         }
@@ -78,13 +93,12 @@ public struct PlanReport: Sendable {
             lines.append("")
             lines.append("Designs decided by simulation, by \(costUnit) (* on the frontier of \(costUnit) against \(first.source)):")
             var rows = [["  "] + p.factors.map(\.description) + [costUnit] + p.targets.map { "\($0.source) (95% interval)" } + ["decision", "replications"]]
-            var best = Double.infinity
             let lower = first.comparator == .lessOrEqual || first.comparator == .less
+            func goodness(_ i: Int) -> Double { p.designs[i].estimates.first?.estimate.map { lower ? $0 : -$0 } ?? .infinity }
             for i in decided {
                 let d = p.designs[i]
-                let x = d.estimates.first?.estimate.map { lower ? $0 : -$0 } ?? .infinity
-                let frontier = x < best
-                if frontier { best = x }
+                // On the frontier: no design that costs as much or less does better.
+                let frontier = !decided.contains { j in j != i && p.designs[j].costPerMonth <= d.costPerMonth && goodness(j) < goodness(i) }
                 rows.append([frontier ? "  *" : "  "] + d.staff.map(String.init) + [costText(d.costPerMonth)]
                             + zip(p.targets, d.estimates).map { Self.estimate($0, $1) }
                             + [d.status == .feasible ? "meets" : d.status == .infeasible ? "misses" : "UNDECIDED", String(d.replications)])
@@ -153,7 +167,7 @@ public struct DemandLimitReport: Sendable {
 
     func level(_ factor: Double) -> String {
         limit.isCampaign ? "multiplier \(String(format: "%.3g", factor))"
-            : "\(Formatting.ratePerDay(factor * limit.current)) (\(String(format: "%.3g", factor))× today's \(Formatting.ratePerDay(limit.current)))"
+            : "\(Formatting.ratePerDay(factor * limit.current)) (\(String(format: "%.3g", factor))× the file's \(Formatting.ratePerDay(limit.current)))"
     }
 
     public var text: String {
@@ -161,10 +175,12 @@ public struct DemandLimitReport: Sendable {
         var lines = ["Most demand served · \(provenance.scenarioFile) · \(l.isCampaign ? "campaign" : "demand type") \(l.name) · seed \(l.seed) · common random numbers"]
         lines.append("Targets: " + zip(l.targets, l.tolerances).map { "\($0.source) (tolerance ±\(PlanReport.value($0, $1)))" }.joined(separator: "; "))
         if let s = l.stabilityLimit { lines.append("Stability bound: at \(level(s)) an area's offered load reaches its staff.") }
-        lines.append("\(l.points.count) levels decided, \(l.replications) replications; β = \(String(format: "%.2g", l.errorPerDecision)) per target and level.")
+        lines.append("\(l.points.count) level\(l.points.count == 1 ? "" : "s") decided, \(l.replications) replications; β = \(String(format: "%.2g", l.errorPerDecision)) per target and level.")
         lines.append("")
         if let h = l.highestFeasible {
             lines.append("The staffing serves up to \(level(h)) within every target" + (l.lowestInfeasible.map { "; at \(level($0)) it does not." } ?? "."))
+        } else if l.saturated {
+            lines.append("NO demand is served within every target: even at \(l.lowestInfeasible.map(level) ?? "–") the target is missed, and less demand barely changes it (the work itself, transit or handoffs take that long).")
         } else {
             lines.append(l.exitCode == 2 ? "INCONCLUSIVE: no level could be decided within the replication cap." : "NOT EVEN the lowest level tried (\(l.lowestInfeasible.map(level) ?? "–")) is served within every target.")
         }

@@ -27,6 +27,9 @@ public struct Scenario: Sendable {
     /// scenario names none) and its time zone: event logs carry real dates.
     public var start: Date = Date(timeIntervalSince1970: 0)
     public var timeZone: TimeZone = TimeZone(identifier: "UTC")!
+    /// Each demand type's `rate` as the file writes it (per second; its weekly mean when a
+    /// pattern shapes it, campaigns not included).
+    public var rates: [String: Double] = [:]
     /// `tolerances:`, for `check --baseline`.
     public var tolerances: ToleranceTable
     /// The model's part of the tree a run sees (the file with its `extends`, variant and
@@ -174,6 +177,7 @@ public enum ScenarioLoader {
             warnings: reader.sorted, analysis: analysis, variant: variant, variantNames: variantNames,
             expectations: expectations, periods: builder.periods, tolerances: tolerances, resolvedYAML: Composition.resolvedText(root))
         scenario.start = builder.clock.start
+        scenario.rates = builder.rates
         scenario.timeZone = builder.clock.calendar.timeZone
         return scenario
     }
@@ -253,6 +257,8 @@ struct ModelBuilder {
     var horizon: Double?
     /// The campaigns' windows, once read.
     var periods: [Period] = []
+    /// Each demand type's `rate`, as written (per second), before patterns and campaigns.
+    var rates: [String: Double] = [:]
     /// The attributes items may carry (read ahead: journeys' conditions name them).
     var attributes: [Attribute] = []
     /// Whether the file gives a horizon (valid or not): a missing one is reported once, at the
@@ -418,7 +424,7 @@ struct ModelBuilder {
             reader.error(fields.keyNode(given[1]), path, "give one of 'rate' (Poisson arrivals), 'interarrival' (a gap distribution) or 'arrivals' (a CSV file of arrival times), found both '\(given[0])' and '\(given[1])'")
         } else if let r = fields["rate"] {
             if case .scalar(let s) = r, let rate = Quantities.rate(s.string) {
-                if rate > 0 && rate.isFinite { arrivals = .poisson(rate: rate) } else if rate.isFinite {
+                if rate > 0 && rate.isFinite { arrivals = .poisson(rate: rate); rates[name] = rate } else if rate.isFinite {
                     reader.error(r, "\(path).rate", "expected a positive rate, found '\(s.string)': a demand type that never arrives has nothing to simulate")
                 } else {
                     reader.error(r, "\(path).rate", "expected a finite rate, found '\(s.string)'")

@@ -11,7 +11,7 @@ extension Procsim {
             discussion: """
                 procsim plan FILE --target "p95(lead_time) <= 3d" --vary areas.logistics.staff=1..8 --vary areas.sales.staff=2..6 --cost logistics=3200/month --cost sales=2900/month
 
-                The search cuts designs in which an area's offered load reaches its staff, starts at the cheapest design that queueing estimates (Erlang C, Allen–Cunneen) accept, then decides designs cheaper than the best found, most expensive first, cutting every design with no more staff than an infeasible one. Each design is decided by a sequential feasibility check (after Batur and Kim) on common random numbers, spending replications where it is close to a target; all decisions are right together with --confidence, outside the tolerance. The chosen design is confirmed on fresh seeds.
+                The search cuts designs in which an area's offered load reaches its staff (steady-state scenarios, areas with constant staff), then decides the cheapest design that queueing estimates (Erlang C, Allen–Cunneen, calibrated by each simulation) accept, or else the design of median cost; a feasible design removes every dearer one, an infeasible one every design with no more staff in any factor. Each design is decided by a sequential feasibility check (after Batur and Kim) on common random numbers, spending replications where it is close to a target; all decisions are right together with --confidence, outside the tolerance. The chosen design is confirmed on fresh seeds.
 
                 --vary areas.NAME.staff@PERIOD plans staff for a period the scenario names: a campaign (the area's total staff during it) or one of the area's shifts (that shift's staff). --max-demand NAME instead finds the highest rate of a demand type (or multiplier of a campaign) that the current staffing serves within the targets.
                 """)
@@ -37,8 +37,10 @@ extension Procsim {
         @Option(help: ArgumentHelp("Instead of staffing: the most demand of this demand type or campaign that the current staffing serves within the targets.", valueName: "name"))
         var maxDemand: String?
 
-        @Option(help: "Replications of each design's first look.")
+        @Option(help: "Replications of each design's first look (-n sets it too).")
         var firstLook: Int = 10
+
+        var look: Int { common.replicationsGiven ?? firstLook }
 
         @Option(help: "The most replications one design gets before it is called undecided.")
         var maxReplications: Int = 500
@@ -67,20 +69,20 @@ extension Procsim {
             for v in vary where PlanFactor(argument: v) == nil {
                 throw ValidationError("--vary expects areas.NAME.staff=LOW..HIGH or areas.NAME.staff@PERIOD=LOW..HIGH with whole numbers, LOW ≤ HIGH; found '\(v)'")
             }
-            guard let c = Self.percent(confidence), c > 0.5, c < 1 else { throw ValidationError("--confidence must lie between 50% and 100%, such as 95%; found '\(confidence)'") }
+            guard let c = Self.percent(confidence), c > 0.5, c < 1 else { throw ValidationError("--confidence must be above 50% and below 100%, such as 95%; found '\(confidence)'") }
             _ = c
             for c in cost where Self.parseCost(c) == nil {
-                throw ValidationError("--cost expects AREA=AMOUNT/PERIOD such as logistics=3200/month (periods: hour, day, week, month, year); found '\(c)'")
+                throw ValidationError("--cost expects AREA=AMOUNT/PERIOD with an amount of at least 0, such as logistics=3200/month (periods: hour, day, week, month, year); found '\(c)'")
             }
-            guard firstLook >= 2 else { throw ValidationError("--first-look must be at least 2") }
-            guard maxReplications >= firstLook else { throw ValidationError("--max-replications must be at least --first-look (\(firstLook))") }
+            guard look >= 2 else { throw ValidationError("--first-look (or -n) must be at least 2") }
+            guard maxReplications >= look else { throw ValidationError("--max-replications must be at least the first look (\(look))") }
             guard confirm == 0 || confirm >= 2 else { throw ValidationError("--confirm must be 0 or at least 2") }
             _ = try tolerances()
         }
 
         static func parseCost(_ text: String) -> (String, Double)? {
             guard let eq = text.firstIndex(of: "="), eq != text.startIndex,
-                  let rate = ScenarioLoader.costRate(String(text[text.index(after: eq)...])) else { return nil }
+                  let rate = ScenarioLoader.costRate(String(text[text.index(after: eq)...])), rate >= 0 else { return nil }
             return (String(text[..<eq]), rate)
         }
 
@@ -103,12 +105,12 @@ extension Procsim {
                 let t = try tolerances()
                 let settings = PlanSettings(
                     seed: seed, threads: common.threadCount, confidence: Self.percent(confidence)!, relativeTolerance: t.relative,
-                    shareTolerance: t.share, firstLook: firstLook, batch: firstLook, maxReplications: maxReplications,
+                    shareTolerance: t.share, firstLook: look, batch: look, maxReplications: maxReplications,
                     costs: Dictionary(cost.compactMap(Self.parseCost), uniquingKeysWith: { _, b in b }), exhaustive: exhaustive,
                     confirmation: confirm)
                 let provenance = Provenance(procsimVersion: Procsim.version, scenarioFile: scenario,
                                             scenarioHash: ScenarioLoader.fingerprint(path: scenario) ?? "",
-                                            seed: seed, replications: firstLook, variant: overrides.variant, overrides: overrides.arguments)
+                                            seed: seed, replications: look, variant: overrides.variant, overrides: overrides.arguments)
                 let code: Int32
                 do {
                     if let name = maxDemand {

@@ -169,6 +169,52 @@ import _SimTestSupport
         #expect(abs(monthly - 3000 * (5 + 2 * 5.0 / 100)) < 1e-6)
     }
 
+    /// A run that starts empty and stops at a horizon can meet a loose target while overloaded:
+    /// there the stability bound must not cut. One agent for 3 calls an hour over one day builds
+    /// a backlog of about 2 calls an hour, so the mean lead time stays well under a week.
+    @Test func overloadedTerminatingRunsAreNotCut() throws {
+        let folder = try CommandLineTests.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let file = folder.appendingPathComponent("day.yaml")
+        try """
+            version: 1
+            mode: terminating
+            horizon: 1d
+            areas:
+              desk: {staff: 2}
+            demand:
+              calls: {rate: 3/h, journey: j}
+            journeys:
+              j:
+                steps:
+                  - {name: handle, area: desk, duration: {dist: exponential, mean: 1h}}
+            """.write(to: file, atomically: true, encoding: .utf8)
+        let plan = try Planner.plan(path: file.path, factors: [PlanFactor(area: "desk", values: 1...4)],
+                                    targets: ["mean(lead_time) <= 7d"], settings: PlanSettings(seed: 3, threads: 2, confirmation: 0))
+        #expect(plan.designs.allSatisfy { $0.status != .unstable })
+        #expect(plan.chosen.map { plan.designs[$0].staff } == [1])
+    }
+
+    /// Exponential work of mean 1 h has a p95 of ln 20 h ≈ 3 h: no demand, however small, gets
+    /// p95(lead_time) under 2 h. The search must say so (exit 1) instead of halving for ever.
+    @Test func maxDemandKnowsWhenLessDemandCannotHelp() throws {
+        let file = try Self.desk()
+        defer { try? FileManager.default.removeItem(at: file.deletingLastPathComponent()) }
+        let limit = try Planner.maxDemand(path: file.path, name: "calls", targets: ["p95(lead_time) <= 2h"], settings: PlanSettings(seed: 3, threads: 2))
+        #expect(limit.exitCode == 1 && limit.saturated && limit.highestFeasible == nil)
+        #expect(limit.points.count < 8)
+    }
+
+    /// A share's tolerance stays within a quarter of its distance to 100%.
+    @Test func shareTolerancesFitTheirTarget() throws {
+        let file = try Self.desk()
+        defer { try? FileManager.default.removeItem(at: file.deletingLastPathComponent()) }
+        let model = try ScenarioLoader.load(path: file.path).model
+        let targets = try Planner.parse(["waited(step: handle) <= 99.6%", "waited(step: handle) <= 50%"], model: model)
+        #expect(abs(Planner.tolerance(for: targets[0], PlanSettings()) - 0.001) < 1e-12)
+        #expect(Planner.tolerance(for: targets[1], PlanSettings()) == 0.01)
+    }
+
     @Test func badRequestsAreRefusedWithSuggestions() throws {
         let file = try Self.desk()
         defer { try? FileManager.default.removeItem(at: file.deletingLastPathComponent()) }
@@ -180,6 +226,10 @@ import _SimTestSupport
         #expect(target.status == 64 && target.stderr.contains("--target"))
         let range = try CommandLineTests.procsim("plan", file.path, "--target", "mean(wait, step: handle) <= 10m", "--vary", "areas.desk.staff=5..1")
         #expect(range.status == 64)
+        let cost = try CommandLineTests.procsim("plan", file.path, "--target", "mean(wait, step: handle) <= 10m", "--vary", "areas.desk.staff=3..6", "--cost", "dsk=3000/month")
+        #expect(cost.status == 64 && cost.stderr.contains("did you mean 'desk'?"))
+        #expect(try CommandLineTests.procsim("plan", file.path, "--target", "mean(wait, step: handle) <= 10m", "--vary", "areas.desk.staff=3..6", "--cost", "desk=-5/month").status == 64)
+        #expect(try CommandLineTests.procsim("plan", file.path, "--target", "mean(lead_time) <= 0s", "--vary", "areas.desk.staff=3..6").status == 64)
         let json = try CommandLineTests.procsim("plan", file.path, "--target", "mean(wait, step: handle) <= 10m", "--vary", "areas.desk.staff=3..6", "--json", "--confirm", "0")
         #expect(json.status == 0)
         try JSONSchemaTests.expectValid(json.stdout, schema: "plan", label: "plan")

@@ -60,12 +60,12 @@ public enum CSVExport {
     }
 
     /// RFC 4180: a field with a comma, a quote or a line break is quoted, quotes doubled.
-    static func field(_ s: String) -> String {
+    public static func field(_ s: String) -> String {
         s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
     }
 
     /// Full precision (the shortest text that reads back to the same double); empty when undefined.
-    static func value(_ x: Double?) -> String {
+    public static func value(_ x: Double?) -> String {
         guard let x, x.isFinite else { return "" }
         return x == x.rounded() && abs(x) < 1e15 ? String(Int64(x)) : "\(x)"
     }

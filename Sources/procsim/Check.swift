@@ -123,7 +123,7 @@ extension Procsim {
                             + failures.map { ["  " + ($0.code == 65 ? "INVALID" : "UNREADABLE"), $0.name] }
                         text += "\nSummary: \(rows.count) check\(rows.count == 1 ? "" : "s")\n" + rows.map { $0.joined(separator: "  ") }.joined(separator: "\n") + "\n"
                     }
-                    if !text.isEmpty { try Terminal.output(text) }
+                    if !text.isEmpty { try Terminal.output(text, colour: common.colour) }
                 }
                 let suites = checks.map { (Self.name($0.check), $0.check.junitCases, $0.seconds) }
                     + failures.map { ($0.name, [JUnitReport.Case(name: "scenario", outcome: .error($0.message))], 0.0) }

@@ -100,7 +100,7 @@ extension Procsim {
                         procsimVersion: Procsim.version, scenarioFile: scenarios[0], scenarioHash: designs[0].0.scenarioHash,
                         seed: seed, replications: common.replications, variant: nil, overrides: sets))
                 let json = report.json.rendered()
-                try Terminal.output(common.json ? json : report.text)
+                try Terminal.output(common.json ? json : report.text, colour: common.colour)
                 if let file, let output { try file.commit(common.json || output.hasSuffix(".json") ? json : report.text) }
                 try html?.commit(HTMLReport.compare(report))
                 try export.writeCSV(CSVExport.results(zip(designs, results).map { (name: $0.0.name, result: $1) }))

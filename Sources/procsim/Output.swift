@@ -60,12 +60,29 @@ enum Terminal {
 
     /// Writes the result to standard output and makes sure it arrived: a full disk or a closed
     /// pipe is an output error (exit 73), not a success with a truncated report.
-    static func output(_ text: String) throws {
+    static func output(_ text: String, colour: Bool = false) throws {
         do {
-            try FileHandle.standardOutput.write(contentsOf: Data(text.utf8))
+            try FileHandle.standardOutput.write(contentsOf: Data((colour ? colourised(text) : text).utf8))
         } catch {
             throw OutputError(path: "standard output", reason: String(cString: strerror(errno)))
         }
+    }
+}
+
+extension Terminal {
+    /// Verdict words in colour: failures red, undecided yellow, passes green. Whole words only,
+    /// so that 'met' in 'parameter' stays as it is.
+    static func colourised(_ text: String) -> String {
+        let red = ["VIOLATED", "NOT MET", "FAILED", "WORSE", "misses", "UNSTABLE", "INVALID", "UNREADABLE", "NO design", "NO demand"]
+        let yellow = ["INCONCLUSIVE", "UNDECIDED", "undecided"]
+        let green = ["met", "passed", "better", "meets"]
+        var out = text
+        for (words, code) in [(red, "31"), (yellow, "33"), (green, "32")] {
+            for w in words {
+                out = out.replacingOccurrences(of: "(?<![A-Za-z_\\-])\(NSRegularExpression.escapedPattern(for: w))(?![A-Za-z_\\-])", with: "\u{1B}[\(code)m$0\u{1B}[0m", options: .regularExpression)
+            }
+        }
+        return out
     }
 }
 

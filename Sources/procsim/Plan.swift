@@ -117,14 +117,14 @@ extension Procsim {
                         let limit = try Planner.maxDemand(path: scenario, variant: overrides.variant, overrides: overrides.parsed, name: name,
                                                           targets: target, settings: settings)
                         let report = DemandLimitReport(limit: limit, provenance: provenance)
-                        try Terminal.output(common.json ? report.json.rendered() : report.text)
+                        try Terminal.output(common.json ? report.json.rendered() : report.text, colour: common.colour)
                         try html?.commit(HTMLReport.demandLimit(report))
                         code = limit.exitCode
                     } else {
                         let plan = try Planner.plan(path: scenario, variant: overrides.variant, overrides: overrides.parsed,
                                                     factors: vary.compactMap(PlanFactor.init(argument:)), targets: target, settings: settings)
                         let report = PlanReport(plan: plan, provenance: provenance)
-                        try Terminal.output(common.json ? report.json.rendered() : report.text)
+                        try Terminal.output(common.json ? report.json.rendered() : report.text, colour: common.colour)
                         try html?.commit(HTMLReport.plan(report))
                         try export.writeCSV(CSVExport.plan(plan))
                         code = plan.exitCode

@@ -67,6 +67,14 @@ struct CommonOptions: ParsableArguments {
     @Flag(name: [.customShort("q"), .long], help: "Print no warnings and no progress; only the result.")
     var quiet = false
 
+    @Flag(help: "No colour, even on a terminal (colour is never used when the output is not a terminal, or when NO_COLOR is set).")
+    var noColor = false
+
+    /// Colour for verdicts: only on a terminal, never in JSON, never when NO_COLOR is set.
+    var colour: Bool {
+        !noColor && !json && isatty(STDOUT_FILENO) != 0 && ProcessInfo.processInfo.environment["NO_COLOR"].map(\.isEmpty) ?? true
+    }
+
     func validate() throws {
         guard (1...1_000_000).contains(replications) else {
             throw ValidationError("--replications must be between 1 and 1,000,000, found \(replications)")

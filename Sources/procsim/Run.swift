@@ -158,7 +158,7 @@ extension Procsim {
                     warnings: loaded.warnings.map(\.summary), analysis: loaded.analysis, expectations: loaded.expectations,
                     precision: precisionReport, autoWarmup: warmupReport)
                 let json = report.json.rendered()
-                try Terminal.output(common.json ? json : report.text)
+                try Terminal.output(common.json ? json : report.text, colour: common.colour)
                 if let file, let output {
                     try file.commit(common.json || output.hasSuffix(".json") ? json : report.text)
                 }

@@ -39,6 +39,8 @@ extension Procsim {
 
         @OptionGroup var common: CommonOptions
 
+        @OptionGroup var export: ExportOptions
+
         struct Range {
             var factor: Study.Factor
             var unit: String
@@ -75,6 +77,8 @@ extension Procsim {
         func run() throws {
             try withExitCodes {
                 let ranges = vary.compactMap(Self.parse)
+                let html = try export.reportFile()
+                defer { html?.discard() }
                 let base = try ScenarioLoader.load(path: scenario)
                 let seed = common.seed ?? base.seed ?? 1
                 let rows = Study.design(ranges.map(\.factor), full: design == "full", levels: levels, points: points, seed: seed)
@@ -138,7 +142,6 @@ extension Procsim {
                         ])
                     })),
                 ])
-                if common.json { try Terminal.output(json.rendered()); return }
                 var lines = ["Study · \(scenario) · \(rows.count) design points (\(design)) · \(common.replications) replications each · seed \(seed), common random numbers"]
                 lines.append("effects are the change of a figure across a factor's whole range (linear metamodel, least squares), with 95% intervals")
                 for ((text, fit), expression) in zip(zip(texts, fits), expressions) {
@@ -159,7 +162,24 @@ extension Procsim {
                         lines.append("  \(rank + 1). \(ranges[i].factor.path) \(Self.show(ranges[i].factor.low))\(ranges[i].unit)..\(Self.show(ranges[i].factor.high))\(ranges[i].unit): \(signed(e.estimate ?? .nan))\(ci)")
                     }
                 }
-                try Terminal.output(lines.joined(separator: "\n") + "\n")
+                let text = lines.joined(separator: "\n") + "\n"
+                try Terminal.output(common.json ? json.rendered() : text, colour: common.colour)
+                let provenance = Provenance(procsimVersion: Procsim.version, scenarioFile: scenario, scenarioHash: base.contentHash,
+                                            seed: seed, replications: common.replications)
+                try html?.commit(HTMLReport.study(
+                    title: "procsim study · \(scenario)", provenance: provenance, text: text, data: json,
+                    effects: zip(texts, fits).compactMap { text, fit in
+                        fit.map { fit in
+                            (text, ranges.indices.compactMap { i in
+                                guard let x = fit.effects[i].estimate else { return nil }
+                                let ci = fit.effects[i].ci95 ?? (x, x)
+                                return (name: ranges[i].factor.path, effect: x, low: ci.low, high: ci.high)
+                            })
+                        }
+                    }))
+                var csv = (ranges.map { CSVExport.field($0.factor.path + ($0.unit.isEmpty ? "" : " (\($0.unit))")) } + texts.map(CSVExport.field)).joined(separator: ",") + "\n"
+                for (v, y) in zip(values, ys) { csv += (v + y).map { CSVExport.value($0) }.joined(separator: ",") + "\n" }
+                try export.writeCSV([("points.csv", csv)])
             }
         }
 

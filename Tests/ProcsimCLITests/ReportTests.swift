@@ -98,6 +98,27 @@ import Testing
         #expect(try !page.document.nodes(forXPath: "//*[contains(@class, 'promise')]").isEmpty)
     }
 
+    /// The plan's chart: a point per design decided by simulation, at its cost and its value of
+    /// the first target, as the plan's JSON gives them.
+    @Test func planFrontierMatchesTheDesigns() throws {
+        let folder = try CommandLineTests.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let html = folder.appendingPathComponent("plan.html")
+        let plan = try CommandLineTests.procsim("plan", "scenarios/order-to-delivery.yaml", "--target", "p95(lead_time) <= 50h",
+                                                "--vary", "areas.logistics.staff=2..5", "--vary", "areas.warehouse.staff=3..6",
+                                                "--cost", "logistics=3200/month", "--cost", "warehouse=2900/month", "--confirm", "0", "--report", html.path)
+        #expect(plan.status == 0)
+        let page = try Page(html)
+        let designs = (page.data["designs"] as! [[String: Any]]).filter { ($0["replications"] as! Int) > 0 }
+        let points = try page.marks("frontier", "point")
+        #expect(points.count == designs.count && !points.isEmpty)
+        let expected = Set(designs.map { d in
+            [String(format: "%.6g", d["cost_per_month"] as! Double), String(format: "%.6g", ((d["targets"] as! [[String: Any]])[0]["estimate"] as! Double))]
+        })
+        let drawn = Set(points.map { [String(format: "%.6g", Self.number($0, "data-cost")), String(format: "%.6g", Self.number($0, "data-value"))] })
+        #expect(drawn == expected)
+    }
+
     /// Chromium (Debian's, installed by the test command) renders the report to a PNG with no
     /// console errors.
     @Test func rendersInAHeadlessBrowser() throws {
@@ -217,5 +238,38 @@ import Testing
         let straight = zip(journey.steps, journey.steps.dropFirst()).map { [$0.name, $1.name] }
         #expect(Set(straight).isSubset(of: mined.pairs))
         #expect(mined.cases > 1000 && mined.events > 5 * mined.cases / 2)
+    }
+}
+
+/// Tidy CSV: the same numbers as the JSON, one observation per row.
+@Suite struct CSVExportTests {
+    @Test func csvHoldsTheJSONFigures() throws {
+        let folder = try CommandLineTests.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let csv = folder.appendingPathComponent("csv")
+        let run = try CommandLineTests.procsim("run", "scenarios/order-to-delivery.yaml", "-n", "4", "-q", "--json", "--csv", csv.path)
+        #expect(run.status == 0)
+        // Piped output never carries colour codes.
+        #expect(!run.stdout.contains("\u{1B}["))
+        let json = try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as! [String: Any]
+        let mean = (((json["system"] as! [String: Any])["lead_time"] as! [String: Any])["mean"] as! [String: Any])
+        func rows(_ name: String) throws -> [[String]] {
+            try String(contentsOf: csv.appendingPathComponent(name), encoding: .utf8).split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+        }
+        let figures = try rows("figures.csv")
+        #expect(figures[0] == ["design", "figure", "estimate", "ci95_low", "ci95_high", "n"])
+        let row = try #require(figures.first { $0[1] == "lead_time.mean" })
+        #expect(Double(row[2]) == mean["estimate"] as? Double && row[5] == "4")
+        let ci = mean["ci95"] as! [Double]
+        #expect(Double(row[3]) == ci[0] && Double(row[4]) == ci[1])
+        // Every figure of every replication; their mean is the estimate.
+        let replications = try rows("replications.csv").dropFirst().filter { $0[2] == "lead_time.mean" }.map { Double($0[3])! }
+        #expect(replications.count == 4)
+        #expect(abs(replications.reduce(0, +) / 4 - (mean["estimate"] as! Double)) < 1e-9 * (mean["estimate"] as! Double))
+        // Series: busy, queue and staff per area at every sample.
+        let series = try rows("series.csv").dropFirst()
+        let samples = Set(series.filter { $0[2] == "wip" }.map { $0[1] }).count
+        #expect(samples > 10 && series.filter { $0[2] == "busy" }.count == samples * 5)
+        #expect(try rows("lead_time_distribution.csv").count > 10)
     }
 }

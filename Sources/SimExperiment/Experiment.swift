@@ -45,7 +45,9 @@ public struct ExperimentResult: Sendable {
     public let stepMethod: DurationRecorder.Method
     /// The lead-time distribution: each replication's shares per bin form a replications-by-bins
     /// matrix whose means and intervals come from BLAS, for the histogram and its ECDF.
-    public let leadTimeDistribution: Distribution?
+    public internal(set) var leadTimeDistribution: Distribution?
+    /// Per demand type, when there are several (empty otherwise; `nil` where undefined).
+    public var leadTimeDistributionByDemand: [Distribution?] = []
 
     public struct Distribution: Sendable {
         /// Bin edges in seconds: bin b spans [edges[b], edges[b + 1]).
@@ -162,6 +164,11 @@ public enum Experiment {
             leadTimeMethod: method,
             stepMethod: outputs.contains { $0.stepMethod == .hdrHistogram } ? .hdrHistogram : .exact,
             leadTimeDistribution: distribution(outputs))
+        if let first = outputs.first, !first.leadTimeBinsByDemand.isEmpty {
+            result.leadTimeDistributionByDemand = first.leadTimeBinsByDemand.indices.map { d in
+                distribution(outputs.map { $0.leadTimeBinsByDemand[safe: d] ?? [] })
+            }
+        }
         result.areaBusyMean = mean(\.areaBusySeries)
         result.areaQueueMean = mean(\.areaQueueSeries)
         result.areaStaffMean = mean(\.areaStaffSeries)
@@ -171,18 +178,24 @@ public enum Experiment {
     /// Histogram and ECDF of the lead times with pointwise 95% bands, from the replications'
     /// bin shares; `nil` when a replication has none (histogram mode, or nothing delivered).
     static func distribution(_ outputs: [ReplicationOutput]) -> ExperimentResult.Distribution? {
-        guard !outputs.isEmpty, outputs.allSatisfy({ !$0.leadTimeBins.isEmpty && $0.leadTimeBins.contains { $0 > 0 } }) else { return nil }
+        distribution(outputs.map(\.leadTimeBins))
+    }
+
+    /// From each replication's bin shares (one array per replication).
+    static func distribution(_ bins: [[Double]]) -> ExperimentResult.Distribution? {
+        guard !bins.isEmpty, bins.allSatisfy({ !$0.isEmpty && $0.contains { $0 > 0 } }) else { return nil }
         // Bins up to the last one any replication uses.
-        let used = outputs.map { o in (o.leadTimeBins.lastIndex { $0 > 0 } ?? 0) + 1 }.max()!
-        let rows = outputs.count
+        let used = bins.map { o in (o.lastIndex { $0 > 0 } ?? 0) + 1 }.max()!
+        let rows = bins.count
         var shares = [Double](), ecdf = [Double]()
         shares.reserveCapacity(rows * used)
         ecdf.reserveCapacity(rows * used)
-        for o in outputs {
+        for o in bins {
             var total = 0.0
             for b in 0..<used {
-                shares.append(o.leadTimeBins[b])
-                total += o.leadTimeBins[b]
+                let x = b < o.count ? o[b] : 0
+                shares.append(x)
+                total += x
                 ecdf.append(min(total, 1))
             }
         }
@@ -207,5 +220,18 @@ extension Experiment {
         var options = ReplicationOptions(seed: seed, replication: replication, exactLimit: exactLimit)
         options.trace = true
         return FlowSimulation(model: model, options: options).run().trace
+    }
+}
+
+extension Array {
+    subscript(safe i: Int) -> Element? { indices.contains(i) ? self[i] : nil }
+}
+
+extension ExperimentResult {
+    /// The same result with another lead-time distribution: one demand type's, for a chart.
+    public func replacingDistribution(_ distribution: Distribution) -> ExperimentResult {
+        var copy = self
+        copy.leadTimeDistribution = distribution
+        return copy
     }
 }

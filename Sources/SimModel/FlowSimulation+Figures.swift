@@ -102,6 +102,7 @@ extension FlowSimulation {
         output.areaQueueSeries = areaQueueSeries
         output.areaStaffSeries = areaStaffSeries
         output.trace = trace
+        if leadTimes.count > 1 { output.leadTimeBinsByDemand = (1..<leadTimes.count).map { leadTimes[$0].binShares() ?? [] } }
         return output
     }
 }

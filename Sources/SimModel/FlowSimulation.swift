@@ -28,10 +28,12 @@ public struct ReplicationOptions: Sendable {
     }
 }
 
-/// One service in an event log: which item (numbered in order of arrival from 0), its demand
-/// type, the step (index over all journeys' steps in order), the area, and when it started
-/// and ended (elapsed seconds).
+/// One event of an event log: which item (numbered in order of arrival from 0), its demand
+/// type, what happened and when (elapsed seconds). A service has its step (index over all
+/// journeys' steps in order), its area and its start; the others happen at an instant.
 public struct ServiceRecord: Sendable, Equatable {
+    public enum Kind: String, Sendable { case arrival, service, abandoned, delivered }
+    public var kind: Kind = .service
     public var item: Int
     public var demand: Int
     public var step: Int
@@ -65,6 +67,8 @@ public struct ReplicationOutput: Sendable {
     public var leadTimeMethod: DurationRecorder.Method
     /// The share of lead times in each `DurationRecorder` bin; empty when they went to a histogram.
     public var leadTimeBins: [Double]
+    /// The same per demand type, when there are several (empty otherwise).
+    public var leadTimeBinsByDemand: [[Double]] = []
     /// How step percentiles (waits, work, handoffs) were computed: from a histogram when any
     /// step had more than `stepExactLimit` of them.
     public var stepMethod: DurationRecorder.Method
@@ -265,6 +269,13 @@ public struct FlowSimulation: ~Copyable {
     var areaBusySeries: [Double] = []
     var areaQueueSeries: [Double] = []
     var areaStaffSeries: [Double] = []
+    // Running integrals for the series, never reset at the warm-up: each point of the series is
+    // the average over the interval since the previous one, so that a sample taken at night
+    // neither drops out nor aliases a daily cycle into a weekly one.
+    var seriesBusyTotal: Slots<Double>
+    var seriesQueueTotal: Slots<Double>
+    var seriesStaffTotal: Slots<Double>
+    var seriesLastTime = 0.0
     let seriesStep: Double
 
     public init(model: Model, options: ReplicationOptions) {
@@ -443,6 +454,9 @@ public struct FlowSimulation: ~Copyable {
         areaLast = Slots(repeating: 0, count: areas)
         areaBusyIntegral = Slots(repeating: 0, count: areas)
         areaQueueIntegral = Slots(repeating: 0, count: areas)
+        seriesBusyTotal = Slots(repeating: 0, count: areas)
+        seriesQueueTotal = Slots(repeating: 0, count: areas)
+        seriesStaffTotal = Slots(repeating: 0, count: areas)
         areaTurnedAway = Slots(repeating: 0, count: areas)
         queues = Slots(count: areas * max(priorities.count, 1)) { _ in IndexRing(capacity: 64) }
 
@@ -562,6 +576,7 @@ public struct FlowSimulation: ~Copyable {
         if tracing {
             while itemCase.count <= slot { itemCase.append(0); itemServiceStart.append(0) }
             itemCase[slot] = admittedCount
+            trace.append(ServiceRecord(kind: .arrival, item: admittedCount, demand: d, step: -1, area: -1, start: now, end: now))
             admittedCount += 1
         }
         itemArrival[slot] = now
@@ -717,6 +732,9 @@ public struct FlowSimulation: ~Copyable {
 
     /// Counts an abandonment at `step` and takes the item out of the operation.
     mutating func abandon(slot: Int, step: Int, keepSlot: Bool = false) {
+        if tracing {
+            trace.append(ServiceRecord(kind: .abandoned, item: itemCase[slot], demand: Int(itemDemand[slot]), step: step, area: Int(stepArea[step]), start: now, end: now))
+        }
         if observing {
             abandoned[Int(itemDemand[slot])] += 1
             stepAbandoned[step] += 1
@@ -931,6 +949,7 @@ public struct FlowSimulation: ~Copyable {
     /// customer contacts the business about it.
     @inline(__always)
     mutating func deliver(slot: Int, demand d: Int) {
+        if tracing { trace.append(ServiceRecord(kind: .delivered, item: itemCase[slot], demand: d, step: -1, area: -1, start: now, end: now)) }
         let lead = now - itemArrival[slot]
         var business = Double.nan
         if let hours = demandBusinessHours[d] {
@@ -965,9 +984,13 @@ public struct FlowSimulation: ~Copyable {
         let staff = areaStaff[a]
         // Work in progress is paused while nobody is on duty; handed-over work beyond the staff
         // on duty counts as full use, not more.
-        areaBusyIntegral[a] += Double(staff < 0 ? areaBusy[a] : min(areaBusy[a], staff)) * dt
+        let busy = Double(staff < 0 ? areaBusy[a] : min(areaBusy[a], staff))
+        areaBusyIntegral[a] += busy * dt
         areaCapacityIntegral[a] += Double(max(staff, 0)) * dt
         areaQueueIntegral[a] += Double(areaQueued[a]) * dt
+        seriesBusyTotal[a] += busy * dt
+        seriesQueueTotal[a] += Double(areaQueued[a]) * dt
+        seriesStaffTotal[a] += Double(staff < 0 ? -1 : staff) * dt
         areaLast[a] = now
     }
 
@@ -993,11 +1016,21 @@ public struct FlowSimulation: ~Copyable {
     mutating func takeSample() {
         seriesTimes.append(now)
         wipSeries.append(Double(wip))
+        let span = now - seriesLastTime
         for a in 0..<model.areas.count {
-            areaBusySeries.append(Double(areaBusy[a]))
-            areaQueueSeries.append(Double(areaQueued[a]))
-            areaStaffSeries.append(Double(areaStaff[a]))
+            touchArea(a)
+            if span > 0 {
+                areaBusySeries.append(seriesBusyTotal[a] / span)
+                areaQueueSeries.append(seriesQueueTotal[a] / span)
+                areaStaffSeries.append(seriesStaffTotal[a] / span)
+            } else {
+                areaBusySeries.append(Double(areaBusy[a]))
+                areaQueueSeries.append(Double(areaQueued[a]))
+                areaStaffSeries.append(Double(areaStaff[a]))
+            }
+            seriesBusyTotal[a] = 0; seriesQueueTotal[a] = 0; seriesStaffTotal[a] = 0
         }
+        seriesLastTime = now
         // k·step rather than now + step: repeated addition drifts, and the count of points must not.
         let next = Double(seriesTimes.count) * seriesStep
         if next < horizon { schedule(.sample, at: next) }

@@ -2,6 +2,7 @@ import Foundation
 import SimExperiment
 import SimModel
 import SimPlan
+import Foundation
 
 /// Tidy CSV files for other tools (R, pandas, spreadsheets): one observation per row, one
 /// variable per column, units in the column names (seconds, fractions, per second).
@@ -9,8 +10,8 @@ public enum CSVExport {
     /// The files of one or more experiment results (`run`: one design; `compare`: several),
     /// by file name.
     public static func results(_ designs: [(name: String, result: ExperimentResult)]) -> [(file: String, text: String)] {
-        var replications = "design,replication,figure,value\n"
-        var figures = "design,figure,estimate,ci95_low,ci95_high,n\n"
+        var replications = "design,replication,figure,unit,value\n"
+        var figures = "design,figure,unit,estimate,ci95_low,ci95_high,n\n"
         var series = "design,time_s,series,area,value\n"
         var distribution = "design,bin_low_s,bin_high_s,share,share_ci95_low,share_ci95_high,ecdf,ecdf_ci95_low,ecdf_ci95_high\n"
         for (name, r) in designs {
@@ -18,10 +19,10 @@ public enum CSVExport {
             let width = r.layout.count
             for (key, column) in MetricLayout.figures(of: r.model) {
                 for rep in 0..<r.settings.replications {
-                    replications += "\(d),\(rep + 1),\(field(key)),\(value(r.matrix[rep * width + column]))\n"
+                    replications += "\(d),\(rep + 1),\(field(key)),\(unit(key)),\(value(r.matrix[rep * width + column]))\n"
                 }
                 let e = r.summary.estimates[column]
-                figures += "\(d),\(field(key)),\(value(e.estimate)),\(value(e.ci95?.low)),\(value(e.ci95?.high)),\(e.n)\n"
+                figures += "\(d),\(field(key)),\(unit(key)),\(value(e.estimate)),\(value(e.ci95?.low)),\(value(e.ci95?.high)),\(e.n)\n"
             }
             let areas = r.model.areas.count
             for (t, time) in r.wipSeriesTimes.enumerated() {
@@ -46,8 +47,9 @@ public enum CSVExport {
 
     /// A plan's designs: one row per design, its staff per factor, cost, status and targets.
     public static func plan(_ p: PlanResult) -> [(file: String, text: String)] {
-        var text = (p.factors.map { field($0.description) } + ["cost_per_month", "status", "replications"]
-                    + p.targets.flatMap { t in ["estimate", "ci95_low", "ci95_high"].map { field("\(t.source) \($0)") } }).joined(separator: ",") + "\n"
+        // Targets by their expression (`p95_lead_time_`): the thresholds are in the JSON and the report.
+        var text = (p.factors.map { field($0.description) } + [p.costed ? "cost_per_month" : "people", "status", "replications"]
+                    + p.targets.enumerated().flatMap { i, t in ["estimate", "ci95_low", "ci95_high"].map { "target\(i + 1)_\(columnName(t.source))_\($0)" } }).joined(separator: ",") + "\n"
         for d in p.designs {
             var row = d.staff.map(String.init) + [d.costPerMonth.isFinite ? value(d.costPerMonth) : "", d.status.rawValue, String(d.replications)]
             for i in p.targets.indices {
@@ -57,6 +59,24 @@ public enum CSVExport {
             text += row.joined(separator: ",") + "\n"
         }
         return [("designs.csv", text)]
+    }
+
+    /// A figure's unit: `s` for times, `fraction` for shares, `per_s` for rates, `count` otherwise
+    /// (items, or the mean number of items or staff).
+    static func unit(_ key: String) -> String {
+        switch FigureKind(key: key) {
+        case .time: "s"
+        case .share: "fraction"
+        case .rate: "per_s"
+        case .count: "count"
+        }
+    }
+
+    /// A column name from a target: the expression before its comparison, `_` for the rest.
+    static func columnName(_ source: String) -> String {
+        let left = source.components(separatedBy: CharacterSet(charactersIn: "<>=")).first ?? source
+        return left.trimmingCharacters(in: .whitespaces).map { $0.isLetter || $0.isNumber || $0 == "_" || $0 == "." ? String($0) : "_" }.joined()
+            .replacingOccurrences(of: "__", with: "_").trimmingCharacters(in: CharacterSet(charactersIn: "_"))
     }
 
     /// RFC 4180: a field with a comma, a quote or a line break is quoted, quotes doubled.

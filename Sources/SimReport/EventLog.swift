@@ -1,9 +1,12 @@
 import Foundation
 import SimModel
 
-/// One replication as an event log for process-mining tools (pm4py, Disco, ProM, Celonis):
-/// one event per service, with the case (an item), the activity (its step), the resource (the
-/// area), when the work started and when it completed, and the demand type, on real dates.
+/// One replication as an event log for process-mining tools (pm4py, Disco, ProM, Celonis): per
+/// case (an item), its arrival, one event per service (the activity is its step, the resource
+/// its area, with when the work started and when it completed), its delivery or abandonment,
+/// and the demand type, on real dates. From time zero: the warm-up is in the log (the
+/// experiment's figures leave it out), and items still in the operation at the horizon end
+/// without a delivery.
 public struct EventLog: Sendable {
     public let model: Model
     public let records: [ServiceRecord]
@@ -13,7 +16,9 @@ public struct EventLog: Sendable {
     /// Records in the order of completion; cases keep the items' numbers in arrival order.
     public init(model: Model, records: [ServiceRecord], start: Date, timeZone: TimeZone) {
         self.model = model
-        self.records = records.sorted { ($0.end, $0.item) < ($1.end, $1.item) }
+        // In time order; at one instant, an arrival before the work and the work before the end.
+        let rank: [ServiceRecord.Kind: Int] = [.arrival: 0, .service: 1, .abandoned: 2, .delivered: 3]
+        self.records = records.sorted { ($0.end, $0.item, rank[$0.kind]!) < ($1.end, $1.item, rank[$1.kind]!) }
         self.start = start
         self.timeZone = timeZone
     }
@@ -33,12 +38,24 @@ public struct EventLog: Sendable {
 
     func caseName(_ item: Int) -> String { "case-\(item + 1)" }
 
+    /// What an event is called in the log: the step for a service, else what happened.
+    func activity(_ r: ServiceRecord, _ names: [String]) -> String {
+        switch r.kind {
+        case .service: names[r.step]
+        case .arrival: "arrive"
+        case .delivered: "deliver"
+        case .abandoned: "abandon at \(names[r.step])"
+        }
+    }
+
+    func resource(_ r: ServiceRecord) -> String { r.area >= 0 && r.kind == .service ? model.areas[r.area].name : "" }
+
     /// The CSV columns pm4py and most tools read without mapping.
     public var csv: String {
         let names = activities
         var out = "case:concept:name,concept:name,org:resource,start_timestamp,time:timestamp,lifecycle:transition,demand\n"
         for r in records {
-            out += [caseName(r.item), names[r.step], model.areas[r.area].name, timestamp(r.start), timestamp(r.end), "complete",
+            out += [caseName(r.item), activity(r, names), resource(r), timestamp(r.start), timestamp(r.end), "complete",
                     model.demands[r.demand].name].map(CSVExport.field).joined(separator: ",") + "\n"
         }
         return out
@@ -71,7 +88,8 @@ public struct EventLog: Sendable {
             let events = byCase[item]!
             out += "  <trace>\n    <string key=\"concept:name\" value=\"\(caseName(item))\"/>\n    <string key=\"demand\" value=\"\(esc(model.demands[events[0].demand].name))\"/>\n"
             for r in events {
-                out += "    <event><string key=\"concept:name\" value=\"\(esc(names[r.step]))\"/><string key=\"org:resource\" value=\"\(esc(model.areas[r.area].name))\"/><string key=\"lifecycle:transition\" value=\"complete\"/><date key=\"start_timestamp\" value=\"\(timestamp(r.start))\"/><date key=\"time:timestamp\" value=\"\(timestamp(r.end))\"/></event>\n"
+                let who = resource(r).isEmpty ? "" : "<string key=\"org:resource\" value=\"\(esc(resource(r)))\"/>"
+                out += "    <event><string key=\"concept:name\" value=\"\(esc(activity(r, names)))\"/>\(who)<string key=\"lifecycle:transition\" value=\"complete\"/><date key=\"start_timestamp\" value=\"\(timestamp(r.start))\"/><date key=\"time:timestamp\" value=\"\(timestamp(r.end))\"/></event>\n"
             }
             out += "  </trace>\n"
         }

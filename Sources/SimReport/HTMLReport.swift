@@ -14,27 +14,66 @@ import SimStatistics
 public enum HTMLReport {
     // MARK: - Documents
 
-    public static func run(_ report: RunReport) -> String {
-        let r = report.result, model = r.model
-        var body = heading("Run", report.provenance)
-        body += leadTimeSection([(name: "this run", result: r)], promise: model.demands.compactMap(\.promise).min())
+    /// Where the run sits in time: real dates for the axis, campaigns to shade.
+    public struct Calendar: Sendable {
+        public var start: Date
+        public var timeZone: TimeZone
+        public var periods: [(name: String, start: Double, end: Double)]
+        public init(start: Date, timeZone: TimeZone, periods: [(name: String, start: Double, end: Double)]) {
+            self.start = start
+            self.timeZone = timeZone
+            self.periods = periods
+        }
+    }
+
+    public static func run(_ report: RunReport, calendar: Calendar? = nil) -> String {
+        let r = report.result
+        var body = heading("Run", report.provenance, name: r.model.name)
+        body += leadTimeSections([(name: "this run", result: r)])
         body += percentileTable([(name: "this run", result: r)])
-        body += areaSeriesSection(r)
+        let colours = areaColours([r])
+        body += areaSeriesSection(r, calendar: calendar, colours: colours)
         body += stepSection(r)
-        body += flowSection(r)
-        return document(title: "procsim run · \(report.provenance.scenarioFile)", body: body, data: report.json,
+        body += flowSection([(name: "this run", result: r)])
+        return document(title: "procsim run · \(r.model.name)", body: body, data: report.json,
                         charts: chartData([(name: "this run", result: r)]))
     }
 
-    public static func compare(_ report: CompareReport) -> String {
+    public static func compare(_ report: CompareReport, calendar: Calendar? = nil) -> String {
         let designs = zip(report.designs, report.results).map { (name: $0.name, result: $1) }
-        var body = heading("Compare", report.provenance)
-        body += leadTimeSection(designs, promise: report.results[0].model.demands.compactMap(\.promise).min())
+        var body = heading("Compare", report.provenance, name: report.results[0].model.name)
+        body += differenceTable(report)
+        body += leadTimeSections(designs)
         body += percentileTable(designs)
+        body += flowSection(designs)
+        let colours = areaColours(report.results)
         for (name, result) in designs {
-            body += "<h2>\(escape(name))</h2>\n" + areaSeriesSection(result, level: 3) + stepSection(result, level: 3)
+            body += "<h2>\(escape(name))</h2>\n" + areaSeriesSection(result, level: 3, calendar: calendar, colours: colours) + stepSection(result, level: 3)
         }
-        return document(title: "procsim compare · \(report.provenance.scenarioFile)", body: body, data: report.json, charts: chartData(designs))
+        return document(title: "procsim compare · \(report.results[0].model.name)", body: body, data: report.json, charts: chartData(designs))
+    }
+
+    /// Each area's colour, by name, the same in every design's charts.
+    static func areaColours(_ results: [ExperimentResult]) -> [String: String] {
+        var names: [String] = []
+        for r in results { for a in r.model.areas where !names.contains(a.name) { names.append(a.name) } }
+        return Dictionary(uniqueKeysWithValues: names.enumerated().map { ($1, palette[$0 % palette.count]) })
+    }
+
+    /// The paired differences that matter to customers, with intervals and Holm-adjusted p.
+    static func differenceTable(_ report: CompareReport) -> String {
+        let keys = ["lead_time.mean", "lead_time.p50", "lead_time.p90", "lead_time.p95", "lead_time.p99", "on_time", "throughput", "abandoned"]
+        var html = "<h2>Differences from \(escape(report.designs[0].name)) (paired by replication, 95% intervals, Holm-adjusted p)</h2>\n<table class=\"figures\">\n<tr><th>design</th><th>figure</th><th>base</th><th>design</th><th>difference</th><th>p (Holm)</th></tr>\n"
+        for c in report.comparisons {
+            for m in c.metrics where keys.contains(m.key) {
+                let f: (Double) -> String = m.key == "on_time" ? { String(format: "%.2f%%", $0 * 100) } : m.key == "throughput" ? { Formatting.ratePerDay($0) } : m.key == "abandoned" ? { Formatting.number($0) } : { Formatting.duration($0, unit: Formatting.unit(for: abs(m.base.estimate ?? 3600))) }
+                let signed: (Double) -> String = { $0 < 0 ? "−" + f(-$0) : "+" + f($0) }
+                let diff = m.difference.estimate.map { x in signed(x) + (m.difference.ci95.map { " [\(signed($0.low)), \(signed($0.high))]" } ?? "") } ?? "–"
+                let p = m.adjustedP.map { $0 < 1e-9 ? "<1e-9" : String(format: "%.2g", $0) } ?? "–"
+                html += "<tr\(m.significant ? " class=\"significant\"" : "")><td>\(escape(c.designName))</td><td>\(escape(m.key))</td><td>\(escape(m.base.estimate.map(f) ?? "–"))</td><td>\(escape(m.design.estimate.map(f) ?? "–"))</td><td>\(escape(diff))</td><td>\(p)</td></tr>\n"
+            }
+        }
+        return html + "</table>\n"
     }
 
     public static func demandLimit(_ report: DemandLimitReport) -> String {
@@ -63,18 +102,44 @@ public enum HTMLReport {
 
     // MARK: - Sections
 
-    static func heading(_ command: String, _ p: Provenance) -> String {
-        "<h1>\(escape(command)) · \(escape(p.scenarioFile))\(p.variant.map { " · variant " + escape($0) } ?? "")</h1>\n"
-            + "<p class=\"meta\">procsim \(escape(p.procsimVersion)) · seed \(p.seed) · \(p.replications) replications · stream keying v\(StreamKeying.version) · scenario \(escape(p.scenarioHash))</p>\n"
+    static func heading(_ command: String, _ p: Provenance, name: String? = nil) -> String {
+        "<h1>\(escape(command)) · \(escape(name ?? p.scenarioFile))\(p.variant.map { " · variant " + escape($0) } ?? "")</h1>\n<p class=\"meta\">\(escape(p.scenarioFile))</p>\n"
+            + "<p class=\"meta\">procsim \(escape(p.procsimVersion)) · seed \(p.seed) · \(p.replications) replication\(p.replications == 1 ? "" : "s") · stream keying v\(StreamKeying.version) · scenario \(escape(p.scenarioHash))</p>\n"
     }
 
-    static let palette = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#8c564b", "#e377c2"]
+    static let palette = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#8c564b", "#e377c2",
+                          "#7f7f7f", "#bcbd22", "#393b79", "#ad494a", "#637939", "#843c39", "#5254a3", "#e7969c"]
+
+    /// Lead-time charts: all items; with several demand types, one pair per type as well,
+    /// each with its own promise.
+    static func leadTimeSections(_ designs: [(name: String, result: ExperimentResult)]) -> String {
+        let model = designs[0].result.model
+        let promises = model.demands.map { $0.promiseClock == .elapsed ? $0.promise : nil }
+        guard model.demands.count > 1 else {
+            return leadTimeSection(designs, promise: promises[0], note: model.demands[0].promiseClock == .business ? model.demands[0].promise : nil, id: "lead-time", title: "Lead time, arrival to delivery")
+        }
+        var html = leadTimeSection(designs, promise: nil, note: nil, id: "lead-time", title: "Lead time of all items, arrival to delivery")
+        for (d, demand) in model.demands.enumerated() {
+            let perDemand = designs.compactMap { name, r -> (name: String, result: ExperimentResult)? in
+                guard d < r.leadTimeDistributionByDemand.count, let dist = r.leadTimeDistributionByDemand[d] else { return nil }
+                return (name, r.replacingDistribution(dist))
+            }
+            if perDemand.isEmpty { continue }
+            html += leadTimeSection(perDemand, promise: promises[d], note: demand.promiseClock == .business ? demand.promise : nil,
+                                    id: "lead-time-\(slug(demand.name))", title: "Lead time of \(demand.name)", level: 3)
+        }
+        return html
+    }
 
     /// Histogram and ECDF of the lead times, one colour per design, the promise marked.
-    static func leadTimeSection(_ designs: [(name: String, result: ExperimentResult)], promise: Double?) -> String {
+    /// A histogram on a log axis shows each bin's share divided by its width in doublings: bins
+    /// are a quarter doubling wide only roughly (linear within each doubling), and shares per
+    /// bin would draw a sawtooth the lead times do not have.
+    static func leadTimeSection(_ designs: [(name: String, result: ExperimentResult)], promise: Double?, note: Double?,
+                                id: String, title: String, level: Int = 2) -> String {
         let withDistribution = designs.enumerated().filter { $0.element.result.leadTimeDistribution != nil }
         guard !withDistribution.isEmpty else {
-            return "<h2>Lead time</h2>\n<p>No distribution: lead times went to a histogram (more than --exact-limit), or nothing was delivered.</p>\n"
+            return "<h\(level)>\(escape(title))</h\(level)>\n<p>No distribution: lead times went to a histogram (more than --exact-limit), or nothing was delivered.</p>\n"
         }
         // A common x range over the bins any design uses.
         let edges = withDistribution.map { $0.element.result.leadTimeDistribution!.edges }
@@ -86,20 +151,25 @@ public enum HTMLReport {
         let low = max((used.min() ?? edges.compactMap { $0.first { $0 > 0 } }.min() ?? 1) / 1.5, 1)
         let high = edges.map { $0.last ?? 2 }.max()!
         let xScale = LogScale(low: low, high: max(high, promise ?? 0, low * 2))
-        var hist = Chart(id: "lead-time-histogram", title: "Share of items per lead-time bin (mean over replications, 95% interval)", yMax: 0)
-        var ecdf = Chart(id: "lead-time-ecdf", title: "Share of items delivered within a lead time (ECDF, pointwise 95% band)", yMax: 1)
-        hist.yMax = withDistribution.map { $0.element.result.leadTimeDistribution!.shares.compactMap { $0.ci95?.high ?? $0.estimate }.max() ?? 0 }.max()! * 1.05
+        var hist = Chart(id: "\(id)-histogram", title: "Share of items per doubling of the lead time (mean over replications, 95% interval; log scale)", yMax: 0)
+        var ecdf = Chart(id: "\(id)-ecdf", title: "Share of items delivered within a lead time (ECDF, pointwise 95% band; log scale)", yMax: 1)
+        func width(_ d: ExperimentResult.Distribution, _ b: Int) -> Double { log2(d.edges[b + 1] / max(d.edges[b], d.edges[b + 1] / 2)) }
+        hist.yMax = niceCeiling(withDistribution.map { item in
+            let d = item.element.result.leadTimeDistribution!
+            return d.shares.indices.filter { $0 + 1 < d.edges.count }.compactMap { b in (d.shares[b].ci95?.high ?? d.shares[b].estimate).map { $0 / width(d, b) } }.max() ?? 0
+        }.max()!)
         for (i, design) in withDistribution {
             let d = design.result.leadTimeDistribution!, colour = palette[i % palette.count]
             let overlay = withDistribution.count > 1
             for (b, share) in d.shares.enumerated() {
-                guard let v = share.estimate, b + 1 < d.edges.count, d.edges[b + 1] > low else { continue }
+                guard let raw = share.estimate, b + 1 < d.edges.count, d.edges[b + 1] > low else { continue }
+                let w = width(d, b), v = raw / w
                 let x0 = hist.x(xScale, max(d.edges[b], low)), x1 = hist.x(xScale, d.edges[b + 1])
                 let y = hist.y(v)
-                hist.marks += "<rect class=\"mark bar\" data-series=\"\(i)\" data-bin=\"\(b)\" data-value=\"\(exact(v))\" x=\"\(num(x0))\" y=\"\(num(y))\" width=\"\(num(max(x1 - x0 - 0.5, 0.5)))\" height=\"\(num(hist.plotBottom - y))\" fill=\"\(overlay ? "none" : colour)\" stroke=\"\(colour)\" fill-opacity=\"0.6\"/>\n"
+                hist.marks += "<rect class=\"mark bar\" data-series=\"\(i)\" data-bin=\"\(b)\" data-share=\"\(exact(raw))\" data-doublings=\"\(exact(w))\" data-value=\"\(exact(v))\" x=\"\(num(x0))\" y=\"\(num(y))\" width=\"\(num(max(x1 - x0 - 0.5, 0.5)))\" height=\"\(num(hist.plotBottom - y))\" fill=\"\(overlay ? "none" : colour)\" stroke=\"\(colour)\" fill-opacity=\"0.6\"/>\n"
                 if let ci = share.ci95 {
                     let xm = (x0 + x1) / 2
-                    hist.marks += "<line class=\"interval\" x1=\"\(num(xm))\" x2=\"\(num(xm))\" y1=\"\(num(hist.y(ci.low)))\" y2=\"\(num(hist.y(ci.high)))\" stroke=\"#333\" stroke-width=\"0.8\"/>\n"
+                    hist.marks += "<line class=\"interval\" x1=\"\(num(xm))\" x2=\"\(num(xm))\" y1=\"\(num(hist.y(ci.low / w)))\" y2=\"\(num(hist.y(ci.high / w)))\" stroke=\"#333\" stroke-width=\"0.8\"/>\n"
                 }
             }
             var line = "", band = "", bandBack = ""
@@ -128,7 +198,8 @@ public enum HTMLReport {
         ecdf.xTicks = hist.xTicks
         hist.yTicks = [0, 0.25, 0.5, 0.75, 1].map { hist.yMax * $0 }.map { (hist.y($0), Formatting.percent($0)) }
         ecdf.yTicks = [0, 0.25, 0.5, 0.75, 1].map { (ecdf.y($0), Formatting.percent($0)) }
-        return "<h2>Lead time, arrival to delivery</h2>\n" + hist.svg(scale: "log") + ecdf.svg(scale: "log")
+        let caption = note.map { "<p class=\"meta\">The promise (\(escape(Formatting.duration($0))) of working time) is on the business clock; these charts are in elapsed time, so it is not drawn: the on-time share counts it.</p>\n" } ?? ""
+        return "<h\(level)>\(escape(title))</h\(level)>\n" + caption + hist.svg(scale: "log") + ecdf.svg(scale: "log")
     }
 
     static func percentileTable(_ designs: [(name: String, result: ExperimentResult)]) -> String {
@@ -141,7 +212,8 @@ public enum HTMLReport {
             for n in names {
                 let key = n == "on_time" ? "on_time" : "lead_time.\(n)"
                 let e = r.estimate(key)
-                let f: (Double) -> String = n == "on_time" ? { Formatting.percent($0) } : { Formatting.duration($0) }
+                let unit = Formatting.unit(for: abs(r.estimate("lead_time.mean")?.estimate ?? 3600))
+                let f: (Double) -> String = n == "on_time" ? { String(format: "%.1f%%", $0 * 100) } : { Formatting.duration($0, unit: unit) }
                 let text = e?.estimate.map { x in f(x) + (e?.ci95.map { " [\(f($0.low)), \(f($0.high))]" } ?? "") } ?? "–"
                 html += "<td>\(escape(text))</td>"
             }
@@ -151,18 +223,28 @@ public enum HTMLReport {
     }
 
     /// Utilisation and queue length per area over time (means over replications of samples).
-    static func areaSeriesSection(_ r: ExperimentResult, level: Int = 2) -> String {
+    static func areaSeriesSection(_ r: ExperimentResult, level: Int = 2, calendar: Calendar? = nil, colours: [String: String] = [:]) -> String {
         let areas = r.model.areas.count, times = r.wipSeriesTimes
         guard areas > 0, times.count > 1, r.areaBusyMean.count >= times.count * areas else { return "" }
         let span = times.last! - times.first!
         let days = span > 3 * 86_400
         let unit = days ? 86_400.0 : 3600.0
-        var util = Chart(id: "utilisation-\(r.settings.seed)-\(slug(r.model.name))", title: "Utilisation per area over time (staff busy / staff on duty, mean over replications)", yMax: 1)
-        var queue = Chart(id: "queue-\(r.settings.seed)-\(slug(r.model.name))", title: "Items waiting per area over time (mean over replications)", yMax: 0)
-        queue.yMax = max((0..<times.count).flatMap { t in (0..<areas).map { r.areaQueueMean[t * areas + $0] } }.max() ?? 0, 1) * 1.05
+        let suffix = "\(r.settings.seed)-\(slug(r.model.name))-\(r.model.areas.count)-\(Int(r.model.horizon ?? 0))"
+        var util = Chart(id: "utilisation-\(suffix)", title: "Utilisation per area (staff busy / staff on duty, averaged over each interval and the replications)", yMax: 1)
+        var queue = Chart(id: "queue-\(suffix)", title: "Items waiting per area (averaged over each interval and the replications)", yMax: 0)
+        queue.yMax = niceCeiling(max((0..<times.count).flatMap { t in (0..<areas).map { r.areaQueueMean[t * areas + $0] } }.max() ?? 0, 1))
         let xScale = LinearScale(low: times.first!, high: times.last!)
+        // Campaigns shaded, so that a surge can be read against them.
+        for p in calendar?.periods ?? [] where p.end > times.first! && p.start < times.last! {
+            let band = { (chart: Chart) -> String in
+                let x0 = chart.x(xScale, max(p.start, times.first!)), x1 = chart.x(xScale, min(p.end, times.last!))
+                return "<rect class=\"period\" x=\"\(num(x0))\" y=\"\(num(chart.plotTop))\" width=\"\(num(x1 - x0))\" height=\"\(num(chart.plotBottom - chart.plotTop))\" fill=\"#ffe9a8\" fill-opacity=\"0.6\"/><text x=\"\(num(x0 + 3))\" y=\"\(num(chart.plotTop + 11))\" class=\"note\">\(escape(p.name))</text>\n"
+            }
+            util.marks += band(util)
+            queue.marks += band(queue)
+        }
         for a in 0..<areas {
-            let colour = palette[a % palette.count]
+            let colour = colours[r.model.areas[a].name] ?? palette[a % palette.count]
             var u = "", q = ""
             for t in 0..<times.count {
                 let x = util.x(xScale, times[t])
@@ -181,10 +263,18 @@ public enum HTMLReport {
             if !u.isEmpty { util.legend.append((r.model.areas[a].name, colour)) }
             queue.legend.append((r.model.areas[a].name, colour))
         }
-        util.xTicks = xScale.ticks(5).map { (util.x(xScale, $0), String(format: "%g%@", ($0 / unit * 10).rounded() / 10, days ? "d" : "h")) }
+        let dateFormatter = DateFormatter()
+        dateFormatter.dateFormat = "d MMM"
+        dateFormatter.locale = Locale(identifier: "en_GB")
+        if let calendar { dateFormatter.timeZone = calendar.timeZone }
+        util.xTicks = xScale.ticks(6).map { t in
+            let label = r.model.calendarTime && calendar != nil ? dateFormatter.string(from: calendar!.start.addingTimeInterval(t))
+                : String(format: "%g%@", (t / unit * 10).rounded() / 10, days ? "d" : "h")
+            return (util.x(xScale, t), label)
+        }
         queue.xTicks = util.xTicks
         util.yTicks = [0, 0.25, 0.5, 0.75, 1].map { (util.y($0), Formatting.percent($0)) }
-        queue.yTicks = [0, 0.5, 1].map { (queue.y(queue.yMax * $0), Formatting.number(queue.yMax * $0)) }
+        queue.yTicks = [0, 0.25, 0.5, 0.75, 1].map { (queue.y(queue.yMax * $0), String(format: "%g", queue.yMax * $0)) }
         return "<h\(level)>Areas over time</h\(level)>\n" + util.svg(scale: "linear") + queue.svg(scale: "linear")
     }
 
@@ -225,52 +315,76 @@ public enum HTMLReport {
     }
 
     /// Rework, losses and complaints per demand type.
-    static func flowSection(_ r: ExperimentResult) -> String {
+    static func flowSection(_ designs: [(name: String, result: ExperimentResult)]) -> String {
         let names = ["arrivals", "completed", "rework", "abandoned", "cancelled", "turned_away", "unfinished"]
-        var html = "<h2>Flows per replication (means)</h2>\n<table class=\"figures\">\n<tr><th>demand type</th>" + names.map { "<th>\($0)</th>" }.joined() + "</tr>\n"
-        for (d, demand) in r.model.demands.enumerated() {
-            let complaint = demand.arrivals == .triggered ? " (created by failures: complaints)" : ""
-            html += "<tr><td>\(escape(demand.name + complaint))</td>"
-            for n in names { html += "<td>\(escape(Formatting.number(r.estimate(n, .demand(d))?.estimate)))</td>" }
-            html += "</tr>\n"
+        let several = designs.count > 1
+        var html = "<h2>Flows per replication (means)</h2>\n<table class=\"figures\">\n<tr>\(several ? "<th>design</th>" : "")<th>demand type</th>" + names.map { "<th>\($0)</th>" }.joined() + "</tr>\n"
+        for (name, r) in designs {
+            for (d, demand) in r.model.demands.enumerated() {
+                let complaint = demand.arrivals == .triggered ? " (complaints: created by failures)" : ""
+                html += "<tr>\(several ? "<td>\(escape(name))</td>" : "")<td>\(escape(demand.name + complaint))</td>"
+                for n in names {
+                    let x = r.estimate(n, .demand(d))?.estimate
+                    html += "<td>\(escape(x.map { String(format: $0 >= 100 || $0 == $0.rounded() ? "%.0f" : "%.1f", $0) } ?? "–"))</td>"
+                }
+                html += "</tr>\n"
+            }
         }
         return html + "</table>\n"
     }
 
-    /// Cost against the first target for every design decided by simulation.
+    /// Cost against the first target for every design decided by simulation, each with its
+    /// interval and its staffing, the target drawn.
     static func frontierSection(_ plan: PlanResult) -> String {
         let decided = plan.designs.filter { $0.replications > 0 && $0.costPerMonth.isFinite }
         guard let target = plan.targets.first, !decided.isEmpty else { return "" }
-        let costs = decided.map(\.costPerMonth), values = decided.compactMap { $0.estimates.first?.estimate }
-        guard let vMax = (values + [target.threshold]).max(), let cMin = costs.min(), let cMax = costs.max() else { return "" }
-        var chart = Chart(id: "frontier", title: "Cost against \(target.source) for every design decided by simulation", yMax: vMax * 1.1)
-        let xScale = LinearScale(low: cMin == cMax ? cMin - 1 : cMin, high: cMin == cMax ? cMax + 1 : cMax)
+        let costs = decided.map(\.costPerMonth)
+        let lows = decided.compactMap { $0.estimates.first.flatMap { $0.ci95?.low ?? $0.estimate } }
+        let highs = decided.compactMap { $0.estimates.first.flatMap { $0.ci95?.high ?? $0.estimate } }
+        guard let vLow = (lows + [target.threshold]).min(), let vHigh = (highs + [target.threshold]).max(), let cMin = costs.min(), let cMax = costs.max() else { return "" }
+        let pad = max((vHigh - vLow) * 0.1, abs(vHigh) * 0.01, 1e-9)
+        var chart = Chart(id: "frontier", title: "\(plan.costed ? "Cost per month" : "People") against \(target.source), every design decided by simulation (95% intervals)", yMax: 0)
+        chart.yLow = vLow - pad
+        chart.yMax = vHigh + pad
+        let cPad = max((cMax - cMin) * 0.05, 1)
+        let xScale = LinearScale(low: cMin - cPad, high: cMax + cPad)
+        let f: (Double) -> String = target.dimension == .duration ? { Formatting.duration($0, unit: Formatting.unit(for: abs(target.threshold))) } : target.dimension == .fraction ? { String(format: "%.2f%%", $0 * 100) } : { String(format: "%.4g", $0) }
+        let ty = chart.y(target.threshold)
+        chart.marks += "<line class=\"threshold\" data-value=\"\(exact(target.threshold))\" x1=\"\(num(chart.plotLeft))\" x2=\"\(num(chart.plotRight))\" y1=\"\(num(ty))\" y2=\"\(num(ty))\" stroke=\"#000\" stroke-dasharray=\"4 3\"/><text x=\"\(num(chart.plotRight - 4))\" y=\"\(num(ty - 4))\" text-anchor=\"end\" class=\"note\">target \(escape(f(target.threshold)))</text>\n"
         for (i, d) in decided.enumerated() {
-            guard let v = d.estimates.first?.estimate else { continue }
+            guard let est = d.estimates.first, let v = est.estimate else { continue }
             let colour = d.status == .feasible ? "#2ca02c" : d.status == .infeasible ? "#d62728" : "#7f7f7f"
             let x = chart.x(xScale, d.costPerMonth), y = chart.y(v)
-            chart.marks += "<circle class=\"mark point\" data-series=\"0\" data-index=\"\(i)\" data-value=\"\(exact(v))\" data-cost=\"\(num(d.costPerMonth))\" cx=\"\(num(x))\" cy=\"\(num(y))\" r=\"4\" fill=\"\(colour)\"><title>\(escape(zip(plan.factors, d.staff).map { "\($0) = \($1)" }.joined(separator: ", "))): \(d.status.rawValue)</title></circle>\n"
+            if let ci = est.ci95 {
+                chart.marks += "<line class=\"interval\" x1=\"\(num(x))\" x2=\"\(num(x))\" y1=\"\(num(chart.y(ci.low)))\" y2=\"\(num(chart.y(ci.high)))\" stroke=\"\(colour)\"/>\n"
+            }
+            let label = d.staff.map(String.init).joined(separator: "/")
+            chart.marks += "<circle class=\"mark point\" data-series=\"0\" data-index=\"\(i)\" data-value=\"\(exact(v))\" data-cost=\"\(exact(d.costPerMonth))\" cx=\"\(num(x))\" cy=\"\(num(y))\" r=\"4\" fill=\"\(colour)\"><title>\(escape(zip(plan.factors, d.staff).map { "\($0) = \($1)" }.joined(separator: ", "))): \(d.status.rawValue)</title></circle><text x=\"\(num(x + 6))\" y=\"\(num(y + 4))\" class=\"note\">\(escape(label))</text>\n"
         }
-        let ty = chart.y(target.threshold)
-        chart.marks += "<line class=\"threshold\" data-value=\"\(exact(target.threshold))\" x1=\"\(num(chart.plotLeft))\" x2=\"\(num(chart.plotRight))\" y1=\"\(num(ty))\" y2=\"\(num(ty))\" stroke=\"#000\" stroke-dasharray=\"4 3\"/>\n"
         chart.legend = [("meets", "#2ca02c"), ("misses", "#d62728"), ("undecided", "#7f7f7f")]
-        chart.xTicks = xScale.ticks(5).map { (chart.x(xScale, $0), Formatting.number($0)) }
-        let f: (Double) -> String = target.dimension == .duration ? { Formatting.duration($0) } : target.dimension == .fraction ? { Formatting.percent($0) } : { Formatting.number($0) }
-        chart.yTicks = [0, 0.5, 1].map { (chart.y(chart.yMax * $0), f(chart.yMax * $0)) }
-        return "<h2>Cost against the target</h2>\n" + chart.svg(scale: "linear")
+        chart.xTicks = xScale.ticks(5).map { (chart.x(xScale, $0), plan.costed ? String(Int($0.rounded())) : String(format: "%.1f", $0)) }
+        chart.yTicks = [0, 0.25, 0.5, 0.75, 1].map { chart.yLow + (chart.yMax - chart.yLow) * $0 }.map { (chart.y($0), f($0)) }
+        let headline = plan.chosen != nil ? "" : "<p class=\"verdict\">No design in the ranges meets every target.</p>\n"
+        return "<h2>Cost against the target</h2>\n" + headline + "<p class=\"meta\">Labels give each design's staff in the order \(escape(plan.factors.map(\.description).joined(separator: " / "))).</p>\n" + chart.svg(scale: "linear")
     }
 
     static func effectChart(_ factors: [(name: String, effect: Double, low: Double, high: Double)], id: String) -> String {
         let extent = max(factors.map { max(abs($0.low), abs($0.high), abs($0.effect)) }.max() ?? 1, 1e-12)
         let rowHeight = 24.0, left = 220.0, width = 720.0, plotWidth = width - left - 30, mid = left + plotWidth / 2
         let height = Double(factors.count) * rowHeight + 20
-        var svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart\" id=\"\(id)\" data-max=\"\(exact(extent))\" data-width=\"\(num(plotWidth / 2))\" width=\"\(num(width))\" height=\"\(num(height))\" viewBox=\"0 0 \(num(width)) \(num(height))\">\n"
+        var svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart\" id=\"\(id)\" data-max=\"\(exact(extent))\" data-width=\"\(num(plotWidth / 2))\" width=\"\(num(width))\" height=\"\(num(height + 24))\" viewBox=\"0 0 \(num(width)) \(num(height + 24))\">\n"
         svg += "<line x1=\"\(num(mid))\" x2=\"\(num(mid))\" y1=\"0\" y2=\"\(num(height))\" stroke=\"#999\"/>\n"
+        svg += "<line class=\"axis\" x1=\"\(num(left))\" x2=\"\(num(left + plotWidth))\" y1=\"\(num(height))\" y2=\"\(num(height))\"/>\n"
+        for k in [-1.0, -0.5, 0, 0.5, 1] {
+            let x = mid + k * plotWidth / 2
+            svg += "<text class=\"tick\" x=\"\(num(x))\" y=\"\(num(height + 14))\" text-anchor=\"middle\">\(escape(String(format: "%+.3g", k * extent)))</text>\n"
+        }
         for (i, f) in factors.enumerated() {
             let y = 6 + Double(i) * rowHeight
             let x0 = mid + min(0, f.effect) / extent * plotWidth / 2, w = abs(f.effect) / extent * plotWidth / 2
             svg += "<text x=\"\(num(left - 6))\" y=\"\(num(y + 13))\" text-anchor=\"end\" class=\"label\">\(escape(f.name))</text>\n"
             svg += "<rect class=\"mark effect\" data-value=\"\(exact(f.effect))\" x=\"\(num(x0))\" y=\"\(num(y + 2))\" width=\"\(num(w))\" height=\"\(num(rowHeight - 8))\" fill=\"#1f77b4\"/>\n"
+            svg += "<text x=\"\(num(f.effect < 0 ? x0 - 4 : x0 + w + 4))\" y=\"\(num(y + 14))\" text-anchor=\"\(f.effect < 0 ? "end" : "start")\" class=\"note\">\(escape(String(format: "%+.4g", f.effect)))</text>\n"
             svg += "<line class=\"interval\" x1=\"\(num(mid + f.low / extent * plotWidth / 2))\" x2=\"\(num(mid + f.high / extent * plotWidth / 2))\" y1=\"\(num(y + rowHeight / 2 - 2))\" y2=\"\(num(y + rowHeight / 2 - 2))\" stroke=\"#333\"/>\n"
         }
         return svg + "</svg>\n"
@@ -314,12 +428,14 @@ public enum HTMLReport {
             h1 { font-size: 1.4rem; } h2 { font-size: 1.15rem; margin-top: 2rem; } h3 { font-size: 1rem; }
             .meta { color: #666; font-size: 0.85rem; }
             table.figures { border-collapse: collapse; font-size: 0.85rem; }
-            table.figures th, table.figures td { border-bottom: 1px solid #ddd; padding: 0.25rem 0.6rem; text-align: right; }
+            table.figures th, table.figures td { border-bottom: 1px solid #ddd; padding: 0.25rem 0.6rem; text-align: right; white-space: nowrap; }
+            table.figures tr.significant td { font-weight: 600; }
+            .verdict { font-weight: 600; color: #b00; }
             table.figures td:first-child, table.figures th:first-child { text-align: left; }
             svg.chart { display: block; margin: 0.5rem 0 1.5rem; font-size: 11px; }
             svg .label, svg .note, svg .tick { fill: #333; }
             svg .axis { stroke: #999; }
-            pre { background: #f6f6f6; padding: 0.8rem; overflow-x: auto; font-size: 0.8rem; }
+            pre { background: #f6f6f6; padding: 0.8rem; white-space: pre-wrap; font-size: 0.75rem; }
             </style>
             </head>
             <body>
@@ -353,12 +469,20 @@ public enum HTMLReport {
 
 // MARK: - A small chart
 
+/// The smallest "round" number (1, 2 or 5 times a power of ten) at or above `x`: axis maxima
+/// that read well.
+func niceCeiling(_ x: Double) -> Double {
+    guard x > 0, x.isFinite else { return 1 }
+    let p = pow(10, floor(log10(x)))
+    return [1.0, 2, 2.5, 5, 10].map { $0 * p }.first { $0 >= x * 0.999_999 } ?? 10 * p
+}
+
 struct LogScale {
     var low: Double, high: Double
     func unit(_ v: Double) -> Double { (log(max(v, low)) - log(low)) / (log(high) - log(low)) }
     /// Round durations across the range: 1 min, 10 min, 1 h, 4 h, 1 d, 2 d, 1 w, …
     var ticks: [Double] {
-        [1, 10, 60, 600, 3600, 4 * 3600, 86_400, 2 * 86_400, 604_800, 4 * 604_800, 13 * 604_800, 52 * 604_800]
+        [1, 10, 60, 300, 900, 1800, 3600, 2 * 3600, 4 * 3600, 8 * 3600, 86_400, 2 * 86_400, 4 * 86_400, 604_800, 2 * 604_800, 4 * 604_800, 13 * 604_800, 52 * 604_800]
             .filter { $0 >= low && $0 <= high }
     }
 }
@@ -373,6 +497,8 @@ struct Chart {
     var id: String
     var title: String
     var yMax: Double
+    /// The bottom of the value axis (0 unless a chart needs to zoom in).
+    var yLow = 0.0
     var marks = ""
     var legend: [(String, String)] = []
     var xTicks: [(Double, String)] = []
@@ -384,11 +510,16 @@ struct Chart {
 
     func x(_ s: LogScale, _ v: Double) -> Double { plotLeft + s.unit(v) * (plotRight - plotLeft) }
     func x(_ s: LinearScale, _ v: Double) -> Double { plotLeft + s.unit(v) * (plotRight - plotLeft) }
-    func y(_ v: Double) -> Double { plotBottom - (yMax > 0 ? min(max(v, 0), yMax) / yMax : 0) * (plotBottom - plotTop) }
+    func y(_ v: Double) -> Double {
+        let span = yMax - yLow
+        return plotBottom - (span > 0 ? (min(max(v, yLow), yMax) - yLow) / span : 0) * (plotBottom - plotTop)
+    }
 
     func svg(scale: String) -> String {
         let n = HTMLReport.num
-        var s = "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart\" id=\"\(id)\" data-max=\"\(HTMLReport.exact(yMax))\" data-top=\"\(n(plotTop))\" data-bottom=\"\(n(plotBottom))\" data-xscale=\"\(scale)\" width=\"\(n(width))\" height=\"\(n(height))\" viewBox=\"0 0 \(n(width)) \(n(height))\">\n"
+        let legendRows = (legend.count + 4) / 5
+        let total = height + Double(max(legendRows - 1, 0)) * 14
+        var s = "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart\" id=\"\(id)\" data-max=\"\(HTMLReport.exact(yMax))\" data-low=\"\(HTMLReport.exact(yLow))\" data-top=\"\(n(plotTop))\" data-bottom=\"\(n(plotBottom))\" data-xscale=\"\(scale)\" width=\"\(n(width))\" height=\"\(n(total))\" viewBox=\"0 0 \(n(width)) \(n(total))\">\n"
         s += "<title>\(HTMLReport.escape(title))</title>\n"
         s += "<text x=\"\(n(plotLeft))\" y=\"11\" class=\"label\">\(HTMLReport.escape(title))</text>\n"
         s += "<line class=\"axis\" x1=\"\(n(plotLeft))\" x2=\"\(n(plotRight))\" y1=\"\(n(plotBottom))\" y2=\"\(n(plotBottom))\"/>\n<line class=\"axis\" x1=\"\(n(plotLeft))\" x2=\"\(n(plotLeft))\" y1=\"\(n(plotTop))\" y2=\"\(n(plotBottom))\"/>\n"
@@ -400,7 +531,7 @@ struct Chart {
         }
         s += marks
         for (i, (name, colour)) in legend.enumerated() {
-            let x = plotLeft + Double(i % 5) * 130, y = height - 14 + Double(i / 5) * 0
+            let x = plotLeft + Double(i % 5) * 130, y = height - 14 + Double(i / 5) * 14
             s += "<rect x=\"\(n(x))\" y=\"\(n(y - 9))\" width=\"10\" height=\"10\" fill=\"\(colour)\"/><text x=\"\(n(x + 14))\" y=\"\(n(y))\" class=\"label\">\(HTMLReport.escape(name))</text>\n"
         }
         return s + "</svg>\n"

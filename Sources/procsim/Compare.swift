@@ -102,7 +102,8 @@ extension Procsim {
                 let json = report.json.rendered()
                 try Terminal.output(common.json ? json : report.text, colour: common.colour)
                 if let file, let output { try file.commit(common.json || output.hasSuffix(".json") ? json : report.text) }
-                try html?.commit(HTMLReport.compare(report))
+                try html?.commit(HTMLReport.compare(report, calendar: .init(start: designs[0].1.start, timeZone: designs[0].1.timeZone,
+                                                                            periods: designs[0].1.periods.map { ($0.name, $0.start, $0.end) })))
                 try export.writeCSV(CSVExport.results(zip(designs, results).map { (name: $0.0.name, result: $1) }))
             }
         }

@@ -67,6 +67,9 @@ extension Procsim {
                     throw ValidationError("--precision expects a share of the estimate such as 2% or 0.02, found '\(precision!)'")
                 }
             }
+            if replication != 1 && eventLog == nil { throw ValidationError("--replication chooses the replication of --event-log; give --event-log FILE") }
+            let outputs = [output, export.report, eventLog].compactMap { $0 }.map { ($0 as NSString).standardizingPath }
+            if Set(outputs).count < outputs.count { throw ValidationError("two outputs name the same file; give each its own") }
             if replication < 1 || replication > max(common.replications, 1) && precision == nil {
                 throw ValidationError("--replication must be between 1 and the replications run (\(common.replications)), found \(replication)")
             }
@@ -162,7 +165,8 @@ extension Procsim {
                 if let file, let output {
                     try file.commit(common.json || output.hasSuffix(".json") ? json : report.text)
                 }
-                try html?.commit(HTMLReport.run(report))
+                try html?.commit(HTMLReport.run(report, calendar: .init(start: loaded.start, timeZone: loaded.timeZone,
+                                                                        periods: loaded.periods.map { ($0.name, $0.start, $0.end) })))
                 if let log, let eventLog {
                     let events = EventLog(model: loaded.model, records: Experiment.trace(loaded.model, seed: seed, replication: replication - 1, exactLimit: exactLimit),
                                           start: loaded.start, timeZone: loaded.timeZone)

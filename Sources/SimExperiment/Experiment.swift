@@ -37,6 +37,8 @@ public struct ExperimentResult: Sendable {
     /// Per area over `wipSeriesTimes`, the mean over replications (`[sample * areas + area]`)
     /// of staff busy, items waiting and staff on duty (−1 where unlimited).
     public var areaBusyMean: [Double] = []
+    /// The middle of each interval the area means average over.
+    public var areaSeriesTimes: [Double] = []
     public var areaQueueMean: [Double] = []
     public var areaStaffMean: [Double] = []
     public let events: Int
@@ -149,7 +151,8 @@ public enum Experiment {
             for i in 0..<points { wipMean[i] += output.wipSeries[i] / Double(count) }
         }
         let method: DurationRecorder.Method = outputs.contains { $0.leadTimeMethod == .hdrHistogram } ? .hdrHistogram : .exact
-        let cells = points * model.areas.count
+        let areaPoints = outputs.map(\.areaSeriesTimes.count).min() ?? 0
+        let cells = areaPoints * model.areas.count
         func mean(_ series: KeyPath<ReplicationOutput, [Double]>) -> [Double] {
             var out = [Double](repeating: 0, count: cells)
             for output in outputs where output[keyPath: series].count >= cells {
@@ -169,6 +172,7 @@ public enum Experiment {
                 distribution(outputs.map { $0.leadTimeBinsByDemand[safe: d] ?? [] })
             }
         }
+        result.areaSeriesTimes = Array(outputs.first?.areaSeriesTimes.prefix(areaPoints) ?? [])
         result.areaBusyMean = mean(\.areaBusySeries)
         result.areaQueueMean = mean(\.areaQueueSeries)
         result.areaStaffMean = mean(\.areaStaffSeries)

@@ -101,6 +101,7 @@ extension FlowSimulation {
         output.areaBusySeries = areaBusySeries
         output.areaQueueSeries = areaQueueSeries
         output.areaStaffSeries = areaStaffSeries
+        output.areaSeriesTimes = areaSeriesTimes
         output.trace = trace
         if leadTimes.count > 1 { output.leadTimeBinsByDemand = (1..<leadTimes.count).map { leadTimes[$0].binShares() ?? [] } }
         return output

@@ -56,6 +56,9 @@ public struct ReplicationOutput: Sendable {
     public var areaBusySeries: [Double] = []
     public var areaQueueSeries: [Double] = []
     public var areaStaffSeries: [Double] = []
+    /// The middle of each interval the area series average over (the WIP series' sample times
+    /// bound the intervals; the last runs to the horizon).
+    public var areaSeriesTimes: [Double] = []
     /// Events the kernel ran.
     public var events: Int
     /// The peers' yardstick: two per station visit (an arrival and a departure), whatever the
@@ -276,6 +279,7 @@ public struct FlowSimulation: ~Copyable {
     var seriesQueueTotal: Slots<Double>
     var seriesStaffTotal: Slots<Double>
     var seriesLastTime = 0.0
+    var areaSeriesTimes: [Double] = []
     let seriesStep: Double
 
     public init(model: Model, options: ReplicationOptions) {
@@ -531,7 +535,10 @@ public struct FlowSimulation: ~Copyable {
             case .staffChange: changeStaff(area: Int(event.subject))
             }
         }
-        if horizon.isFinite { now = horizon }
+        if horizon.isFinite {
+            now = horizon
+            if seriesStep > 0 { closeSeriesInterval() }
+        }
         return finish()
     }
 
@@ -1013,24 +1020,26 @@ public struct FlowSimulation: ~Copyable {
         wipIntegral = 0
     }
 
+    /// Averages each area's busy staff, queue and staff on duty over the interval since the
+    /// last one closed, placed at its middle.
+    mutating func closeSeriesInterval() {
+        let span = now - seriesLastTime
+        guard span > 0 else { return }
+        for a in 0..<model.areas.count {
+            touchArea(a)
+            areaBusySeries.append(seriesBusyTotal[a] / span)
+            areaQueueSeries.append(seriesQueueTotal[a] / span)
+            areaStaffSeries.append(seriesStaffTotal[a] / span)
+            seriesBusyTotal[a] = 0; seriesQueueTotal[a] = 0; seriesStaffTotal[a] = 0
+        }
+        areaSeriesTimes.append((seriesLastTime + now) / 2)
+        seriesLastTime = now
+    }
+
     mutating func takeSample() {
         seriesTimes.append(now)
         wipSeries.append(Double(wip))
-        let span = now - seriesLastTime
-        for a in 0..<model.areas.count {
-            touchArea(a)
-            if span > 0 {
-                areaBusySeries.append(seriesBusyTotal[a] / span)
-                areaQueueSeries.append(seriesQueueTotal[a] / span)
-                areaStaffSeries.append(seriesStaffTotal[a] / span)
-            } else {
-                areaBusySeries.append(Double(areaBusy[a]))
-                areaQueueSeries.append(Double(areaQueued[a]))
-                areaStaffSeries.append(Double(areaStaff[a]))
-            }
-            seriesBusyTotal[a] = 0; seriesQueueTotal[a] = 0; seriesStaffTotal[a] = 0
-        }
-        seriesLastTime = now
+        closeSeriesInterval()
         // k·step rather than now + step: repeated addition drifts, and the count of points must not.
         let next = Double(seriesTimes.count) * seriesStep
         if next < horizon { schedule(.sample, at: next) }

@@ -9,11 +9,15 @@ import Foundation
 public enum CSVExport {
     /// The files of one or more experiment results (`run`: one design; `compare`: several),
     /// by file name.
-    public static func results(_ designs: [(name: String, result: ExperimentResult)]) -> [(file: String, text: String)] {
+    /// `start` and `timeZone`: the scenario's, to give each time of the series its local date.
+    public static func results(_ designs: [(name: String, result: ExperimentResult)], start: Date? = nil, timeZone: TimeZone? = nil) -> [(file: String, text: String)] {
         var replications = "design,replication,figure,unit,value\n"
         var figures = "design,figure,unit,estimate,ci95_low,ci95_high,n\n"
-        var series = "design,time_s,series,area,value\n"
-        var distribution = "design,bin_low_s,bin_high_s,share,share_ci95_low,share_ci95_high,ecdf,ecdf_ci95_low,ecdf_ci95_high\n"
+        var series = "design,time_s,local_time,series,area,unit,value\n"
+        var distribution = "design,demand,bin_low_s,bin_high_s,share,share_ci95_low,share_ci95_high,ecdf,ecdf_ci95_low,ecdf_ci95_high\n"
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime]
+        if let timeZone { formatter.timeZone = timeZone }
         for (name, r) in designs {
             let d = field(name)
             let width = r.layout.count
@@ -25,20 +29,25 @@ public enum CSVExport {
                 figures += "\(d),\(field(key)),\(unit(key)),\(value(e.estimate)),\(value(e.ci95?.low)),\(value(e.ci95?.high)),\(e.n)\n"
             }
             let areas = r.model.areas.count
+            let local = { (t: Double) -> String in r.model.calendarTime && start != nil ? formatter.string(from: start!.addingTimeInterval(t)) : "" }
+            // Work in progress at each sample; each area's averages over the interval whose middle is the time.
             for (t, time) in r.wipSeriesTimes.enumerated() {
-                series += "\(d),\(value(time)),wip,,\(value(r.wipSeriesMean[t]))\n"
-                guard r.areaBusyMean.count >= (t + 1) * areas else { continue }
+                series += "\(d),\(value(time)),\(local(time)),wip,,count,\(value(r.wipSeriesMean[t]))\n"
+            }
+            for (t, time) in r.areaSeriesTimes.enumerated() where r.areaBusyMean.count >= (t + 1) * areas {
                 for (a, area) in r.model.areas.enumerated() {
                     let i = t * areas + a
-                    series += "\(d),\(value(time)),busy,\(field(area.name)),\(value(r.areaBusyMean[i]))\n"
-                    series += "\(d),\(value(time)),queue,\(field(area.name)),\(value(r.areaQueueMean[i]))\n"
-                    series += "\(d),\(value(time)),staff,\(field(area.name)),\(r.areaStaffMean[i] < 0 ? "" : value(r.areaStaffMean[i]))\n"
+                    series += "\(d),\(value(time)),\(local(time)),busy,\(field(area.name)),staff,\(value(r.areaBusyMean[i]))\n"
+                    series += "\(d),\(value(time)),\(local(time)),queue,\(field(area.name)),items,\(value(r.areaQueueMean[i]))\n"
+                    series += "\(d),\(value(time)),\(local(time)),on_duty,\(field(area.name)),staff,\(r.areaStaffMean[i] < 0 ? "" : value(r.areaStaffMean[i]))\n"
                 }
             }
-            if let dist = r.leadTimeDistribution {
+            let byDemand = r.leadTimeDistributionByDemand.enumerated().map { (r.model.demands[$0].name, $1) }
+            for (who, dist) in [("all", r.leadTimeDistribution)] + byDemand {
+                guard let dist else { continue }
                 for b in dist.shares.indices where b + 1 < dist.edges.count {
                     let s = dist.shares[b], c = dist.ecdf[b]
-                    distribution += "\(d),\(value(dist.edges[b])),\(value(dist.edges[b + 1])),\(value(s.estimate)),\(value(s.ci95?.low)),\(value(s.ci95?.high)),\(value(c.estimate)),\(value(c.ci95?.low)),\(value(c.ci95?.high))\n"
+                    distribution += "\(d),\(field(who)),\(value(dist.edges[b])),\(value(dist.edges[b + 1])),\(value(s.estimate)),\(value(s.ci95?.low)),\(value(s.ci95?.high)),\(value(c.estimate)),\(value(c.ci95?.low)),\(value(c.ci95?.high))\n"
                 }
             }
         }
@@ -84,9 +93,12 @@ public enum CSVExport {
         s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
     }
 
-    /// Full precision (the shortest text that reads back to the same double); empty when undefined.
+    /// Fifteen significant digits (all a double's arithmetic can vouch for: averages over an
+    /// interval print 4 rather than 4.000000000000001); empty when undefined.
     public static func value(_ x: Double?) -> String {
         guard let x, x.isFinite else { return "" }
-        return x == x.rounded() && abs(x) < 1e15 ? String(Int64(x)) : "\(x)"
+        if x == x.rounded() && abs(x) < 1e15 { return String(Int64(x)) }
+        let text = String(format: "%.15g", x)
+        return Double(text) == x.rounded() && abs(x) < 1e15 ? String(Int64(x.rounded())) : text
     }
 }

@@ -2,7 +2,7 @@ import Foundation
 import SimModel
 
 /// One replication as an event log for process-mining tools (pm4py, Disco, ProM, Celonis): per
-/// case (an item), its arrival, one event per service (the activity is its step, the resource
+/// case (an item), its arrival (`[arrive]`: bracketed names are events, not steps), one event per service (the activity is its step, the resource
 /// its area, with when the work started and when it completed), its delivery or abandonment,
 /// and the demand type, on real dates. From time zero: the warm-up is in the log (the
 /// experiment's figures leave it out), and items still in the operation at the horizon end
@@ -42,9 +42,9 @@ public struct EventLog: Sendable {
     func activity(_ r: ServiceRecord, _ names: [String]) -> String {
         switch r.kind {
         case .service: names[r.step]
-        case .arrival: "arrive"
-        case .delivered: "deliver"
-        case .abandoned: "abandon at \(names[r.step])"
+        case .arrival: "[arrive]"
+        case .delivered: "[deliver]"
+        case .abandoned: "[abandon at \(names[r.step])]"
         }
     }
 

@@ -65,9 +65,11 @@ public enum HTMLReport {
         let keys = ["lead_time.mean", "lead_time.p50", "lead_time.p90", "lead_time.p95", "lead_time.p99", "on_time", "throughput", "abandoned"]
         var html = "<h2>Differences from \(escape(report.designs[0].name)) (paired by replication, 95% intervals, Holm-adjusted p)</h2>\n<table class=\"figures\">\n<tr><th>design</th><th>figure</th><th>base</th><th>design</th><th>difference</th><th>p (Holm)</th></tr>\n"
         for c in report.comparisons {
-            for m in c.metrics where keys.contains(m.key) {
-                let f: (Double) -> String = m.key == "on_time" ? { String(format: "%.2f%%", $0 * 100) } : m.key == "throughput" ? { Formatting.ratePerDay($0) } : m.key == "abandoned" ? { Formatting.number($0) } : { Formatting.duration($0, unit: Formatting.unit(for: abs(m.base.estimate ?? 3600))) }
-                let signed: (Double) -> String = { $0 < 0 ? "−" + f(-$0) : "+" + f($0) }
+            for m in c.metrics where keys.contains(m.key) || (m.key.hasPrefix("areas.") && (m.key.hasSuffix(".utilisation") || m.key.hasSuffix(".queue.mean"))) {
+                let share = m.key.hasSuffix("on_time") || m.key.hasSuffix("utilisation")
+                let f: (Double) -> String = share ? { String(format: "%.2f%%", $0 * 100) } : m.key == "throughput" ? { Formatting.ratePerDay($0) } : (m.key == "abandoned" || m.key.hasSuffix("queue.mean")) ? { String(format: "%.3g", $0) } : { Formatting.duration($0, unit: Formatting.unit(for: abs(m.base.estimate ?? 3600))) }
+                let d: (Double) -> String = share ? { String(format: "%.2fpp", $0 * 100) } : f
+                let signed: (Double) -> String = { $0 < 0 ? "−" + d(-$0) : "+" + d($0) }
                 let diff = m.difference.estimate.map { x in signed(x) + (m.difference.ci95.map { " [\(signed($0.low)), \(signed($0.high))]" } ?? "") } ?? "–"
                 let p = m.adjustedP.map { $0 < 1e-9 ? "<1e-9" : String(format: "%.2g", $0) } ?? "–"
                 html += "<tr\(m.significant ? " class=\"significant\"" : "")><td>\(escape(c.designName))</td><td>\(escape(m.key))</td><td>\(escape(m.base.estimate.map(f) ?? "–"))</td><td>\(escape(m.design.estimate.map(f) ?? "–"))</td><td>\(escape(diff))</td><td>\(p)</td></tr>\n"
@@ -90,11 +92,11 @@ public enum HTMLReport {
 
     /// A study's effects, one chart per target figure: each factor's effect with its interval.
     public static func study(title: String, provenance: Provenance, text: String, data: JSONValue,
-                             effects: [(target: String, factors: [(name: String, effect: Double, low: Double, high: Double)])]) -> String {
+                             effects: [(target: String, format: @Sendable (Double) -> String, factors: [(name: String, effect: Double, low: Double, high: Double)])]) -> String {
         var body = heading("Study", provenance)
-        for (target, factors) in effects {
+        for (target, format, factors) in effects {
             body += "<h2>Effect on \(escape(target))</h2>\n<p>The change of the figure across each factor's whole range, with its 95% interval.</p>\n"
-            body += effectChart(factors, id: "effects-\(slug(target))")
+            body += effectChart(factors, id: "effects-\(slug(target))", format: format)
         }
         body += "<pre>\(escape(text))</pre>\n"
         return document(title: title, body: body, data: data, charts: .object([]))
@@ -198,7 +200,7 @@ public enum HTMLReport {
         ecdf.xTicks = hist.xTicks
         hist.yTicks = [0, 0.25, 0.5, 0.75, 1].map { hist.yMax * $0 }.map { (hist.y($0), Formatting.percent($0)) }
         ecdf.yTicks = [0, 0.25, 0.5, 0.75, 1].map { (ecdf.y($0), Formatting.percent($0)) }
-        let caption = note.map { "<p class=\"meta\">The promise (\(escape(Formatting.duration($0))) of working time) is on the business clock; these charts are in elapsed time, so it is not drawn: the on-time share counts it.</p>\n" } ?? ""
+        let caption = note.map { "<p class=\"meta\">The promise (\(escape(Formatting.duration($0, unit: ("h", 3600)))) of working time) is on the business clock; these charts are in elapsed time, so it is not drawn: the on-time share counts it.</p>\n" } ?? ""
         return "<h\(level)>\(escape(title))</h\(level)>\n" + caption + hist.svg(scale: "log") + ecdf.svg(scale: "log")
     }
 
@@ -212,7 +214,7 @@ public enum HTMLReport {
             for n in names {
                 let key = n == "on_time" ? "on_time" : "lead_time.\(n)"
                 let e = r.estimate(key)
-                let unit = Formatting.unit(for: abs(r.estimate("lead_time.mean")?.estimate ?? 3600))
+                let unit = Formatting.unit(for: abs(e?.estimate ?? 3600))
                 let f: (Double) -> String = n == "on_time" ? { String(format: "%.1f%%", $0 * 100) } : { Formatting.duration($0, unit: unit) }
                 let text = e?.estimate.map { x in f(x) + (e?.ci95.map { " [\(f($0.low)), \(f($0.high))]" } ?? "") } ?? "–"
                 html += "<td>\(escape(text))</td>"
@@ -224,7 +226,7 @@ public enum HTMLReport {
 
     /// Utilisation and queue length per area over time (means over replications of samples).
     static func areaSeriesSection(_ r: ExperimentResult, level: Int = 2, calendar: Calendar? = nil, colours: [String: String] = [:]) -> String {
-        let areas = r.model.areas.count, times = r.wipSeriesTimes
+        let areas = r.model.areas.count, times = r.areaSeriesTimes
         guard areas > 0, times.count > 1, r.areaBusyMean.count >= times.count * areas else { return "" }
         let span = times.last! - times.first!
         let days = span > 3 * 86_400
@@ -267,10 +269,23 @@ public enum HTMLReport {
         dateFormatter.dateFormat = "d MMM"
         dateFormatter.locale = Locale(identifier: "en_GB")
         if let calendar { dateFormatter.timeZone = calendar.timeZone }
-        util.xTicks = xScale.ticks(6).map { t in
-            let label = r.model.calendarTime && calendar != nil ? dateFormatter.string(from: calendar!.start.addingTimeInterval(t))
-                : String(format: "%g%@", (t / unit * 10).rounded() / 10, days ? "d" : "h")
-            return (util.x(xScale, t), label)
+        if r.model.calendarTime, let calendar {
+            // Ticks at local midnights, every day, two days or week, whichever gives at most eight.
+            var cal = Foundation.Calendar(identifier: .gregorian)
+            cal.timeZone = calendar.timeZone
+            let first = cal.startOfDay(for: calendar.start.addingTimeInterval(times.first!))
+            let spanDays = (times.last! - times.first!) / 86_400
+            let step = [1, 2, 7, 14, 28].first { spanDays / Double($0) <= 8 } ?? 56
+            var ticks: [(Double, String)] = []
+            var day = first
+            while day.timeIntervalSince(calendar.start) <= times.last! {
+                let t = day.timeIntervalSince(calendar.start)
+                if t >= times.first! { ticks.append((util.x(xScale, t), dateFormatter.string(from: day))) }
+                day = cal.date(byAdding: .day, value: step, to: day)!
+            }
+            util.xTicks = ticks
+        } else {
+            util.xTicks = xScale.ticks(6).map { t in (util.x(xScale, t), String(format: "%g%@", (t / unit * 10).rounded() / 10, days ? "d" : "h")) }
         }
         queue.xTicks = util.xTicks
         util.yTicks = [0, 0.25, 0.5, 0.75, 1].map { (util.y($0), Formatting.percent($0)) }
@@ -311,7 +326,8 @@ public enum HTMLReport {
             svg += "<rect x=\"\(num(x))\" y=\"\(num(height - 22))\" width=\"10\" height=\"10\" fill=\"\(colours[k])\"/><text x=\"\(num(x + 14))\" y=\"\(num(height - 13))\" class=\"label\">\(name)</text>\n"
         }
         svg += "</svg>\n"
-        return "<h\(level)>Where the time goes, per step (mean per visit)</h\(level)>\n" + svg
+        let caption = r.model.areas.contains { $0.schedule != nil } ? "<p class=\"meta\">Work is in working time: work paused outside working hours is not in these bars, so they add up to less than the lead time.</p>\n" : ""
+        return "<h\(level)>Where the time goes, per step (mean per visit)</h\(level)>\n" + caption + svg
     }
 
     /// Rework, losses and complaints per demand type.
@@ -350,7 +366,7 @@ public enum HTMLReport {
         let xScale = LinearScale(low: cMin - cPad, high: cMax + cPad)
         let f: (Double) -> String = target.dimension == .duration ? { Formatting.duration($0, unit: Formatting.unit(for: abs(target.threshold))) } : target.dimension == .fraction ? { String(format: "%.2f%%", $0 * 100) } : { String(format: "%.4g", $0) }
         let ty = chart.y(target.threshold)
-        chart.marks += "<line class=\"threshold\" data-value=\"\(exact(target.threshold))\" x1=\"\(num(chart.plotLeft))\" x2=\"\(num(chart.plotRight))\" y1=\"\(num(ty))\" y2=\"\(num(ty))\" stroke=\"#000\" stroke-dasharray=\"4 3\"/><text x=\"\(num(chart.plotRight - 4))\" y=\"\(num(ty - 4))\" text-anchor=\"end\" class=\"note\">target \(escape(f(target.threshold)))</text>\n"
+        chart.marks += "<line class=\"threshold\" data-value=\"\(exact(target.threshold))\" x1=\"\(num(chart.plotLeft))\" x2=\"\(num(chart.plotRight))\" y1=\"\(num(ty))\" y2=\"\(num(ty))\" stroke=\"#000\" stroke-dasharray=\"4 3\"/><text x=\"\(num(chart.plotRight - 4))\" y=\"\(num(ty - 4))\" text-anchor=\"end\" class=\"note\">target \(escape(target.source.components(separatedBy: CharacterSet(charactersIn: "<>=")).last?.trimmingCharacters(in: .whitespaces) ?? f(target.threshold)))</text>\n"
         for (i, d) in decided.enumerated() {
             guard let est = d.estimates.first, let v = est.estimate else { continue }
             let colour = d.status == .feasible ? "#2ca02c" : d.status == .infeasible ? "#d62728" : "#7f7f7f"
@@ -362,13 +378,15 @@ public enum HTMLReport {
             chart.marks += "<circle class=\"mark point\" data-series=\"0\" data-index=\"\(i)\" data-value=\"\(exact(v))\" data-cost=\"\(exact(d.costPerMonth))\" cx=\"\(num(x))\" cy=\"\(num(y))\" r=\"4\" fill=\"\(colour)\"><title>\(escape(zip(plan.factors, d.staff).map { "\($0) = \($1)" }.joined(separator: ", "))): \(d.status.rawValue)</title></circle><text x=\"\(num(x + 6))\" y=\"\(num(y + 4))\" class=\"note\">\(escape(label))</text>\n"
         }
         chart.legend = [("meets", "#2ca02c"), ("misses", "#d62728"), ("undecided", "#7f7f7f")]
-        chart.xTicks = xScale.ticks(5).map { (chart.x(xScale, $0), plan.costed ? String(Int($0.rounded())) : String(format: "%.1f", $0)) }
+        chart.xTicks = niceTicks(xScale.low, xScale.high).map { (chart.x(xScale, $0), plan.costed ? String(Int($0.rounded())) : String(format: "%g", $0)) }
         chart.yTicks = [0, 0.25, 0.5, 0.75, 1].map { chart.yLow + (chart.yMax - chart.yLow) * $0 }.map { (chart.y($0), f($0)) }
         let headline = plan.chosen != nil ? "" : "<p class=\"verdict\">No design in the ranges meets every target.</p>\n"
         return "<h2>Cost against the target</h2>\n" + headline + "<p class=\"meta\">Labels give each design's staff in the order \(escape(plan.factors.map(\.description).joined(separator: " / "))).</p>\n" + chart.svg(scale: "linear")
     }
 
-    static func effectChart(_ factors: [(name: String, effect: Double, low: Double, high: Double)], id: String) -> String {
+    static func effectChart(_ factors: [(name: String, effect: Double, low: Double, high: Double)], id: String,
+                            format: @escaping (Double) -> String = { String(format: "%.3g", $0) }) -> String {
+        let signed: (Double) -> String = { $0 < 0 ? "−" + format(-$0) : "+" + format($0) }
         let extent = max(factors.map { max(abs($0.low), abs($0.high), abs($0.effect)) }.max() ?? 1, 1e-12)
         let rowHeight = 24.0, left = 220.0, width = 720.0, plotWidth = width - left - 30, mid = left + plotWidth / 2
         let height = Double(factors.count) * rowHeight + 20
@@ -377,14 +395,15 @@ public enum HTMLReport {
         svg += "<line class=\"axis\" x1=\"\(num(left))\" x2=\"\(num(left + plotWidth))\" y1=\"\(num(height))\" y2=\"\(num(height))\"/>\n"
         for k in [-1.0, -0.5, 0, 0.5, 1] {
             let x = mid + k * plotWidth / 2
-            svg += "<text class=\"tick\" x=\"\(num(x))\" y=\"\(num(height + 14))\" text-anchor=\"middle\">\(escape(String(format: "%+.3g", k * extent)))</text>\n"
+            svg += "<text class=\"tick\" x=\"\(num(x))\" y=\"\(num(height + 14))\" text-anchor=\"middle\">\(escape(k == 0 ? "0" : signed(k * extent)))</text>\n"
         }
         for (i, f) in factors.enumerated() {
             let y = 6 + Double(i) * rowHeight
             let x0 = mid + min(0, f.effect) / extent * plotWidth / 2, w = abs(f.effect) / extent * plotWidth / 2
             svg += "<text x=\"\(num(left - 6))\" y=\"\(num(y + 13))\" text-anchor=\"end\" class=\"label\">\(escape(f.name))</text>\n"
             svg += "<rect class=\"mark effect\" data-value=\"\(exact(f.effect))\" x=\"\(num(x0))\" y=\"\(num(y + 2))\" width=\"\(num(w))\" height=\"\(num(rowHeight - 8))\" fill=\"#1f77b4\"/>\n"
-            svg += "<text x=\"\(num(f.effect < 0 ? x0 - 4 : x0 + w + 4))\" y=\"\(num(y + 14))\" text-anchor=\"\(f.effect < 0 ? "end" : "start")\" class=\"note\">\(escape(String(format: "%+.4g", f.effect)))</text>\n"
+            let labelX = f.effect < 0 ? min(x0, mid + f.low / extent * plotWidth / 2) - 4 : max(x0 + w, mid + f.high / extent * plotWidth / 2) + 4
+            svg += "<text x=\"\(num(labelX))\" y=\"\(num(y + 14))\" text-anchor=\"\(f.effect < 0 ? "end" : "start")\" class=\"note\">\(escape(signed(f.effect)))</text>\n"
             svg += "<line class=\"interval\" x1=\"\(num(mid + f.low / extent * plotWidth / 2))\" x2=\"\(num(mid + f.high / extent * plotWidth / 2))\" y1=\"\(num(y + rowHeight / 2 - 2))\" y2=\"\(num(y + rowHeight / 2 - 2))\" stroke=\"#333\"/>\n"
         }
         return svg + "</svg>\n"
@@ -400,6 +419,14 @@ public enum HTMLReport {
                 ("lead_time_edges", .array((d?.edges ?? []).map { .number($0) })),
                 ("lead_time_share", .array((d?.shares ?? []).map { .number($0.estimate) })),
                 ("lead_time_ecdf", .array((d?.ecdf ?? []).map { .number($0.estimate) })),
+                ("lead_time_by_demand", .object(r.leadTimeDistributionByDemand.enumerated().map { i, dist in
+                    (r.model.demands[i].name, .object([
+                        ("edges", .array((dist?.edges ?? []).map { .number($0) })),
+                        ("share", .array((dist?.shares ?? []).map { .number($0.estimate) })),
+                        ("ecdf", .array((dist?.ecdf ?? []).map { .number($0.estimate) })),
+                    ]))
+                })),
+                ("area_series_time", .array(r.areaSeriesTimes.map { .number($0) })),
                 ("series_time", .array(r.wipSeriesTimes.map { .number($0) })),
                 ("areas", .array(r.model.areas.map { .string($0.name) })),
                 ("area_busy", .array(r.areaBusyMean.map { .number($0) })),
@@ -427,7 +454,7 @@ public enum HTMLReport {
             body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; margin: 2rem auto; max-width: 60rem; color: #222; padding: 0 1rem; }
             h1 { font-size: 1.4rem; } h2 { font-size: 1.15rem; margin-top: 2rem; } h3 { font-size: 1rem; }
             .meta { color: #666; font-size: 0.85rem; }
-            table.figures { border-collapse: collapse; font-size: 0.85rem; }
+            table.figures { border-collapse: collapse; font-size: 0.8rem; display: block; overflow-x: auto; max-width: 100%; }
             table.figures th, table.figures td { border-bottom: 1px solid #ddd; padding: 0.25rem 0.6rem; text-align: right; white-space: nowrap; }
             table.figures tr.significant td { font-weight: 600; }
             .verdict { font-weight: 600; color: #b00; }
@@ -468,6 +495,15 @@ public enum HTMLReport {
 }
 
 // MARK: - A small chart
+
+/// Round tick values (1, 2 or 5 times a power of ten apart) between two numbers.
+func niceTicks(_ low: Double, _ high: Double, count: Int = 5) -> [Double] {
+    guard high > low else { return [low] }
+    let step = niceCeiling((high - low) / Double(count))
+    var t = (low / step).rounded(.up) * step, out: [Double] = []
+    while t <= high + step * 1e-9 { out.append(t); t += step }
+    return out
+}
 
 /// The smallest "round" number (1, 2 or 5 times a power of ten) at or above `x`: axis maxima
 /// that read well.

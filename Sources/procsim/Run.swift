@@ -172,7 +172,7 @@ extension Procsim {
                                           start: loaded.start, timeZone: loaded.timeZone)
                     try log.commit(eventLog.lowercased().hasSuffix(".xes") ? events.xes : events.csv)
                 }
-                try export.writeCSV(CSVExport.results([(name: "run", result: result)]))
+                try export.writeCSV(CSVExport.results([(name: "run", result: result)], start: loaded.start, timeZone: loaded.timeZone))
                 // The statistics could not reach the precision asked within the cap: inconclusive.
                 if precisionReport?.reached == false { throw ExitCode(2) }
             }

@@ -168,14 +168,22 @@ extension Procsim {
                                             seed: seed, replications: common.replications)
                 try html?.commit(HTMLReport.study(
                     title: "procsim study · \(scenario)", provenance: provenance, text: text, data: json,
-                    effects: zip(texts, fits).compactMap { text, fit in
-                        fit.map { fit in
-                            (text, ranges.indices.compactMap { i in
-                                guard let x = fit.effects[i].estimate else { return nil }
-                                let ci = fit.effects[i].ci95 ?? (x, x)
-                                return (name: ranges[i].factor.path, effect: x, low: ci.low, high: ci.high)
-                            })
+                    effects: zip(zip(texts, fits), expressions).compactMap { pair, expression in
+                        let (text, fit) = pair
+                        guard let fit else { return nil }
+                        let format: @Sendable (Double) -> String = switch expression.dimension {
+                        case .duration: { Formatting.duration($0) }
+                        case .fraction: { String(format: "%.1fpp", $0 * 100) }
+                        case .rate: { Formatting.ratePerDay($0) }
+                        default: { String(format: "%.3g", $0) }
                         }
+                        let factors: [(name: String, effect: Double, low: Double, high: Double)] = ranges.indices.compactMap { i in
+                            guard let x = fit.effects[i].estimate else { return nil }
+                            let ci = fit.effects[i].ci95 ?? (x, x)
+                            let r = ranges[i]
+                            return (name: "\(r.factor.path) \(Self.show(r.factor.low))\(r.unit)..\(Self.show(r.factor.high))\(r.unit)", effect: x, low: ci.low, high: ci.high)
+                        }
+                        return (target: text, format: format, factors: factors)
                     }))
                 var csv = (ranges.map { CSVExport.field($0.factor.path + ($0.unit.isEmpty ? "" : " (\($0.unit))")) } + texts.map(CSVExport.field)).joined(separator: ",") + "\n"
                 for (v, y) in zip(values, ys) { csv += (v + y).map { CSVExport.value($0) }.joined(separator: ",") + "\n" }

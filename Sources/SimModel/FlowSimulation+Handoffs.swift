@@ -40,7 +40,8 @@ extension FlowSimulation {
 
     /// A new item of demand type `demand` (a complaint) will arrive after `delay`, keyed by its
     /// parent, so that it is the same complaint whatever else changes.
-    mutating func scheduleContact(demand: Int, key: UInt64, after delay: Double) {
+    /// `slot`: the item whose experience causes the contact (for the event log's link).
+    mutating func scheduleContact(demand: Int, key: UInt64, after delay: Double, from slot: Int) {
         let i: Int
         if let free = contactFree.popLast() {
             i = Int(free)
@@ -51,12 +52,18 @@ extension FlowSimulation {
             contactDemand.append(Int32(demand))
             contactKey.append(key)
         }
+        if tracing {
+            while contactParent.count <= i { contactParent.append(-1) }
+            contactParent[i] = itemCase[slot]
+        }
         schedule(.contact, at: now + delay, subject: Int32(i))
     }
 
     mutating func contactArrives(_ i: Int) {
         contactFree.append(Int32(i))
+        if tracing { admittingParent = contactParent[i] }
         admit(demand: Int(contactDemand[i]), key: contactKey[i])
+        admittingParent = -1
     }
 
     func holds(_ condition: Condition, slot: Int) -> Bool {

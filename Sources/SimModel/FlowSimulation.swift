@@ -32,8 +32,11 @@ public struct ReplicationOptions: Sendable {
 /// type, what happened and when (elapsed seconds). A service has its step (index over all
 /// journeys' steps in order), its area and its start; the others happen at an instant.
 public struct ServiceRecord: Sendable, Equatable {
-    public enum Kind: String, Sendable { case arrival, service, abandoned, delivered }
+    public enum Kind: String, Sendable { case arrival, service, failed, rejected, abandoned, delivered }
     public var kind: Kind = .service
+    /// For the arrival of an item another one caused (a complaint, a contact about a late
+    /// delivery): that item's number; −1 otherwise.
+    public var parent = -1
     public var item: Int
     public var demand: Int
     public var step: Int
@@ -155,6 +158,8 @@ public struct FlowSimulation: ~Copyable {
     var itemServiceStart: [Double] = [] // by slot, when tracing
     var admittedCount = 0
     var trace: [ServiceRecord] = []
+    var contactParent: [Int] = []       // by contact, when tracing: the case that caused it
+    var admittingParent = -1            // the case causing the item being admitted, when tracing
     let areaHasCallIn: [Bool]
     // Conditional branches (`when:`), flattened: tried in order; none holds → stepDefaultNext.
     let stepConditionStart: [Int32]
@@ -583,7 +588,7 @@ public struct FlowSimulation: ~Copyable {
         if tracing {
             while itemCase.count <= slot { itemCase.append(0); itemServiceStart.append(0) }
             itemCase[slot] = admittedCount
-            trace.append(ServiceRecord(kind: .arrival, item: admittedCount, demand: d, step: -1, area: -1, start: now, end: now))
+            trace.append(ServiceRecord(kind: .arrival, parent: admittingParent, item: admittedCount, demand: d, step: -1, area: -1, start: now, end: now))
             admittedCount += 1
         }
         itemArrival[slot] = now
@@ -901,12 +906,13 @@ public struct FlowSimulation: ~Copyable {
             var stream = drawStream(slot: slot, step: step, purpose: .failure)
             if stream.nextOpenUnit() < stepFailureProbability[step] {
                 if observing { stepFailed[step] += 1 }
+                if tracing { trace.append(ServiceRecord(kind: .failed, item: itemCase[slot], demand: d, step: step, area: Int(stepArea[step]), start: now, end: now)) }
                 if let complaint = stepComplaint[step] {
                     // Nobody told the customer: they find out, and some of them complain.
                     var contact = drawStream(slot: slot, step: step, purpose: .contact)
                     if contact.nextOpenUnit() < complaint.probability {
                         let key = StreamKeying.mix(StreamKeying.drawKey(item: itemKey[slot], step: stepKey[step], visit: itemVisits[slot * journeyLength + Int(stepLocal[step])], purpose: .contact))
-                        scheduleContact(demand: complaint.demand, key: key, after: complaint.delay.sample(&contact))
+                        scheduleContact(demand: complaint.demand, key: key, after: complaint.delay.sample(&contact), from: slot)
                     }
                 }
                 if stepFailureTo[step] != Self.continueCode {
@@ -918,6 +924,7 @@ public struct FlowSimulation: ~Copyable {
         if !decided && stepRejectProbability[step] > 0 {
             var stream = drawStream(slot: slot, step: step, purpose: .approve)
             if stream.nextOpenUnit() < stepRejectProbability[step] {
+                if tracing { trace.append(ServiceRecord(kind: .rejected, item: itemCase[slot], demand: d, step: step, area: Int(stepArea[step]), start: now, end: now)) }
                 next = stepRejectTo[step]
                 decided = true
             }
@@ -977,7 +984,7 @@ public struct FlowSimulation: ~Copyable {
             var stream = RandomStream(key: StreamKeying.drawKey(item: itemKey[slot], step: 0, visit: 0, purpose: .contact))
             if stream.nextOpenUnit() < contact.probability {
                 let key = StreamKeying.mix(StreamKeying.drawKey(item: itemKey[slot], step: 0, visit: 0, purpose: .contact))
-                scheduleContact(demand: contact.demand, key: key, after: contact.delay.sample(&stream))
+                scheduleContact(demand: contact.demand, key: key, after: contact.delay.sample(&stream), from: slot)
             }
         }
         release(slot: slot)

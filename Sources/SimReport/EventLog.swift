@@ -17,7 +17,7 @@ public struct EventLog: Sendable {
     public init(model: Model, records: [ServiceRecord], start: Date, timeZone: TimeZone) {
         self.model = model
         // In time order; at one instant, an arrival before the work and the work before the end.
-        let rank: [ServiceRecord.Kind: Int] = [.arrival: 0, .service: 1, .abandoned: 2, .delivered: 3]
+        let rank: [ServiceRecord.Kind: Int] = [.arrival: 0, .service: 1, .failed: 2, .rejected: 2, .abandoned: 3, .delivered: 4]
         self.records = records.sorted { ($0.end, $0.item, rank[$0.kind]!) < ($1.end, $1.item, rank[$1.kind]!) }
         self.start = start
         self.timeZone = timeZone
@@ -45,6 +45,8 @@ public struct EventLog: Sendable {
         case .arrival: "[arrive]"
         case .delivered: "[deliver]"
         case .abandoned: "[abandon at \(names[r.step])]"
+        case .failed: "[failed at \(names[r.step])]"
+        case .rejected: "[rejected at \(names[r.step])]"
         }
     }
 
@@ -53,10 +55,10 @@ public struct EventLog: Sendable {
     /// The CSV columns pm4py and most tools read without mapping.
     public var csv: String {
         let names = activities
-        var out = "case:concept:name,concept:name,org:resource,start_timestamp,time:timestamp,lifecycle:transition,demand\n"
+        var out = "case:concept:name,concept:name,org:resource,start_timestamp,time:timestamp,lifecycle:transition,demand,caused_by\n"
         for r in records {
             out += [caseName(r.item), activity(r, names), resource(r), timestamp(r.start), timestamp(r.end), "complete",
-                    model.demands[r.demand].name].map(CSVExport.field).joined(separator: ",") + "\n"
+                    model.demands[r.demand].name, r.parent >= 0 ? caseName(r.parent) : ""].map(CSVExport.field).joined(separator: ",") + "\n"
         }
         return out
     }
@@ -86,7 +88,8 @@ public struct EventLog: Sendable {
             """
         for item in byCase.keys.sorted() {
             let events = byCase[item]!
-            out += "  <trace>\n    <string key=\"concept:name\" value=\"\(caseName(item))\"/>\n    <string key=\"demand\" value=\"\(esc(model.demands[events[0].demand].name))\"/>\n"
+            let cause = events.first { $0.kind == .arrival && $0.parent >= 0 }.map { "    <string key=\"caused_by\" value=\"\(caseName($0.parent))\"/>\n" } ?? ""
+            out += "  <trace>\n    <string key=\"concept:name\" value=\"\(caseName(item))\"/>\n    <string key=\"demand\" value=\"\(esc(model.demands[events[0].demand].name))\"/>\n" + cause
             for r in events {
                 let who = resource(r).isEmpty ? "" : "<string key=\"org:resource\" value=\"\(esc(resource(r)))\"/>"
                 out += "    <event><string key=\"concept:name\" value=\"\(esc(activity(r, names)))\"/>\(who)<string key=\"lifecycle:transition\" value=\"complete\"/><date key=\"start_timestamp\" value=\"\(timestamp(r.start))\"/><date key=\"time:timestamp\" value=\"\(timestamp(r.end))\"/></event>\n"

@@ -240,11 +240,18 @@ import Testing
         let journey = scenario.model.journeys[0]
         var allowed: Set<[String]> = [["[arrive]", journey.steps[0].name]]
         for (i, step) in journey.steps.enumerated() {
+            // An outcome event ([rejected at S], [failed at S]) sits between S and where it leads.
+            let outcomes = ["[rejected at \(step.name)]", "[failed at \(step.name)]"]
+            for o in outcomes { allowed.insert([step.name, o]) }
             for (destination, _) in journey.transitions(from: i) {
-                switch destination {
-                case .step(let j): allowed.insert([step.name, journey.steps[j].name])
-                case .exit: allowed.insert([step.name, "[deliver]"])
-                case .cancel: break
+                let next: String? = switch destination {
+                case .step(let j): journey.steps[j].name
+                case .exit: "[deliver]"
+                case .cancel: nil
+                }
+                if let next {
+                    allowed.insert([step.name, next])
+                    for o in outcomes { allowed.insert([o, next]) }
                 }
             }
         }
@@ -254,6 +261,28 @@ import Testing
         // Every case that arrived is in the log, delivered or not.
         let arrivals = try String(contentsOf: log, encoding: .utf8).split(separator: "\n").filter { $0.contains(",[arrive],") }.count
         #expect(mined.cases == arrivals && arrivals > 1000)
+        // Credit checks reject some orders, and the log says so.
+        #expect(mined.pairs.contains(["credit-check", "[rejected at credit-check]"]))
+    }
+
+    /// A complaint is caused by a delivery that went wrong (a failure nobody announced, or a
+    /// late delivery the customer chases): its case names the order's case, which failed or
+    /// was delivered before the complaint arrived.
+    @Test func complaintsNameTheCaseThatCausedThem() throws {
+        let folder = try CommandLineTests.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let log = folder.appendingPathComponent("md.csv")
+        #expect(try CommandLineTests.procsim("run", "scenarios/missed-deliveries.yaml", "-n", "1", "-q", "--event-log", log.path).status == 0)
+        let rows = try String(contentsOf: log, encoding: .utf8).split(separator: "\n").dropFirst().map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+        let complaints = rows.filter { $0[1] == "[arrive]" && !$0[7].isEmpty }
+        #expect(complaints.count > 10)
+        var wentWrong: [String: String] = [:]
+        for r in rows where r[1].hasPrefix("[failed at ") || r[1] == "[deliver]" { wentWrong[r[0]] = wentWrong[r[0]] ?? r[4] }
+        #expect(complaints.contains { c in rows.contains { $0[0] == c[7] && $0[1].hasPrefix("[failed at ") } })
+        for c in complaints {
+            let cause = try #require(wentWrong[c[7]], "\(c[7]) caused \(c[0]) but neither failed nor was delivered")
+            #expect(cause < c[4], "\(c[0]) arrived at \(c[4]), before \(c[7]) went wrong at \(cause)")
+        }
     }
 }
 

@@ -38,12 +38,15 @@ public struct FeasibilityCheck: Sendable {
     public let targets: [Target]
     public let firstLook: Int
     public let h2: Double
+    /// β, the error allowed each decision.
+    public let beta: Double
 
     /// `errorPerDecision` is β for each target of each design: a caller that needs every
     /// decision of a search right at once divides its α among them (Bonferroni).
     public init(targets: [Target], errorPerDecision beta: Double, firstLook n0: Int = 10) {
         precondition(n0 >= 2 && beta > 0 && beta < 0.5)
         self.targets = targets
+        self.beta = beta
         firstLook = n0
         h2 = Double(n0 - 1) * (pow(2 * beta, -2 / Double(n0 - 1)) - 1)
     }

@@ -47,9 +47,18 @@ public struct FlowAnalysis: Sendable {
     /// loss system). With working hours, the load is in working time and the staff are averaged
     /// over the horizon (elapsed time), so an office open 45 hours a week has about a quarter of
     /// its headcount on average.
+    /// An area where waiting items may give up (patience on a step there, or on a demand type
+    /// that visits it) is never among them either: abandonment bounds its queue.
     public func unstableAreas(of model: Model) -> [Int] {
-        model.areas.indices.filter { a in
-            model.areas[a].queueLimit == nil && (Self.capacity(of: model.areas[a], in: model).map { offeredLoad[a] >= $0 } ?? false)
+        var patient = Set<Int>()
+        for demand in model.demands {
+            for step in model.journeys[demand.journey].steps where demand.patience != nil || step.patience != nil {
+                patient.formUnion(step.areas)
+            }
+        }
+        return model.areas.indices.filter { a in
+            model.areas[a].queueLimit == nil && !patient.contains(a)
+                && (Self.capacity(of: model.areas[a], in: model).map { offeredLoad[a] >= $0 } ?? false)
         }
     }
 

@@ -174,6 +174,9 @@ public enum Planner {
                 throw PlanError("--cost \(name): unknown area '\(name)'" + (Names.nearest(name, among: areaNames).map { "; did you mean '\($0)'?" } ?? " (areas: \(areaNames.joined(separator: ", ")))"))
             }
             guard rate >= 0 else { throw PlanError("--cost \(name): a cost cannot be negative") }
+            if base.model.areas.first(where: { $0.name == name })?.staff == nil {
+                throw PlanError("--cost \(name): area '\(name)' has unlimited staff (a pure delay); it has no people to pay")
+            }
         }
         let costed = factors.contains { settings.costs[$0.area] != nil || areaCost(of: $0.area, in: base.model) != nil }
         if costed, let missing = factors.first(where: { settings.costs[$0.area] == nil && areaCost(of: $0.area, in: base.model) == nil }) {
@@ -264,9 +267,11 @@ public enum Planner {
         let undecidedCheaper = chosen.map { c in designs.indices.filter { designs[$0].status == .undecided && designs[$0].replications > 0 && order($0, c) } } ?? []
         var closest: Int?
         if chosen == nil {
+            // Shortfalls within the tolerance of each other are a tie: the cheaper design is closer.
+            let quantum = zip(expectations, tolerances).map { $1 / max(abs($0.threshold), 1e-12) }.max() ?? 0
             closest = designs.indices.filter { designs[$0].replications > 0 }.min { a, b in
                 let sa = shortfall(designs[a], expectations), sb = shortfall(designs[b], expectations)
-                return sa != sb ? sa < sb : order(a, b)
+                return abs(sa - sb) > quantum ? sa < sb : order(a, b)
             }
         }
         var result = PlanResult(
@@ -357,8 +362,14 @@ public enum Planner {
     /// ε of a target: shares in absolute points, everything else relative to its threshold.
     /// A share's tolerance is also kept within a quarter of its distance to 0% or 100%: one
     /// point either side of a 99.6% target would be no target at all.
+    /// Whether a target is a share (on-time, utilisation, `share(abandoned)`, or a ratio
+    /// written as a percentage): its tolerance is in points and it reads as a percentage.
+    public static func isShare(_ e: Expectation) -> Bool {
+        e.dimension == .fraction || (e.dimension == .number && (e.source.contains("share(") || e.source.trimmingCharacters(in: .whitespaces).hasSuffix("%")))
+    }
+
     static func tolerance(for e: Expectation, _ settings: PlanSettings) -> Double {
-        if e.dimension == .fraction {
+        if isShare(e) {
             return min(settings.shareTolerance, max(min(1 - e.threshold, e.threshold) / 4, 1e-6))
         }
         return max(abs(e.threshold) * settings.relativeTolerance, 1e-9)
@@ -448,7 +459,16 @@ public enum Planner {
             outputs += Experiment.replications(model, settings: s, range: outputs.count..<n)
             let result = Experiment.reduce(model, settings: .init(seed: settings.seed, replications: outputs.count, threads: settings.threads), outputs: outputs)
             let perTarget = expectations.map { values(of: $0, in: result) }
-            let decision = FeasibilityCheck.combine(check.decide(perTarget.map(\.values)).map(\.decision))
+            var decisions = check.decide(perTarget.map(\.values)).map(\.decision)
+            if n >= settings.maxReplications {
+                // At the cap the triangle may still be open for a target far from its threshold
+                // (a tolerance much smaller than the noise): a one-sided interval at level 1 − β
+                // decides it then, with the same error bound.
+                for (t, values) in perTarget.map(\.values).enumerated() where decisions[t] == .undecided {
+                    decisions[t] = intervalDecision(values, check.targets[t], beta: check.beta)
+                }
+            }
+            let decision = FeasibilityCheck.combine(decisions)
             d.estimates = perTarget.map(\.estimate)
             d.replications = outputs.count
             if decision != .undecided || n >= settings.maxReplications {
@@ -457,6 +477,19 @@ public enum Planner {
             }
             n = min(n + settings.batch, settings.maxReplications)
         }
+    }
+
+    /// Feasible when the one-sided (1 − β) upper bound of the mean lies below the threshold
+    /// (for `≤`), infeasible when the lower bound lies above it; undecided otherwise.
+    static func intervalDecision(_ xs: [Double], _ target: FeasibilityCheck.Target, beta: Double) -> FeasibilityCheck.Decision {
+        let ys = xs.filter(\.isFinite)
+        guard ys.count >= 2 else { return .undecided }
+        let n = Double(ys.count), mean = ys.reduce(0, +) / n
+        let sd = (ys.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / (n - 1)).squareRoot()
+        let half = SpecialFunctions.studentTQuantile(1 - beta, degreesOfFreedom: n - 1) * sd / n.squareRoot()
+        let (low, high) = (mean - half, mean + half)
+        if target.atMost { return high < target.threshold ? .feasible : low > target.threshold ? .infeasible : .undecided }
+        return low > target.threshold ? .feasible : high < target.threshold ? .infeasible : .undecided
     }
 
     /// How far a design is from meeting every target: the largest shortfall relative to its

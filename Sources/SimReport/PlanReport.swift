@@ -17,6 +17,7 @@ public struct PlanReport: Sendable {
     /// with three significant digits (a 50 h target shows 48.9h, not "2d 1h").
     static func value(_ e: Expectation, _ x: Double?) -> String {
         guard let x else { return "–" }
+        if Planner.isShare(e) { return String(format: "%.2f%%", x * 100) }
         switch e.dimension {
         case .duration:
             let unit = Formatting.unit(for: abs(e.threshold) > 0 ? abs(e.threshold) : abs(x))
@@ -42,6 +43,23 @@ public struct PlanReport: Sendable {
         if upper ? ci.high <= e.threshold : ci.low >= e.threshold { return "met" }
         if upper ? ci.low > e.threshold + tolerance : ci.high < e.threshold - tolerance { return "NOT MET: beyond the tolerance; record this and widen the search's confidence" }
         return "within the tolerance of the target (±\(value(e, tolerance))): the plan's decisions may go either way there"
+    }
+
+    /// The designs on the frontier of cost against the first target: each is better, by more
+    /// than the target's tolerance, than every cheaper design decided (and the cheapest of any
+    /// that are equal within it). Differences inside the tolerance are noise, not a trade-off.
+    static func frontier(_ p: PlanResult) -> Set<Int> {
+        guard let first = p.targets.first else { return [] }
+        let lower = first.comparator == .lessOrEqual || first.comparator == .less
+        let decided = p.designs.indices.filter { p.designs[$0].replications > 0 && p.designs[$0].costPerMonth.isFinite }
+            .sorted { (p.designs[$0].costPerMonth, $0) < (p.designs[$1].costPerMonth, $1) }
+        var best = Double.infinity, out = Set<Int>()
+        for i in decided {
+            guard let v = p.designs[i].estimates.first?.estimate else { continue }
+            let g = lower ? v : -v
+            if g < best - p.tolerances[0] { out.insert(i); best = g }
+        }
+        return out
     }
 
     var costUnit: String { plan.costed ? "cost/month" : "people" }
@@ -93,12 +111,10 @@ public struct PlanReport: Sendable {
             lines.append("")
             lines.append("Designs decided by simulation, by \(costUnit) (* on the frontier of \(costUnit) against \(first.source)):")
             var rows = [["  "] + p.factors.map(\.description) + [costUnit] + p.targets.map { "\($0.source) (95% interval)" } + ["decision", "replications"]]
-            let lower = first.comparator == .lessOrEqual || first.comparator == .less
-            func goodness(_ i: Int) -> Double { p.designs[i].estimates.first?.estimate.map { lower ? $0 : -$0 } ?? .infinity }
+            let onFrontier = Self.frontier(p)
             for i in decided {
                 let d = p.designs[i]
-                // On the frontier: no design that costs as much or less does better.
-                let frontier = !decided.contains { j in j != i && p.designs[j].costPerMonth <= d.costPerMonth && goodness(j) < goodness(i) }
+                let frontier = onFrontier.contains(i)
                 rows.append([frontier ? "  *" : "  "] + d.staff.map(String.init) + [costText(d.costPerMonth)]
                             + zip(p.targets, d.estimates).map { Self.estimate($0, $1) }
                             + [d.status == .feasible ? "meets" : d.status == .infeasible ? "misses" : "UNDECIDED", String(d.replications)])
@@ -110,10 +126,13 @@ public struct PlanReport: Sendable {
 
     public var json: JSONValue {
         let p = plan
+        let onFrontier = Self.frontier(p)
         func design(_ d: PlanDesign) -> JSONValue {
-            .object([
+            let index = p.designs.firstIndex { $0.staff == d.staff }
+            return .object([
                 ("staff", .object(zip(p.factors, d.staff).map { ($0.description, .integer($1)) })),
-                ("cost_per_month", .number(d.costPerMonth.isFinite ? d.costPerMonth : nil)),
+                ("cost_per_month", .number(d.costPerMonth.isFinite ? (d.costPerMonth * 100).rounded() / 100 : nil)),
+                ("frontier", .bool(index.map(onFrontier.contains) ?? false)),
                 ("status", .string(d.status.rawValue)),
                 ("replications", .integer(d.replications)),
                 ("targets", .array(d.estimates.map(\.jsonValue))),
@@ -132,7 +151,11 @@ public struct PlanReport: Sendable {
         var confirmation: JSONValue = .null
         if let c = p.confirmation {
             let seed: JSONValue = p.confirmationSeed.map { .unsigned($0) } ?? .null
-            confirmation = .object([("seed", seed), ("targets", .array(c.map(\.jsonValue)))])
+            let verdicts: [JSONValue] = zip(p.targets, c).enumerated().map { t, pair in
+                let text = Self.confirmationVerdict(pair.0, pair.1, tolerance: p.tolerances[t])
+                return .string(text.hasPrefix("met") ? "met" : text.hasPrefix("NOT") ? "not_met" : "within_tolerance")
+            }
+            confirmation = .object([("seed", seed), ("targets", .array(c.map(\.jsonValue))), ("verdicts", .array(verdicts))])
         }
         let chosen: JSONValue = p.chosen.map { design(p.designs[$0]) } ?? .null
         let closest: JSONValue = p.closest.map { design(p.designs[$0]) } ?? .null

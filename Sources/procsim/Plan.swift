@@ -37,10 +37,10 @@ extension Procsim {
         @Option(help: ArgumentHelp("Instead of staffing: the most demand of this demand type or campaign that the current staffing serves within the targets.", valueName: "name"))
         var maxDemand: String?
 
-        @Option(help: "Replications of each design's first look (-n sets it too).")
-        var firstLook: Int = 10
+        @Option(help: "Replications of each design's first look (default 10; -n sets it too).")
+        var firstLook: Int?
 
-        var look: Int { common.replicationsGiven ?? firstLook }
+        var look: Int { common.replicationsGiven ?? firstLook ?? 10 }
 
         @Option(help: "The most replications one design gets before it is called undecided.")
         var maxReplications: Int = 500
@@ -66,6 +66,13 @@ extension Procsim {
             if target.isEmpty { throw ValidationError("give at least one target with --target, such as --target \"p95(lead_time) <= 3d\"") }
             if maxDemand == nil && vary.isEmpty { throw ValidationError("give the staff to plan with --vary areas.NAME.staff=LOW..HIGH, or ask --max-demand NAME") }
             if maxDemand != nil && !vary.isEmpty { throw ValidationError("--max-demand keeps the current staffing; leave out --vary (or set staff with --set)") }
+            if maxDemand != nil && (exhaustive || !cost.isEmpty) { throw ValidationError("--max-demand searches demand, not designs: --exhaustive and --cost do not apply") }
+            if common.replicationsGiven != nil && firstLook != nil { throw ValidationError("-n and --first-look both set the first look; give one") }
+            if Set(target).count < target.count { throw ValidationError("a --target is given twice; give each once") }
+            let varied = Set(vary.compactMap(PlanFactor.init(argument:)).filter { $0.period == nil }.map { "areas.\($0.area).staff" })
+            if let clash = overrides.arguments.first(where: { varied.contains(String($0.prefix { $0 != "=" })) }) {
+                throw ValidationError("--set \(clash) sets staff that --vary plans; leave one of them out")
+            }
             for v in vary where PlanFactor(argument: v) == nil {
                 throw ValidationError("--vary expects areas.NAME.staff=LOW..HIGH or areas.NAME.staff@PERIOD=LOW..HIGH with whole numbers, LOW ≤ HIGH; found '\(v)'")
             }

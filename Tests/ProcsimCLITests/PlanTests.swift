@@ -215,6 +215,45 @@ import _SimTestSupport
         #expect(Planner.tolerance(for: targets[1], PlanSettings()) == 0.01)
     }
 
+    /// Customers who give up bound a queue: an overloaded desk with impatient callers is not
+    /// cut by the stability bound. With 3 calls an hour, an hour's work and 10 minutes of
+    /// patience, two agents lose about half the calls (M/M/2+M: simulated 49%), one agent far
+    /// more; a 50% ceiling on abandonment is met by two, which the plan must find.
+    @Test func abandonmentBoundsTheQueue() throws {
+        let folder = try CommandLineTests.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let file = folder.appendingPathComponent("impatient.yaml")
+        try """
+            version: 1
+            horizon: 100d
+            warmup: 5d
+            areas:
+              desk: {staff: 4}
+            demand:
+              calls: {rate: 3/h, journey: j}
+            journeys:
+              j:
+                steps:
+                  - {name: handle, area: desk, duration: {dist: exponential, mean: 1h}, patience: {dist: exponential, mean: 10m}}
+            """.write(to: file, atomically: true, encoding: .utf8)
+        let plan = try Planner.plan(path: file.path, factors: [PlanFactor(area: "desk", values: 1...6)],
+                                    targets: ["share(abandoned) <= 60%"], settings: PlanSettings(seed: 3, threads: 2, confirmation: 0))
+        #expect(plan.designs.allSatisfy { $0.status != .unstable })
+        let chosen = try #require(plan.chosen)
+        #expect(plan.designs[chosen].staff[0] <= 2)
+        // A share's tolerance is in points.
+        #expect(plan.tolerances[0] == 0.01)
+    }
+
+    /// At the replication cap, a design whose one-sided (1 − β) interval lies clear of the
+    /// threshold is decided by it, even when the triangle is still open.
+    @Test func theCapDecidesByTheInterval() {
+        let target = FeasibilityCheck.Target(threshold: 10, atMost: true, tolerance: 0.001)
+        #expect(Planner.intervalDecision([30, 31, 29, 30.5, 29.5], target, beta: 0.001) == .infeasible)
+        #expect(Planner.intervalDecision([3, 3.1, 2.9, 3.05, 2.95], target, beta: 0.001) == .feasible)
+        #expect(Planner.intervalDecision([9, 11, 10, 9.5, 10.5], target, beta: 0.001) == .undecided)
+    }
+
     @Test func badRequestsAreRefusedWithSuggestions() throws {
         let file = try Self.desk()
         defer { try? FileManager.default.removeItem(at: file.deletingLastPathComponent()) }

@@ -40,9 +40,6 @@ public struct BaselineComparison: Sendable {
         public let verdict: Verdict
     }
 
-    /// The least tolerance of a loss count under a relative tolerance, as a share of arrivals.
-    public static let lossFloor = 0.001
-
     public let pairing: Pairing
     public let alpha: Double
     public let figures: [Figure]
@@ -61,11 +58,11 @@ public struct BaselineComparison: Sendable {
             guard let rule = rules(key), let before = base[key] else { continue }
             let defined = before.filter(\.isFinite)
             guard !defined.isEmpty, var allowance = rule.tolerance.allowance(base: ReferenceStatistics.mean(defined)) else { continue }
-            // Losses relative to a baseline of none would tolerate nothing: a share of the
-            // arrivals of the same scope (0.1%) is the least a default tolerance allows.
-            if case .relative = rule.tolerance, ["abandoned", "turned_away", "cancelled"].contains(String(key.split(separator: ".").last ?? "")),
-               let arrivals = base[String(key.dropLast(key.split(separator: ".").last!.count)) + "arrivals"]?.filter(\.isFinite), !arrivals.isEmpty {
-                allowance = max(allowance, lossFloor * ReferenceStatistics.mean(arrivals))
+            // A relative tolerance of a baseline of none would tolerate nothing: the rule's floor,
+            // a share of the arrivals of the figure's scope, is the least it allows.
+            if case .relative = rule.tolerance, rule.arrivalsFloor > 0,
+               let arrivals = base[Self.scope(of: key) + "arrivals"]?.filter(\.isFinite), !arrivals.isEmpty {
+                allowance = max(allowance, rule.arrivalsFloor * ReferenceStatistics.mean(arrivals))
             }
             judged.append((key, rule, before, after, allowance))
         }
@@ -120,6 +117,11 @@ public struct BaselineComparison: Sendable {
                           verdict: verdict)
         }
         return BaselineComparison(pairing: pairing, alpha: alpha, figures: figures)
+    }
+
+    /// The prefix naming a figure's scope: `demand.orders.` of `demand.orders.abandoned`.
+    static func scope(of key: String) -> String {
+        key.lastIndex(of: ".").map { String(key[...$0]) } ?? ""
     }
 
     /// The one-sided p-value of "the true mean exceeds `shift`" for an observed mean `x`.

@@ -169,7 +169,7 @@ public enum Experiment {
             leadTimeDistribution: distribution(outputs))
         if let first = outputs.first, !first.leadTimeBinsByDemand.isEmpty {
             result.leadTimeDistributionByDemand = first.leadTimeBinsByDemand.indices.map { d in
-                distribution(outputs.map { $0.leadTimeBinsByDemand[safe: d] ?? [] })
+                distribution(outputs.map { d < $0.leadTimeBinsByDemand.count ? $0.leadTimeBinsByDemand[d] : [] })
             }
         }
         result.areaSeriesTimes = Array(outputs.first?.areaSeriesTimes.prefix(areaPoints) ?? [])
@@ -225,10 +225,6 @@ extension Experiment {
         options.trace = true
         return FlowSimulation(model: model, options: options).run().trace
     }
-}
-
-extension Array {
-    subscript(safe i: Int) -> Element? { indices.contains(i) ? self[i] : nil }
 }
 
 extension ExperimentResult {

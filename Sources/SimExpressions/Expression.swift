@@ -97,6 +97,13 @@ extension MetricExpression {
     /// NaN propagates (an undefined figure, such as a percentile of no items, makes the derived
     /// figure undefined too), and so does division by zero: `x / 0` is NaN, not infinity, because
     /// a ratio of an empty denominator is undefined rather than huge, and JSON shows it as `null`.
+    /// The expression in each replication of a replications × figures matrix (row-major, in
+    /// the layout's order): a derived figure is computed per replication, then given its interval.
+    public func values(matrix: [Double], rows: Int, layout: MetricLayout) -> [Double] {
+        let width = layout.count
+        return (0..<rows).map { r in value(Array(matrix[r * width..<(r + 1) * width]), layout: layout) }
+    }
+
     public func value(_ metrics: [Double], layout: MetricLayout) -> Double {
         switch self {
         case .constant(let value, _):

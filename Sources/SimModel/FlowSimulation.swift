@@ -277,12 +277,13 @@ public struct FlowSimulation: ~Copyable {
     var areaBusySeries: [Double] = []
     var areaQueueSeries: [Double] = []
     var areaStaffSeries: [Double] = []
-    // Running integrals for the series, never reset at the warm-up: each point of the series is
-    // the average over the interval since the previous one, so that a sample taken at night
-    // neither drops out nor aliases a daily cycle into a weekly one.
-    var seriesBusyTotal: Slots<Double>
-    var seriesQueueTotal: Slots<Double>
-    var seriesStaffTotal: Slots<Double>
+    // Where the area integrals stood when the last series interval closed: each point of the
+    // series is the average over the interval since the previous one (the integrals' growth),
+    // so that a sample taken at night neither drops out nor aliases a daily cycle into a
+    // weekly one. The events themselves keep only the integrals the figures need.
+    var seriesBusyMark: Slots<Double>
+    var seriesQueueMark: Slots<Double>
+    var seriesCapacityMark: Slots<Double>
     var seriesLastTime = 0.0
     var areaSeriesTimes: [Double] = []
     let seriesStep: Double
@@ -463,9 +464,9 @@ public struct FlowSimulation: ~Copyable {
         areaLast = Slots(repeating: 0, count: areas)
         areaBusyIntegral = Slots(repeating: 0, count: areas)
         areaQueueIntegral = Slots(repeating: 0, count: areas)
-        seriesBusyTotal = Slots(repeating: 0, count: areas)
-        seriesQueueTotal = Slots(repeating: 0, count: areas)
-        seriesStaffTotal = Slots(repeating: 0, count: areas)
+        seriesBusyMark = Slots(repeating: 0, count: areas)
+        seriesQueueMark = Slots(repeating: 0, count: areas)
+        seriesCapacityMark = Slots(repeating: 0, count: areas)
         areaTurnedAway = Slots(repeating: 0, count: areas)
         queues = Slots(count: areas * max(priorities.count, 1)) { _ in IndexRing(capacity: 64) }
 
@@ -998,13 +999,9 @@ public struct FlowSimulation: ~Copyable {
         let staff = areaStaff[a]
         // Work in progress is paused while nobody is on duty; handed-over work beyond the staff
         // on duty counts as full use, not more.
-        let busy = Double(staff < 0 ? areaBusy[a] : min(areaBusy[a], staff))
-        areaBusyIntegral[a] += busy * dt
+        areaBusyIntegral[a] += Double(staff < 0 ? areaBusy[a] : min(areaBusy[a], staff)) * dt
         areaCapacityIntegral[a] += Double(max(staff, 0)) * dt
         areaQueueIntegral[a] += Double(areaQueued[a]) * dt
-        seriesBusyTotal[a] += busy * dt
-        seriesQueueTotal[a] += Double(areaQueued[a]) * dt
-        seriesStaffTotal[a] += Double(staff < 0 ? -1 : staff) * dt
         areaLast[a] = now
     }
 
@@ -1020,6 +1017,10 @@ public struct FlowSimulation: ~Copyable {
         observedFrom = now
         for a in 0..<model.areas.count {
             touchArea(a)
+            // The series marks move with the reset, so the open interval keeps what it gathered.
+            seriesBusyMark[a] -= areaBusyIntegral[a]
+            seriesQueueMark[a] -= areaQueueIntegral[a]
+            seriesCapacityMark[a] -= areaCapacityIntegral[a]
             areaBusyIntegral[a] = 0; areaQueueIntegral[a] = 0; areaCapacityIntegral[a] = 0; areaTurnedAway[a] = 0
             areaSetups[a] = 0
         }
@@ -1034,10 +1035,13 @@ public struct FlowSimulation: ~Copyable {
         guard span > 0 else { return }
         for a in 0..<model.areas.count {
             touchArea(a)
-            areaBusySeries.append(seriesBusyTotal[a] / span)
-            areaQueueSeries.append(seriesQueueTotal[a] / span)
-            areaStaffSeries.append(seriesStaffTotal[a] / span)
-            seriesBusyTotal[a] = 0; seriesQueueTotal[a] = 0; seriesStaffTotal[a] = 0
+            areaBusySeries.append((areaBusyIntegral[a] - seriesBusyMark[a]) / span)
+            areaQueueSeries.append((areaQueueIntegral[a] - seriesQueueMark[a]) / span)
+            // Unlimited staff (−1) stays unlimited for the whole run.
+            areaStaffSeries.append(areaStaff[a] < 0 ? -1 : (areaCapacityIntegral[a] - seriesCapacityMark[a]) / span)
+            seriesBusyMark[a] = areaBusyIntegral[a]
+            seriesQueueMark[a] = areaQueueIntegral[a]
+            seriesCapacityMark[a] = areaCapacityIntegral[a]
         }
         areaSeriesTimes.append((seriesLastTime + now) / 2)
         seriesLastTime = now

@@ -56,7 +56,7 @@ public struct MetricLayout: Sendable {
     /// The values a figure can take: shares lie in [0, 1]; every other figure (times, counts,
     /// rates, queue lengths) is non-negative.
     public static func range(of name: String) -> ClosedRange<Double> {
-        ["on_time", "utilisation", "waited"].contains(name) ? 0...1 : 0...Double.infinity
+        FigureKind(key: name) == .share ? 0...1 : 0...Double.infinity
     }
 
     /// The range of every figure, in vector order.

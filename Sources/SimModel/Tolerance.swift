@@ -54,10 +54,14 @@ public struct FigureRule: Sendable, Equatable {
     /// `true` for times, queues and losses; `false` for on-time shares and throughput.
     public var worseIfHigher: Bool
     public var tolerance: Tolerance
+    /// The least a relative tolerance allows, as a share of the arrivals of the figure's scope:
+    /// for losses, so that a baseline of none does not tolerate a single one.
+    public var arrivalsFloor: Double
 
-    public init(worseIfHigher: Bool, tolerance: Tolerance) {
+    public init(worseIfHigher: Bool, tolerance: Tolerance, arrivalsFloor: Double = 0) {
         self.worseIfHigher = worseIfHigher
         self.tolerance = tolerance
+        self.arrivalsFloor = arrivalsFloor
     }
 
     /// Which way a figure gets worse, with the documented default tolerance: times and counts
@@ -72,7 +76,10 @@ public struct FigureRule: Sendable, Equatable {
         if FigureKind(key: key) == .time && parts[parts.count - 2] != "service" { return .init(worseIfHigher: true, tolerance: .relative(0.02)) }
         if last == "on_time" { return .init(worseIfHigher: false, tolerance: .absolute(0.01)) }
         if last == "waited" { return .init(worseIfHigher: true, tolerance: .absolute(0.01)) }
-        if ["abandoned", "turned_away", "cancelled", "rework", "unfinished", "failed"].contains(last) || pair == "queue.mean" || pair == "wip.mean" {
+        if ["abandoned", "turned_away", "cancelled"].contains(last) {
+            return .init(worseIfHigher: true, tolerance: .relative(0.02), arrivalsFloor: 0.001)
+        }
+        if ["rework", "unfinished", "failed"].contains(last) || pair == "queue.mean" || pair == "wip.mean" {
             return .init(worseIfHigher: true, tolerance: .relative(0.02))
         }
         if last == "throughput" || last == "completed" { return .init(worseIfHigher: false, tolerance: .relative(0.02)) }

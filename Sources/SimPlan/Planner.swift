@@ -232,7 +232,7 @@ public enum Planner {
         func decide(_ i: Int) {
             designs[i] = evaluate(designs[i], model: models[i]!, check: check, expectations: expectations, settings: settings)
             for t in expectations.indices {
-                if let a = designs[i].approximation[safe: t] ?? nil, a > 0, a.isFinite, let x = designs[i].estimates[t].estimate, x > 0 {
+                if t < designs[i].approximation.count, let a = designs[i].approximation[t], a > 0, a.isFinite, let x = designs[i].estimates[t].estimate, x > 0 {
                     calibration[t] = x / a
                 }
             }
@@ -444,8 +444,8 @@ public enum Planner {
 
     /// Per replication values of a target in a result, and their summary.
     static func values(of e: Expectation, in result: ExperimentResult) -> (values: [Double], estimate: Estimate) {
-        let width = result.layout.count, n = result.settings.replications
-        let xs = (0..<n).map { r in e.expression.value(Array(result.matrix[r * width..<(r + 1) * width]), layout: result.layout) }
+        let n = result.settings.replications
+        let xs = e.expression.values(matrix: result.matrix, rows: n, layout: result.layout)
         return (xs, ReplicationSummary(matrix: xs, rows: n, columns: 1).estimates[0])
     }
 
@@ -643,8 +643,4 @@ extension Planner {
                            points: points, highestFeasible: low, lowestInfeasible: high, stabilityLimit: stability,
                            errorPerDecision: beta, seed: settings.seed, saturated: saturated)
     }
-}
-
-extension Array {
-    subscript(safe i: Int) -> Element? { indices.contains(i) ? self[i] : nil }
 }

@@ -33,20 +33,12 @@ public struct CompareReport: Sendable {
         comparisons = DesignComparison.compare(base: results[0], designs: zip(designs.dropFirst(), results.dropFirst()).map { ($0.name, $1) })
     }
 
-    func estimate(_ e: Estimate) -> JSONValue {
-        .object([
-            ("estimate", .number(e.estimate)),
-            ("ci95", e.ci95.map { .array([.number($0.low), .number($0.high)]) } ?? .null),
-            ("n", .integer(e.n)),
-        ])
-    }
-
     func json(_ m: DesignComparison.Metric) -> JSONValue {
         let fields: [(String, JSONValue)] = [
             ("metric", .string(m.key)),
-            ("base", estimate(m.base)),
-            ("design", estimate(m.design)),
-            ("difference", estimate(m.difference)),
+            ("base", m.base.jsonValue),
+            ("design", m.design.jsonValue),
+            ("difference", m.difference.jsonValue),
             ("p", .number(m.pValue)),
             ("p_holm", .number(m.adjustedP)),
             ("significant", .bool(m.significant)),

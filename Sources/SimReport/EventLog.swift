@@ -67,10 +67,7 @@ public struct EventLog: Sendable {
     /// completion, with the standard concept, lifecycle, organizational and time extensions.
     public var xes: String {
         let names = activities
-        func esc(_ s: String) -> String {
-            s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
-                .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
-        }
+        let esc: (String) -> String = { $0.xmlEscaped }
         var byCase: [Int: [ServiceRecord]] = [:]
         for r in records { byCase[r.item, default: []].append(r) }
         var out = """

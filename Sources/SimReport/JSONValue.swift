@@ -1,3 +1,5 @@
+import SimStatistics
+
 /// A JSON document with keys in the order they were given: the contracts promise a stable
 /// order with `schema` first, which `JSONEncoder` (sorted or hashed) cannot.
 public indirect enum JSONValue: Sendable, Equatable {
@@ -94,5 +96,26 @@ public indirect enum JSONValue: Sendable, Equatable {
             }
         }
         out += "\""
+    }
+}
+
+extension Estimate {
+    /// `{"estimate": x, "ci95": [lo, hi], "n": replications}`, as the contracts define it.
+    public var jsonValue: JSONValue {
+        .object([
+            ("estimate", .number(estimate)),
+            ("ci95", ci95.map { .array([.number($0.low), .number($0.high)]) } ?? .null),
+            ("n", .integer(n)),
+        ])
+    }
+}
+
+extension String {
+    /// The text with the five characters markup reserves replaced, for XML, XHTML and SVG
+    /// text and attribute values.
+    var xmlEscaped: String {
+        replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+            .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
+            .replacingOccurrences(of: "'", with: "&apos;")
     }
 }

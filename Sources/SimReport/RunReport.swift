@@ -60,14 +60,7 @@ public struct RunReport: Sendable {
 
     // MARK: - JSON
 
-    func estimate(_ e: Estimate?) -> JSONValue {
-        guard let e else { return .null }
-        return .object([
-            ("estimate", .number(e.estimate)),
-            ("ci95", e.ci95.map { .array([.number($0.low), .number($0.high)]) } ?? .null),
-            ("n", .integer(e.n)),
-        ])
-    }
+    func estimate(_ e: Estimate?) -> JSONValue { e?.jsonValue ?? .null }
 
     /// The figures of one scope, nested by the part before the dot: `lead_time.p95` becomes
     /// `"lead_time": {"p95": …}`, so the JSON path reads like the expression `p95(lead_time)`.
@@ -397,11 +390,9 @@ public struct ExpectationResult: Sendable {
     /// for a sequential check that looks several times.
     public init(_ expectation: Expectation, result: ExperimentResult, confidence: Double = 0.95) {
         self.expectation = expectation
-        let rows = result.settings.replications, columns = result.layout.count
+        let rows = result.settings.replications
         // A derived expression is computed per replication, then given its interval.
-        let values = (0..<rows).map { r in
-            expectation.expression.value(Array(result.matrix[r * columns..<(r + 1) * columns]), layout: result.layout)
-        }
+        let values = expectation.expression.values(matrix: result.matrix, rows: rows, layout: result.layout)
         // A single figure keeps its range (a share's interval stops at 100%); derived ones are open.
         var bounds: ClosedRange<Double> = -Double.infinity...Double.infinity
         if case .metric(let reference) = expectation.expression {

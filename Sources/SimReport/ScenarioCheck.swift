@@ -331,16 +331,6 @@ extension ScenarioCheck {
     }
 }
 
-extension Estimate {
-    /// `{"estimate": x, "ci95": [lo, hi], "n": replications}`, as the contracts define it.
-    public var jsonValue: JSONValue {
-        .object([
-            ("estimate", .number(estimate)),
-            ("ci95", ci95.map { .array([.number($0.low), .number($0.high)]) } ?? .null),
-            ("n", .integer(n)),
-        ])
-    }
-}
 
 /// The JUnit XML dialect CI systems read (GitLab, GitHub test reporters, Jenkins), valid against
 /// the widely used JUnit XSD (`Tests/ProcsimCLITests/Resources/JUnit.xsd`).
@@ -357,10 +347,7 @@ public enum JUnitReport {
 
     /// One `testsuite` per scenario checked, in a `testsuites` root.
     public static func xml(_ suites: [(name: String, cases: [Case], seconds: Double)], timestamp: Date = Date()) -> String {
-        func escape(_ s: String) -> String {
-            s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
-                .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
-        }
+        let escape: (String) -> String = { $0.xmlEscaped }
         func count(_ cases: [Case], _ which: (Case.Outcome) -> Bool) -> Int { cases.filter { which($0.outcome) }.count }
         let isFailure: (Case.Outcome) -> Bool = { if case .failed = $0 { true } else { false } }
         let isError: (Case.Outcome) -> Bool = { if case .error = $0 { true } else { false } }

@@ -879,6 +879,9 @@ extension ScenarioLoader {
 }
 
 extension ScenarioLoader {
+    /// `15%` or `0.15` as a fraction; `nil` when unreadable. For command-line options.
+    public static func fraction(_ text: String) -> Double? { Quantities.fraction(text) }
+
     /// `3200/month` as money per second (the scenario's `cost:` spelling); `nil` when unreadable.
     public static func costRate(_ text: String) -> Double? { Quantities.costRate(text) }
 }

@@ -39,11 +39,7 @@ extension Procsim {
         @Option(help: ArgumentHelp("The error rate the gate allows, such as 1% or 0.01: per expectation over all its looks, and family-wise over the figures compared with a baseline.", valueName: "rate"))
         var alpha: String = "1%"
 
-        var alphaValue: Double? {
-            let t = alpha.trimmingCharacters(in: .whitespaces)
-            let x = t.hasSuffix("%") ? Double(t.dropLast()).map { $0 / 100 } : Double(t)
-            return x.flatMap { $0 > 0 && $0 < 0.5 ? $0 : nil }
-        }
+        var alphaValue: Double? { ScenarioLoader.fraction(alpha).flatMap { $0 > 0 && $0 < 0.5 ? $0 : nil } }
 
         @Option(help: "Replications added per look while an expectation is undecided.")
         var batch: Int = 20

@@ -57,10 +57,7 @@ extension Procsim {
 
         @OptionGroup var export: ExportOptions
 
-        static func percent(_ text: String) -> Double? {
-            let t = text.trimmingCharacters(in: .whitespaces)
-            return t.hasSuffix("%") ? Double(t.dropLast()).map { $0 / 100 } : Double(t)
-        }
+        static func percent(_ text: String) -> Double? { ScenarioLoader.fraction(text) }
 
         func validate() throws {
             if target.isEmpty { throw ValidationError("give at least one target with --target, such as --target \"p95(lead_time) <= 3d\"") }

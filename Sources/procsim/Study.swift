@@ -110,9 +110,9 @@ extension Procsim {
                     }
                     let result = Experiment.run(loaded.model, settings: settings)
                     // Each figure's mean over the replications: the expression per replication, averaged.
-                    let reps = result.settings.replications, width = result.layout.count
+                    let reps = result.settings.replications
                     ys.append(expressions.map { e in
-                        let per = (0..<reps).map { e.value(Array(result.matrix[$0 * width..<($0 + 1) * width]), layout: result.layout) }.filter(\.isFinite)
+                        let per = e.values(matrix: result.matrix, rows: reps, layout: result.layout).filter(\.isFinite)
                         return per.isEmpty ? .nan : per.reduce(0, +) / Double(per.count)
                     })
                     xs.append(zip(ranges, point).map { $0.factor.coded($1) })

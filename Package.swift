@@ -25,6 +25,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift.git", from: "0.2.0"),
+        .package(url: "https://github.com/apple/swift-system.git", from: "1.8.1"),
     ],
     targets: [
         // MARK: - Public API
@@ -45,7 +46,10 @@ let package = Package(
         /// YAML scenario files → validated models, with compiler-style diagnostics.
         .target(
             name: "SimScenario",
-            dependencies: ["SimModel", "SimExpressions", .product(name: "Yams", package: "Yams")]),
+            dependencies: [
+                "SimModel", "SimExpressions", .product(name: "Yams", package: "Yams"),
+                .product(name: "SystemPackage", package: "swift-system"),
+            ]),
         /// Replications in parallel, reduced in replication order; summaries with intervals.
         .target(name: "SimExperiment", dependencies: ["SimModel", "SimStatistics"]),
         /// Capacity planning: the cheapest staffing that meets targets, the most demand a staffing serves.
@@ -58,6 +62,7 @@ let package = Package(
             dependencies: [
                 "SimReport", "SimPlan", "SimExperiment", "SimScenario",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "SystemPackage", package: "swift-system"),
             ],
             plugins: ["BuildInfoPlugin"]),
         /// Writes the git commit into the executable at build time, for `procsim --version`.

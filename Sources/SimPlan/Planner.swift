@@ -39,6 +39,8 @@ public struct PlanFactor: Sendable, Equatable, CustomStringConvertible {
 /// What a plan may spend and how sure it must be.
 public struct PlanSettings: Sendable {
     public var seed: UInt64
+    /// Where files the scenario names may be read from (`--root`); `nil`: the scenario's folder.
+    public var root: ReadRoot? = nil
     public var threads: Int
     /// The probability that every feasibility decision of the search is right at once, outside
     /// the tolerance: split evenly over the candidates and targets (Bonferroni).
@@ -165,7 +167,7 @@ public enum Planner {
     /// `overrides` are the command line's `--set`, applied before the plan's own.
     public static func plan(path: String, variant: String? = nil, overrides: [Override] = [], factors: [PlanFactor],
                             targets: [String], settings: PlanSettings) throws -> PlanResult {
-        let base = try ScenarioLoader.load(path: path, variant: variant, overrides: overrides)
+        let base = try ScenarioLoader.load(path: path, variant: variant, overrides: overrides, root: settings.root)
         try validate(factors, in: base)
         let expectations = try parse(targets, model: base.model)
         let areaNames = base.model.areas.map(\.name)
@@ -191,7 +193,7 @@ public enum Planner {
         var designs: [PlanDesign] = []
         var models: [Model?] = []
         for staff in grid {
-            guard let scenario = try design(staff, factors: factors, base: base, path: path, variant: variant, overrides: overrides) else {
+            guard let scenario = try design(staff, factors: factors, base: base, path: path, variant: variant, overrides: overrides, root: settings.root) else {
                 designs.append(PlanDesign(staff: staff, costPerMonth: .infinity, status: .inconsistent))
                 models.append(nil)
                 continue
@@ -386,7 +388,7 @@ public enum Planner {
 
     /// The scenario of one design, or `nil` when it is inconsistent (fewer in a campaign than
     /// outside it).
-    static func design(_ staff: [Int], factors: [PlanFactor], base: Scenario, path: String, variant: String?, overrides: [Override]) throws -> Scenario? {
+    static func design(_ staff: [Int], factors: [PlanFactor], base: Scenario, path: String, variant: String?, overrides: [Override], root: ReadRoot?) throws -> Scenario? {
         var extra: [Override] = []
         for (f, v) in zip(factors, staff) {
             guard let p = f.period else {
@@ -405,7 +407,7 @@ public enum Planner {
                 extra.append(Override(argument: "areas.\(f.area).shifts.\(p).staff=\(v)")!)
             }
         }
-        return try ScenarioLoader.load(path: path, variant: variant, overrides: overrides + extra)
+        return try ScenarioLoader.load(path: path, variant: variant, overrides: overrides + extra, root: root)
     }
 
     /// A target's queueing estimate: utilisation exactly; mean lead time by Allen–Cunneen;
@@ -552,7 +554,7 @@ extension Planner {
     /// a bracket once found holds.
     public static func maxDemand(path: String, variant: String? = nil, overrides: [Override] = [], name: String,
                                  targets: [String], settings: PlanSettings) throws -> DemandLimit {
-        let base = try ScenarioLoader.load(path: path, variant: variant, overrides: overrides)
+        let base = try ScenarioLoader.load(path: path, variant: variant, overrides: overrides, root: settings.root)
         let expectations = try parse(targets, model: base.model)
         guard expectations.allSatisfy(isMonotone) else {
             throw PlanError("--max-demand needs targets that more demand can only make worse (times, queues, on-time shares); '\(expectations.first { !isMonotone($0) }!.source)' is not one")
@@ -595,7 +597,7 @@ extension Planner {
                 m.demands[d].arrivals = m.demands[d].arrivals.scaled(by: factor)!
                 return m
             }
-            return try ScenarioLoader.load(path: path, variant: variant, overrides: overrides + [Override(argument: "campaigns.\(name).multiplier=\(factor)")!]).model
+            return try ScenarioLoader.load(path: path, variant: variant, overrides: overrides + [Override(argument: "campaigns.\(name).multiplier=\(factor)")!], root: settings.root).model
         }
         func decide(_ factor: Double) throws -> Bool? {
             if let stability, factor >= stability {

@@ -38,16 +38,19 @@ public struct BaselineDocument: Sendable {
 
     /// Reads a baseline file. A missing, damaged or foreign file, or one of another stream
     /// keying, throws `BaselineError` (exit 66) saying what is wrong and how to record one.
+    /// Every figure of a few thousand replications fits; a larger file is not a baseline.
+    static let maxBytes = 256 << 20
+
     public init(path: String) throws {
-        var folder: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &folder) else {
+        let data: Data
+        do {
+            data = Data(try InputFile.read(path, limit: Self.maxBytes))
+        } catch .missing {
             throw BaselineError(path: path, reason: "no such file; record one with `procsim baseline SCENARIO -o \(path)`")
-        }
-        if folder.boolValue {
+        } catch .folder {
             throw BaselineError(path: path, reason: "it is a folder; give the baseline file (with a folder of scenarios, --baselines names the folder)")
-        }
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw BaselineError(path: path, reason: "permission denied")
+        } catch {
+            throw BaselineError(path: path, reason: error.description)
         }
         // JSONDecoder, not JSONSerialization: the latter rounds some doubles on Linux, and a
         // paired check needs the recorded values bit for bit.

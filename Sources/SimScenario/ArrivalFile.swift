@@ -18,13 +18,10 @@ extension ModelBuilder {
     /// Times are local date-times in the scenario's zone, or durations after the start. Problems
     /// are located in the CSV file itself.
     mutating func scheduledArrivals(_ node: Node, _ path: String, demand: String, clock: LocalClock, horizon: Double?) -> ArrivalProcess? {
-        guard let name = reader.string(node, path) else { return nil }
-        let full = name.hasPrefix("/") ? name : (folder as NSString).appendingPathComponent(name)
-        guard let data = FileManager.default.contents(atPath: full), let text = String(data: data, encoding: .utf8) else {
-            let exists = FileManager.default.fileExists(atPath: full)
-            reader.error(node, path, exists ? "cannot read the arrivals file '\(full)' as UTF-8 text" : "the arrivals file '\(full)' does not exist (paths are relative to the scenario file)")
-            return nil
-        }
+        guard let (full, text) = reader.referencedFile(
+            node, path, relativeTo: folder, extensions: ["csv"], what: "an arrivals file (CSV)", limit: NodeReader.maxArrivalBytes)
+        else { return nil }
+        let name = NodeReader.scalarText(node)
         let lines = text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline)
         guard let header = lines.first else {
             reader.error(node, path, "the arrivals file '\(name)' is empty; expected a header line with a 'time' column")

@@ -23,6 +23,16 @@ enum Composition {
                           "the file is \(text.utf8.count / (1 << 20)) MiB; scenario files are limited to \(maxBytes >> 20) MiB (put order books in a CSV file and refer to it with 'arrivals')")
             return nil
         }
+        if let problem = ScenarioLoader.forbiddenCharacter(in: text, file: reader.files[index].path) {
+            reader.diagnostics.append(problem)
+            return nil
+        }
+        if reader.isForeign(index) {
+            // Not one line of it is shown: a CI log is public, and the file may be a secret.
+            reader.report(.error, file: reader.files[index].path, line: nil, column: nil, source: nil, path: "",
+                          "the file does not look like a procsim scenario: no line starts with one of its top-level keys, such as 'version:' or 'areas:'; none of its content is shown")
+            return nil
+        }
         let node: Node?
         do {
             node = try Yams.compose(yaml: text)
@@ -39,7 +49,31 @@ enum Composition {
             reader.report(.error, file: reader.files[index].path, line: node.mark?.line, column: node.mark?.column, source: nil, path: "", problem)
             return nil
         }
-        return index == 0 ? node : label(node, with: reader.fileAnchors[index])
+        let labelled = index == 0 ? node : label(node, with: reader.fileAnchors[index])
+        let before = reader.diagnostics.count
+        checkMergeKeys(labelled, reader: &reader)
+        return reader.diagnostics.count == before ? labelled : nil
+    }
+
+    /// A merge key (`<<: *defaults`) merges a mapping, or a list of them; anything else (`<<: 5`,
+    /// an alias of a scalar) would be dropped without a word, so it is an error where written.
+    static func checkMergeKeys(_ node: Node, reader: inout NodeReader) {
+        switch node {
+        case .mapping(let m):
+            for (key, value) in m {
+                if key.scalar?.string == "<<" {
+                    let sources: [Node] = value.sequence.map(Array.init) ?? [value]
+                    for source in sources where source.mapping == nil {
+                        reader.error(key, "", "a merge key '<<' takes a mapping or a list of mappings (such as '<<: *defaults' with '&defaults' on a mapping), found \(NodeReader.describe(source))")
+                    }
+                }
+                checkMergeKeys(value, reader: &reader)
+            }
+        case .sequence(let q):
+            for item in q { checkMergeKeys(item, reader: &reader) }
+        case .scalar, .alias:
+            break
+        }
     }
 
     /// Walks the expanded tree within a budget; a message when it is too large or too deep.
@@ -93,15 +127,9 @@ enum Composition {
     static func resolveExtends(_ root: Node, file index: Int, reader: inout NodeReader, chain: [String]) -> Node? {
         guard case .mapping(var mapping) = root, let target = mapping["extends"] else { return root }
         mapping = Node.Mapping(mapping.filter { $0.key.scalar?.string != "extends" }, mapping.tag, mapping.style, mapping.mark, mapping.anchor)
-        guard case .scalar(let s) = target, !s.string.isEmpty else {
-            reader.error(target, "extends", "expected the path of the scenario file this one builds on, found \(NodeReader.describe(target))")
-            return nil
-        }
         let here = reader.files[index].path
         let folder = (here as NSString).deletingLastPathComponent
-        let path = s.string.hasPrefix("/") ? s.string : (folder.isEmpty ? s.string : (folder as NSString).appendingPathComponent(s.string))
-        let canonical = (path as NSString).standardizingPath
-        if chain.contains(canonical) {
+        if case .scalar(let s) = target, chain.contains(canonical(s.string, in: folder)) {
             reader.error(target, "extends", "'\(s.string)' is already part of this chain of files (\(chain.map { ($0 as NSString).lastPathComponent }.joined(separator: " → "))): a file cannot build on itself")
             return nil
         }
@@ -109,18 +137,19 @@ enum Composition {
             reader.error(target, "extends", "more than \(maxChain) files build on one another; flatten the chain")
             return nil
         }
-        guard let data = FileManager.default.contents(atPath: path), !((try? FileManager.default.attributesOfItem(atPath: path)[.type] as? FileAttributeType) == .typeDirectory) else {
-            reader.error(target, "extends", "cannot read '\(path)' (paths are relative to the file that names them)")
-            return nil
-        }
-        guard let text = String(data: data, encoding: .utf8) else {
-            reader.error(target, "extends", "'\(path)' is not UTF-8 text")
-            return nil
-        }
+        guard let (path, text) = reader.referencedFile(
+            target, "extends", relativeTo: folder, extensions: ["yaml", "yml"],
+            what: "the scenario file this one builds on", limit: maxBytes) else { return nil }
         let baseIndex = reader.addFile(path: path, text: text)
         guard let baseRoot = compose(text.hasPrefix("\u{FEFF}") ? String(text.dropFirst()) : text, file: baseIndex, reader: &reader),
-              let base = resolveExtends(baseRoot, file: baseIndex, reader: &reader, chain: chain + [canonical]) else { return nil }
+              let base = resolveExtends(baseRoot, file: baseIndex, reader: &reader, chain: chain + [canonical(path, in: "")]) else { return nil }
         return merge(base, over: .mapping(mapping))
+    }
+
+    /// A file's path as the chain of `extends` records it, to tell a cycle.
+    static func canonical(_ name: String, in folder: String) -> String {
+        let path = name.hasPrefix("/") || folder.isEmpty ? name : (folder as NSString).appendingPathComponent(name)
+        return ReadRoot.realPath(path) ?? (path as NSString).standardizingPath
     }
 
     /// The tree as plain YAML, without the keys that do not make the model and without the

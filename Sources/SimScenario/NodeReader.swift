@@ -4,15 +4,20 @@ import Yams
 /// problem instead of stopping at the first.
 struct NodeReader {
     /// The scenario file first, then the files it builds on (`extends`), for locating findings.
+    /// A file's lines are kept only when it looks like a scenario (a line starts with one of the
+    /// format's top-level keys): a diagnostic never quotes a file that is not one.
     private(set) var files: [(path: String, lines: [Substring])] = []
+    /// Where the files a scenario names may be read from; `nil`: nowhere.
+    var root: ReadRoot?
     var file: String { files[0].path }
     var lines: [Substring] { files[0].lines }
     /// `--set` overrides: a value without a source position came from one of them.
     var overrides: [Override]
     var diagnostics: [Diagnostic] = []
 
-    init(file: String, text: String, overrides: [Override] = []) {
+    init(file: String, text: String, overrides: [Override] = [], root: ReadRoot? = nil) {
         self.overrides = overrides
+        self.root = root
         _ = addFile(path: file, text: text)
     }
 
@@ -24,8 +29,28 @@ struct NodeReader {
     mutating func addFile(path: String, text: String) -> Int {
         fileAnchors.append(Anchor(rawValue: Composition.fileAnchorPrefix + String(files.count)))
         // `\r\n` is one Character in Swift, and a newline: files saved on Windows split correctly.
-        files.append((path, text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline)))
+        let lines = text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline)
+        let content = lines.contains { line in !line.allSatisfy(\.isWhitespace) && !line.drop(while: \.isWhitespace).hasPrefix("#") }
+        files.append((path, !content || lines.contains(where: Self.startsScenarioKey) ? lines : []))
         return files.count - 1
+    }
+
+    /// `areas:`, `version: 1`, `{"version": 1`: a line a scenario has (in block style, flow
+    /// style or JSON) and a password file or a key does not.
+    static func startsScenarioKey(_ line: Substring) -> Bool {
+        var rest = line.drop { $0 == " " || $0 == "\t" || $0 == "{" }
+        if rest.first == "\"" || rest.first == "'" { rest = rest.dropFirst() }
+        return Format.topKeys.contains { key in
+            guard rest.hasPrefix(key) else { return false }
+            var after = rest.dropFirst(key.count)
+            if after.first == "\"" || after.first == "'" { after = after.dropFirst() }
+            return after.hasPrefix(":")
+        }
+    }
+
+    /// Whether the file at `index` has content but nothing that looks like a scenario.
+    func isForeign(_ index: Int) -> Bool {
+        files[index].lines.isEmpty
     }
 
     var hasErrors: Bool { diagnostics.contains { $0.severity == .error } }

@@ -206,7 +206,7 @@ enum TreePath {
                 }
             case .index(let i):
                 out += "[\(i)]"
-                node = node?.sequence.flatMap { i < $0.count ? $0[$0.index($0.startIndex, offsetBy: i)] : nil }
+                node = node?.sequence.flatMap { $0.indices.contains(i) ? $0[i] : nil }
             }
         }
         return out

@@ -64,41 +64,39 @@ public enum ScenarioLoader {
 
     /// Loads a file, with `--set` overrides applied. Throws `UnreadableFile` when it cannot be read,
     /// `OverrideError` when an override's path leads nowhere, `ScenarioError` when it is invalid.
-    public static func load(path: String, variant: String? = nil, overrides: [Override] = []) throws -> Scenario {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-            throw UnreadableFile(path: path, reason: "no such file")
-        }
-        if isDirectory.boolValue { throw UnreadableFile(path: path, reason: "it is a folder, not a file") }
-        // A file handle rather than Data(contentsOf:), so that pipes and process substitution work.
-        guard let handle = FileHandle(forReadingAtPath: path) else {
-            throw UnreadableFile(path: path, reason: "permission denied")
-        }
-        defer { try? handle.close() }
-        if let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int, size > Composition.maxBytes {
-            throw ScenarioError(diagnostics: [Diagnostic(
-                severity: .error, file: path, line: nil, column: nil, path: "",
-                message: "the file is \(size >> 20) MiB; scenario files are limited to \(Composition.maxBytes >> 20) MiB (put order books in a CSV file and refer to it with 'arrivals')")])
-        }
-        let bytes: [UInt8]
-        do {
-            bytes = Array(try handle.readToEnd() ?? Data())
-        } catch {
-            throw UnreadableFile(path: path, reason: "reading failed (\(error.localizedDescription))")
-        }
+    /// `root` is the folder tree the files it names may come from (default: the file's folder).
+    public static func load(path: String, variant: String? = nil, overrides: [Override] = [], root: ReadRoot? = nil) throws -> Scenario {
+        let bytes = try readScenario(path)
+        return try parse(bytes: bytes, file: path, variant: variant, overrides: overrides, root: root)
+    }
+
+    /// Scenario bytes: UTF-8 is checked here, with the first bad byte located.
+    public static func parse(bytes: [UInt8], file: String, variant: String? = nil, overrides: [Override] = [], root: ReadRoot? = nil) throws -> Scenario {
         guard let text = String(validating: bytes, as: UTF8.self) else {
-            throw ScenarioError(diagnostics: [invalidUTF8(bytes, file: path)])
+            throw ScenarioError(diagnostics: [invalidUTF8(bytes, file: file)])
         }
-        return try parse(yaml: text, file: path, variant: variant, overrides: overrides)
+        return try parse(yaml: text, file: file, variant: variant, overrides: overrides, root: root)
+    }
+
+    /// The bytes of a scenario file named on the command line, or `UnreadableFile` (exit 66) at
+    /// once for anything but a regular file within the size limit.
+    static func readScenario(_ path: String) throws(UnreadableFile) -> [UInt8] {
+        do {
+            return try InputFile.read(path, limit: Composition.maxBytes)
+        } catch .tooLarge(let bytes, let limit) {
+            throw UnreadableFile(path: path, reason: "the file is \(InputFile.size(bytes)); scenario files are limited to \(InputFile.size(Int64(limit))) (put order books in a CSV file and refer to it with 'arrivals')")
+        } catch {
+            throw UnreadableFile(path: path, reason: error.description)
+        }
     }
 
     /// The variants a file defines (its own and those of the files it builds on), read without
     /// validating anything else: `validate` checks each even when the base has errors.
-    public static func variantNames(path: String) -> [String] {
-        guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else { return [] }
-        var reader = NodeReader(file: path, text: text)
+    public static func variantNames(path: String, root: ReadRoot? = nil) -> [String] {
+        guard let bytes = try? readScenario(path), let text = String(validating: bytes, as: UTF8.self) else { return [] }
+        var reader = NodeReader(file: path, text: text, root: root ?? ReadRoot(scenario: path))
         guard let node = Composition.compose(text.hasPrefix("\u{FEFF}") ? String(text.dropFirst()) : text, file: 0, reader: &reader),
-              let root = Composition.resolveExtends(node, file: 0, reader: &reader, chain: [(path as NSString).standardizingPath]) else { return [] }
+              let root = Composition.resolveExtends(node, file: 0, reader: &reader, chain: [Composition.canonical(path, in: "")]) else { return [] }
         return root.mapping?["variants"]?.mapping?.keys.compactMap { $0.scalar?.string } ?? []
     }
 
@@ -108,7 +106,7 @@ public enum ScenarioLoader {
 
     /// The fingerprint of a file's bytes as provenance records it, or `nil` when it cannot be read.
     public static func fingerprint(path: String) -> String? {
-        FileManager.default.contents(atPath: path).map { fnv1a64Hex(Array($0)) }
+        (try? readScenario(path)).map(fnv1a64Hex)
     }
 
     /// Where the first byte that is not UTF-8 sits, as line and column.
@@ -129,19 +127,59 @@ public enum ScenarioLoader {
             }
         }
         let hex = offset < bytes.count ? String(bytes[offset], radix: 16, uppercase: true) : "?"
+        if bytes.starts(with: [0xFF, 0xFE]) || bytes.starts(with: [0xFE, 0xFF]) {
+            return Diagnostic(
+                severity: .error, file: file, line: 1, column: 1, path: "",
+                message: "the file is UTF-16 text (it starts with a UTF-16 byte-order mark); save it as UTF-8")
+        }
         return Diagnostic(
             severity: .error, file: file, line: line, column: offset - lineStart + 1, path: "",
             message: "the file is not UTF-8 text: byte 0x\(hex) cannot start a character here; save the file as UTF-8")
     }
 
+    /// The first character YAML does not allow in a document (a NUL, an escape, another control
+    /// character), located; `nil` when there is none. A file of NULs every other byte is UTF-16
+    /// without a byte-order mark, and is named so.
+    static func forbiddenCharacter(in text: String, file: String) -> Diagnostic? {
+        var line = 1, column = 1
+        for scalar in text.unicodeScalars {
+            let v = scalar.value
+            if v == 0x0A { line += 1; column = 1; continue }
+            let allowed = v == 0x09 || v == 0x0D || (0x20...0x7E).contains(v) || v == 0x85 || (0xA0...0xD7FF).contains(v)
+                || (0xE000...0xFFFD).contains(v) || v >= 0x10000
+            if !allowed {
+                let name = v == 0 ? "NUL" : v == 0x1B ? "ESC" : v == 0x7F ? "DEL" : "a control character"
+                let code = "U+" + String(repeating: "0", count: max(0, 4 - String(v, radix: 16).count)) + String(v, radix: 16, uppercase: true)
+                var message = "\(name) (\(code)) is not allowed in a scenario file"
+                if v == 0, looksLikeUTF16(text) {
+                    message = "the file looks like UTF-16 text without a byte-order mark (a NUL byte beside each character); save it as UTF-8"
+                } else {
+                    message += "; YAML text may hold tabs, line breaks and printable characters only"
+                }
+                return Diagnostic(severity: .error, file: file, line: line, column: column, path: "", message: message)
+            }
+            column += 1
+        }
+        return nil
+    }
+
+    /// NULs at every other byte of the first hundred: ASCII text written as UTF-16.
+    static func looksLikeUTF16(_ text: String) -> Bool {
+        let head = Array(text.utf8.prefix(100))
+        guard head.count >= 4 else { return false }
+        let even = stride(from: 0, to: head.count, by: 2).filter { head[$0] == 0 }.count
+        let odd = stride(from: 1, to: head.count, by: 2).filter { head[$0] == 0 }.count
+        return max(even, odd) * 10 >= head.count / 2 * 9 && min(even, odd) == 0
+    }
+
     /// Parses and validates scenario text; `file` is used in diagnostics and to find the files
     /// it refers to (`extends`, arrival lists), relative to its folder.
-    public static func parse(yaml source: String, file: String, variant: String? = nil, overrides: [Override] = []) throws -> Scenario {
+    public static func parse(yaml source: String, file: String, variant: String? = nil, overrides: [Override] = [], root readRoot: ReadRoot? = nil) throws -> Scenario {
         // A byte-order mark, as Windows editors write, is not content.
         let text = source.hasPrefix("\u{FEFF}") ? String(source.dropFirst()) : source
-        var reader = NodeReader(file: file, text: text, overrides: overrides)
+        var reader = NodeReader(file: file, text: text, overrides: overrides, root: readRoot ?? ReadRoot(scenario: file))
         guard let composed = Composition.compose(text, file: 0, reader: &reader),
-              var root = Composition.resolveExtends(composed, file: 0, reader: &reader, chain: [(file as NSString).standardizingPath])
+              var root = Composition.resolveExtends(composed, file: 0, reader: &reader, chain: [Composition.canonical(file, in: "")])
         else { throw ScenarioError(diagnostics: reader.sorted) }
         let variantNames = root.mapping?["variants"]?.mapping?.keys.compactMap { $0.scalar?.string } ?? []
         if let variant {
@@ -837,6 +875,10 @@ struct ModelBuilder {
             let used = model.journeys.contains { $0.steps.contains { $0.areas.contains(a) } }
             if !used {
                 reader.warning(nodes["areas.\(area.name)"], "areas.\(area.name)", "no step uses area '\(area.name)': its staff are never busy")
+            } else if let schedule = area.schedule, area.callIn == nil, schedule.levels.allSatisfy({ $0 == 0 }) {
+                // Holidays that close a calendar for the whole horizon: nothing that needs the
+                // area is ever done, which is a mistake in the dates, not an unstable queue.
+                reader.error(nodes["areas.\(area.name)"], "areas.\(area.name)", "nobody in area '\(area.name)' is ever at work within the horizon (its calendar's hours and holidays close it every day): no item that needs it can ever leave; check the holidays and the hours")
             } else if let staff = area.staff, unstable.contains(a) {
                 let rounded = load < 1000 ? "\((load * 100).rounded() / 100)" : String(format: "%.3g", load)
                 let onDuty = FlowAnalysis.capacity(of: area, in: model) ?? Double(staff)

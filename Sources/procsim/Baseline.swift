@@ -21,9 +21,10 @@ extension Procsim {
 
         func run() throws {
             try withExitCodes {
-                let file = try OutputFile(path: output, createFolder: true)
-                defer { file.discard() }
-                let loaded = try ScenarioLoader.load(path: scenario, variant: overrides.variant, overrides: overrides.parsed)
+                let outputs = Outputs()
+                defer { outputs.discard() }
+                let file = try outputs.claim(output)
+                let loaded = try ScenarioLoader.load(path: scenario, variant: overrides.variant, overrides: overrides.parsed, root: common.readRoot)
                 if !common.quiet { for w in loaded.warnings { Terminal.error(w.description) } }
                 let seed = common.seed ?? loaded.seed ?? 1
                 let result = Experiment.run(loaded.model, settings: .init(seed: seed, replications: common.replications, threads: common.threadCount))
@@ -32,7 +33,8 @@ extension Procsim {
                     provenance: Provenance(procsimVersion: Procsim.version, scenarioFile: scenario, scenarioHash: loaded.contentHash,
                                            seed: seed, replications: common.replications, variant: overrides.variant,
                                            overrides: overrides.arguments))
-                try file.commit(document.jsonValue.rendered())
+                try outputs.write(document.jsonValue.rendered(), to: file)
+                try outputs.commit()
                 if !common.quiet { Terminal.error("baseline written to \(output): \(document.keys.count) figures × \(common.replications) replications, seed \(seed)") }
                 if common.json { try Terminal.output(document.jsonValue.rendered()) }
             }

@@ -78,8 +78,9 @@ extension Procsim {
 
         func run() throws {
             try withExitCodes {
-                let junitFile = try junit.map { try OutputFile(path: $0, createFolder: true) }
-                defer { junitFile?.discard() }
+                let outputs = Outputs()
+                defer { outputs.discard() }
+                let junitFile = try junit.map(outputs.claim)
                 var checks: [(check: ScenarioCheck, seconds: Double)] = []
                 var failures: [(name: String, code: Int32, message: String)] = []
                 if isFolder {
@@ -91,7 +92,7 @@ extension Procsim {
                     // A file that cannot be checked still gets its report, so that CI shows why.
                     do {
                         let recorded = try baseline.map { ($0, try BaselineDocument(path: $0)) }
-                        let loaded = try ScenarioLoader.load(path: scenario, variant: overrides.variant, overrides: overrides.parsed)
+                        let loaded = try ScenarioLoader.load(path: scenario, variant: overrides.variant, overrides: overrides.parsed, root: common.readRoot)
                         if !common.quiet { for w in loaded.warnings { Terminal.error(w.description) } }
                         guard !loaded.expectations.isEmpty || recorded != nil else {
                             throw ValidationError("\(scenario) has no 'expect:' section and no --baseline was given: nothing to check")
@@ -123,7 +124,10 @@ extension Procsim {
                 }
                 let suites = checks.map { (Self.name($0.check), $0.check.junitCases, $0.seconds) }
                     + failures.map { ($0.name, [JUnitReport.Case(name: "scenario", outcome: .error($0.message))], 0.0) }
-                try junitFile?.commit(JUnitReport.xml(suites))
+                if let junitFile {
+                    try outputs.write(JUnitReport.xml(suites), to: junitFile)
+                    try outputs.commit()
+                }
                 if code != 0 { throw ExitCode(code) }
             }
         }
@@ -186,9 +190,17 @@ extension Procsim {
                 }
             }
             var checks: [(check: ScenarioCheck, seconds: Double)] = [], failures: [(String, Int32, String)] = []
+            let tree = common.readRoot ?? ReadRoot(folder: scenario)
             for name in files {
                 let path = (scenario as NSString).appendingPathComponent(name)
                 let stem = (name as NSString).deletingPathExtension
+                // A link in a pull request's folder to a file elsewhere is not read.
+                guard tree?.contains(path) == true else {
+                    let message = "\(path): error: cannot read the scenario file: it is a symbolic link that leads outside \(tree?.path ?? scenario); only files in the folder tree are checked"
+                    Terminal.error(message)
+                    failures.append((path, 66, message))
+                    continue
+                }
                 let variants = ScenarioLoader.variantNames(path: path).filter {
                     FileManager.default.fileExists(atPath: (folder as NSString).appendingPathComponent("\(stem).\($0).json"))
                 }
@@ -204,7 +216,7 @@ extension Procsim {
                             failures.append((candidate, 66, error.description))
                             continue
                         }
-                        let loaded = try ScenarioLoader.load(path: path, variant: variant, overrides: overrides.parsed)
+                        let loaded = try ScenarioLoader.load(path: path, variant: variant, overrides: overrides.parsed, root: common.readRoot)
                         if !common.quiet { for w in loaded.warnings { Terminal.error(w.description) } }
                         if loaded.expectations.isEmpty && recorded == nil { continue }
                         if recorded == nil && !common.quiet {

@@ -47,10 +47,10 @@ extension Procsim {
 
         func run() throws {
             try withExitCodes {
-                let file = try output.map { try OutputFile(path: $0) }
-                defer { file?.discard() }
-                let html = try export.reportFile()
-                defer { html?.discard() }
+                let outputs = Outputs()
+                defer { outputs.discard() }
+                let file = try output.map(outputs.claim)
+                let html = try export.claim(in: outputs)
                 let overrides = sets.compactMap(Override.init(argument:))
                 var designs: [(CompareReport.Design, Scenario)] = []
                 if let variants {
@@ -60,7 +60,7 @@ extension Procsim {
                         let variant = name == "base" ? nil : name
                         let loaded: Scenario
                         do {
-                            loaded = try ScenarioLoader.load(path: scenarios[0], variant: variant, overrides: overrides)
+                            loaded = try ScenarioLoader.load(path: scenarios[0], variant: variant, overrides: overrides, root: common.readRoot)
                         } catch let error as UnknownVariant {
                             throw ValidationError("--variants \(error.name): \(error.message)")
                         }
@@ -72,7 +72,7 @@ extension Procsim {
                     }
                     let stems = scenarios.map { (($0 as NSString).lastPathComponent as NSString).deletingPathExtension }
                     for (path, stem) in zip(scenarios, stems) {
-                        let loaded = try ScenarioLoader.load(path: path, overrides: overrides)
+                        let loaded = try ScenarioLoader.load(path: path, overrides: overrides, root: common.readRoot)
                         // Files with the same name in different folders are told apart by path.
                         let name = stems.filter { $0 == stem }.count > 1 ? path : stem
                         designs.append((.init(name: name, file: path, variant: nil, scenarioHash: loaded.contentHash), loaded))
@@ -101,10 +101,13 @@ extension Procsim {
                         seed: seed, replications: common.replications, variant: nil, overrides: sets))
                 let json = report.json.rendered()
                 try Terminal.output(common.json ? json : report.text, colour: common.colour)
-                if let file, let output { try file.commit(common.json || output.hasSuffix(".json") ? json : report.text) }
-                try html?.commit(HTMLReport.compare(report, calendar: .init(start: designs[0].1.start, timeZone: designs[0].1.timeZone,
-                                                                            periods: designs[0].1.periods.map { ($0.name, $0.start, $0.end) })))
-                try export.writeCSV(CSVExport.results(zip(designs, results).map { (name: $0.0.name, result: $1) }))
+                if let output { try outputs.write(common.json || output.hasSuffix(".json") ? json : report.text, to: file) }
+                if let html {
+                    try outputs.write(HTMLReport.compare(report, calendar: .init(start: designs[0].1.start, timeZone: designs[0].1.timeZone,
+                                                                                 periods: designs[0].1.periods.map { ($0.name, $0.start, $0.end) })), to: html)
+                }
+                try export.writeCSV(CSVExport.results(zip(designs, results).map { (name: $0.0.name, result: $1) }), to: outputs)
+                try outputs.commit()
             }
         }
     }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import SimExperiment
+import SystemPackage
 
 struct OutputError: Error, CustomStringConvertible {
     var path: String
@@ -8,48 +9,223 @@ struct OutputError: Error, CustomStringConvertible {
     var description: String { "\(path): error: cannot write the output: \(reason)" }
 }
 
-/// An output file that appears complete or not at all: claimed as a temporary file beside the
-/// target before the work starts, renamed over the target when the content is ready.
-struct OutputFile {
-    let target: URL
-    let temporary: URL
+/// The files one command writes, committed together: each regular file is written to a
+/// temporary file beside its target and renamed over it only once every output is complete, so
+/// a failure or an interruption leaves the previous outputs as they were and no half-written
+/// file behind. A character device or a FIFO (`-o /dev/null`) and `-` (standard output) are
+/// written through, never replaced; a symbolic link is followed (the file it leads to is
+/// replaced, the link stays); a folder is refused. Missing parent folders are created, and
+/// removed again when nothing is committed.
+final class Outputs {
+    /// A claimed output.
+    struct Output {
+        fileprivate let index: Int
+    }
 
-    /// `createFolder`: make the folder first (`baseline -o baselines/NAME.json` in a fresh checkout).
-    init(path: String, createFolder: Bool = false) throws {
-        if createFolder {
-            let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
-            try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        }
-        var isFolder: ObjCBool = false
-        if FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), isFolder.boolValue {
+    private enum Target {
+        /// A regular file (or none yet): written to `temporary`, renamed over `path`.
+        case file(path: String, temporary: String, descriptor: FileDescriptor)
+        /// A device, a FIFO or standard output, opened when claimed and written at commit.
+        case stream(name: String, descriptor: FileDescriptor, owned: Bool)
+    }
+
+    private var targets: [(name: String, target: Target, text: String?)] = []
+    private var createdFolders: [String] = []
+    private var committed = false
+
+    /// Claims `path` before the work starts, so that a run is not wasted on an output that
+    /// cannot be written: exit 73 at once for a folder, a block device, a dangling link, a FIFO
+    /// nobody reads or a folder that cannot be written.
+    func claim(_ path: String) throws -> Output {
+        if path == "-" { return add(path, .stream(name: "standard output", descriptor: .standardOutput, owned: false)) }
+        let status = try? FilePath(path).stat()
+        switch status?.type {
+        case .directory?:
             throw OutputError(path: path, reason: "it is a folder; give a file name")
+        case .characterSpecial?, .fifo?, .socket?:
+            do {
+                // Non-blocking: a FIFO that nothing reads fails at once instead of hanging.
+                let fd = try FileDescriptor.open(FilePath(path), .writeOnly, options: [.nonBlocking, .closeOnExec])
+                _ = fcntl(fd.rawValue, F_SETFL, fcntl(fd.rawValue, F_GETFL) & ~O_NONBLOCK)
+                return add(path, .stream(name: path, descriptor: fd, owned: true))
+            } catch Errno.noSuchAddressOrDevice {
+                throw OutputError(path: path, reason: "it is a FIFO that no process is reading")
+            } catch {
+                throw OutputError(path: path, reason: "\(error)")
+            }
+        case .blockSpecial?:
+            throw OutputError(path: path, reason: "it is a block device; procsim writes reports to files, character devices, FIFOs or '-'")
+        case .regular?, nil:
+            break
+        default:
+            throw OutputError(path: path, reason: "it is neither a regular file nor a device or FIFO")
         }
-        target = URL(fileURLWithPath: path)
-        temporary = target.deletingLastPathComponent()
-            .appendingPathComponent(".\(target.lastPathComponent).\(ProcessInfo.processInfo.processIdentifier).tmp")
-        guard FileManager.default.createFile(atPath: temporary.path, contents: nil) else {
-            var isDirectory: ObjCBool = false
-            let folder = target.deletingLastPathComponent().path
-            let reason = FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory) && isDirectory.boolValue
-                ? "the folder \(folder) is not writable" : "the folder \(folder) does not exist"
-            throw OutputError(path: path, reason: reason)
+        var target = path
+        if (try? FilePath(path).stat(followTargetSymlink: false))?.type == .symbolicLink {
+            // Follow the link: the file it leads to is replaced and the link stays a link.
+            guard status != nil, let real = realpath(path, nil) else {
+                throw OutputError(path: path, reason: "it is a symbolic link to a file that does not exist; procsim does not create files through links")
+            }
+            target = String(cString: real)
+            free(real)
         }
+        let folder = (target as NSString).deletingLastPathComponent
+        try createFolders(folder.isEmpty ? "." : folder, for: path)
+        let name = (target as NSString).lastPathComponent
+        for attempt in 0..<100 {
+            let temporary = ((folder.isEmpty ? "." : folder) as NSString).appendingPathComponent(
+                ".\(name).\(getpid())\(attempt == 0 ? "" : ".\(attempt)").tmp")
+            do {
+                let fd = try FileDescriptor.open(FilePath(temporary), .writeOnly, options: [.create, .exclusiveCreate, .closeOnExec],
+                                                 permissions: [.ownerReadWrite, .groupRead, .otherRead])
+                Interruptions.shared.register(file: temporary)
+                // A replaced file keeps its permissions.
+                if let old = status { _ = fchmod(fd.rawValue, old.permissions.rawValue) }
+                return add(path, .file(path: target, temporary: temporary, descriptor: fd))
+            } catch Errno.fileExists {
+                continue
+            } catch Errno.permissionDenied {
+                throw OutputError(path: path, reason: "the folder \(folder.isEmpty ? "." : folder) is not writable")
+            } catch {
+                throw OutputError(path: path, reason: "\(error)")
+            }
+        }
+        throw OutputError(path: path, reason: "no temporary file could be made beside it")
     }
 
-    func commit(_ text: String) throws {
+    /// A folder of outputs (`--csv DIR`): created if missing (and removed again if nothing is
+    /// committed); a file in its place is refused.
+    func claimFolder(_ path: String) throws {
+        let status = try? FilePath(path).stat()
+        if let status, status.type != .directory {
+            throw OutputError(path: path, reason: "it is a file; --csv names a folder")
+        }
+        if status == nil { try createFolders(path, for: path) }
+    }
+
+    /// Stages the content of `output`; nothing reaches the target before `commit`.
+    func write(_ text: String, to output: Output?) throws {
+        guard let output else { return }
+        targets[output.index].text = text
+        guard case .file(_, let temporary, let fd) = targets[output.index].target else { return }
         do {
-            try Data(text.utf8).write(to: temporary)
+            _ = try fd.writeAll(Array(text.utf8))
+            guard fsync(fd.rawValue) == 0 else { throw Errno(rawValue: errno) }
         } catch {
-            throw OutputError(path: target.path, reason: "writing failed (\(error.localizedDescription))")
-        }
-        if rename(temporary.path, target.path) != 0 {
-            throw OutputError(path: target.path, reason: String(cString: strerror(errno)))
+            throw OutputError(path: targets[output.index].name, reason: "writing \(temporary) failed (\(error))")
         }
     }
 
-    /// Removes the temporary file if it is still there (the run failed, or after a commit: no-op).
+    /// Writes the streams, then renames every file over its target. Outputs never given any
+    /// content are left as they were.
+    func commit() throws {
+        for (name, target, text) in targets {
+            guard case .stream(_, let fd, _) = target, let text else { continue }
+            do { _ = try fd.writeAll(Array(text.utf8)) } catch {
+                throw OutputError(path: name, reason: "\(error)")
+            }
+        }
+        try Interruptions.shared.whileHeld {
+            for (name, target, text) in targets {
+                guard case .file(let path, let temporary, let fd) = target, text != nil else { continue }
+                try? fd.close()
+                guard rename(temporary, path) == 0 else {
+                    throw OutputError(path: name, reason: String(cString: strerror(errno)))
+                }
+                Interruptions.shared.unregister(file: temporary)
+            }
+            committed = true
+        }
+    }
+
+    /// Removes what is left: temporary files, and the folders made for outputs never committed.
+    /// Called on every way out of a command.
     func discard() {
-        try? FileManager.default.removeItem(at: temporary)
+        for (_, target, _) in targets {
+            switch target {
+            case .file(_, let temporary, let fd):
+                try? fd.close()
+                // After a commit only the temporary files of outputs never written are left.
+                unlink(temporary)
+                Interruptions.shared.unregister(file: temporary)
+            case .stream(_, let fd, let owned):
+                if owned { try? fd.close() }
+            }
+        }
+        targets = []
+        if !committed {
+            for folder in createdFolders.reversed() { rmdir(folder) }
+        }
+        for folder in createdFolders { Interruptions.shared.unregister(folder: folder) }
+        createdFolders = []
+    }
+
+    deinit { discard() }
+
+    private func add(_ name: String, _ target: Target) -> Output {
+        targets.append((name, target, nil))
+        return Output(index: targets.count - 1)
+    }
+
+    /// The one policy for missing parent folders, for every output flag: they are made.
+    private func createFolders(_ folder: String, for path: String) throws {
+        var missing: [String] = []
+        var current = folder
+        while !current.isEmpty, current != "/", current != ".", (try? FilePath(current).stat()) == nil {
+            missing.append(current)
+            current = (current as NSString).deletingLastPathComponent
+        }
+        for folder in missing.reversed() {
+            guard mkdir(folder, 0o755) == 0 || errno == EEXIST else {
+                throw OutputError(path: path, reason: "cannot create the folder \(folder) (\(String(cString: strerror(errno))))")
+            }
+            createdFolders.append(folder)
+            Interruptions.shared.register(folder: folder)
+        }
+    }
+}
+
+/// SIGINT and SIGTERM end a command after its temporary files and the folders it made are
+/// removed, with exit code 130 or 143 as shells expect. Signal dispositions belong to the
+/// process, so this one registry is process-wide; a commit holds its lock, so an interruption
+/// lands before the first rename or after the last.
+final class Interruptions: @unchecked Sendable {
+    static let shared = Interruptions()
+
+    /// Recursive: a commit holds it while it unregisters each file it renames.
+    private let lock = NSRecursiveLock()
+    private var files: Set<String> = []
+    private var folders: [String] = []
+    private var sources: [DispatchSourceSignal] = []
+    private let queue = DispatchQueue(label: "procsim.interruptions")
+
+    /// Called once, first thing in `main`.
+    func install() {
+        for signo in [SIGINT, SIGTERM] {
+            signal(signo, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: signo, queue: queue)
+            source.setEventHandler { [self] in clean(andExit: 128 + signo) }
+            source.resume()
+            sources.append(source)
+        }
+    }
+
+    func register(file: String) { lock.withLock { _ = files.insert(file) } }
+    func unregister(file: String) { lock.withLock { _ = files.remove(file) } }
+    func register(folder: String) { lock.withLock { folders.append(folder) } }
+    func unregister(folder: String) { lock.withLock { folders.removeAll { $0 == folder } } }
+
+    func whileHeld<T>(_ body: () throws -> T) rethrows -> T {
+        lock.lock()
+        defer { lock.unlock() }
+        return try body()
+    }
+
+    private func clean(andExit code: Int32) -> Never {
+        lock.lock()
+        for file in files { unlink(file) }
+        for folder in folders.reversed() { rmdir(folder) }
+        _exit(code)
     }
 }
 
@@ -142,22 +318,18 @@ struct ExportOptions: ParsableArguments {
         if let csv, csv.isEmpty { throw ValidationError("--csv needs a folder name") }
     }
 
-    /// Claims the report file before the work starts: a run must not be wasted on a folder
-    /// that is missing.
-    func reportFile() throws -> OutputFile? { try report.map { try OutputFile(path: $0) } }
+    /// Claims the report file and the CSV folder before the work starts: a run must not be
+    /// wasted on an output that cannot be written.
+    func claim(in outputs: Outputs) throws -> Outputs.Output? {
+        if let csv { try outputs.claimFolder(csv) }
+        return try report.map(outputs.claim)
+    }
 
-    /// Writes each file into the CSV folder, by a temporary name and a rename.
-    func writeCSV(_ files: [(file: String, text: String)]) throws {
+    /// Stages each file of the CSV folder, to be committed with the command's other outputs.
+    func writeCSV(_ files: [(file: String, text: String)], to outputs: Outputs) throws {
         guard let csv else { return }
-        do {
-            try FileManager.default.createDirectory(atPath: csv, withIntermediateDirectories: true)
-        } catch {
-            throw OutputError(path: csv, reason: "cannot create the folder (\(error.localizedDescription))")
-        }
         for (name, text) in files {
-            let file = try OutputFile(path: (csv as NSString).appendingPathComponent(name))
-            defer { file.discard() }
-            try file.commit(text)
+            try outputs.write(text, to: outputs.claim((csv as NSString).appendingPathComponent(name)))
         }
     }
 }

@@ -103,15 +103,17 @@ extension Procsim {
 
         func run() throws {
             try withExitCodes {
-                let html = try export.reportFile()
-                defer { html?.discard() }
-                let seed = common.seed ?? (try? ScenarioLoader.load(path: scenario, variant: overrides.variant, overrides: overrides.parsed).seed) ?? 1
+                let outputs = Outputs()
+                defer { outputs.discard() }
+                let html = try export.claim(in: outputs)
+                let seed = common.seed ?? (try? ScenarioLoader.load(path: scenario, variant: overrides.variant, overrides: overrides.parsed, root: common.readRoot).seed) ?? 1
                 let t = try tolerances()
-                let settings = PlanSettings(
+                var settings = PlanSettings(
                     seed: seed, threads: common.threadCount, confidence: Self.percent(confidence)!, relativeTolerance: t.relative,
                     shareTolerance: t.share, firstLook: look, batch: look, maxReplications: maxReplications,
                     costs: Dictionary(cost.compactMap(Self.parseCost), uniquingKeysWith: { _, b in b }), exhaustive: exhaustive,
                     confirmation: confirm)
+                settings.root = common.readRoot
                 let provenance = Provenance(procsimVersion: Procsim.version, scenarioFile: scenario,
                                             scenarioHash: ScenarioLoader.fingerprint(path: scenario) ?? "",
                                             seed: seed, replications: look, variant: overrides.variant, overrides: overrides.arguments)
@@ -122,20 +124,21 @@ extension Procsim {
                                                           targets: target, settings: settings)
                         let report = DemandLimitReport(limit: limit, provenance: provenance)
                         try Terminal.output(common.json ? report.json.rendered() : report.text, colour: common.colour)
-                        try html?.commit(HTMLReport.demandLimit(report))
+                        if let html { try outputs.write(HTMLReport.demandLimit(report), to: html) }
                         code = limit.exitCode
                     } else {
                         let plan = try Planner.plan(path: scenario, variant: overrides.variant, overrides: overrides.parsed,
                                                     factors: vary.compactMap(PlanFactor.init(argument:)), targets: target, settings: settings)
                         let report = PlanReport(plan: plan, provenance: provenance)
                         try Terminal.output(common.json ? report.json.rendered() : report.text, colour: common.colour)
-                        try html?.commit(HTMLReport.plan(report))
-                        try export.writeCSV(CSVExport.plan(plan))
+                        if let html { try outputs.write(HTMLReport.plan(report), to: html) }
+                        try export.writeCSV(CSVExport.plan(plan), to: outputs)
                         code = plan.exitCode
                     }
                 } catch let error as PlanError {
                     throw ValidationError(error.description)
                 }
+                try outputs.commit()
                 if code != 0 { throw ExitCode(code) }
             }
         }

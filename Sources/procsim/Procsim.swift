@@ -9,6 +9,7 @@ struct Procsim: ParsableCommand {
     /// A closed pipe must surface as a failed write (exit 73), not kill the process silently.
     static func main() {
         signal(SIGPIPE, SIG_IGN)
+        Interruptions.shared.install()
         let command: ParsableCommand
         do {
             command = try parseAsRoot()
@@ -67,6 +68,12 @@ struct CommonOptions: ParsableArguments {
     @Flag(name: [.customShort("q"), .long], help: "Print no warnings and no progress; only the result.")
     var quiet = false
 
+    @Option(help: ArgumentHelp("The folder tree that files named inside a scenario ('extends', 'arrivals') may come from (default: the top-level scenario's folder). Nothing outside it is read.", valueName: "folder"))
+    var root: String?
+
+    /// `--root`, resolved; `nil` (the scenario's own folder) when not given.
+    var readRoot: ReadRoot? { root.flatMap { ReadRoot(folder: $0) } }
+
     @Flag(help: "No colour, even on a terminal (colour is never used when the output is not a terminal, or when NO_COLOR is set).")
     var noColor = false
 
@@ -79,6 +86,7 @@ struct CommonOptions: ParsableArguments {
         guard (1...1_000_000).contains(replications) else {
             throw ValidationError("--replications must be between 1 and 1,000,000, found \(replications)")
         }
+        if let root, ReadRoot(folder: root) == nil { throw ValidationError("--root \(root): no such folder") }
         if let threads, !(1...1024).contains(threads) { throw ValidationError("--threads must be between 1 and 1024, found \(threads)") }
     }
 

@@ -81,15 +81,14 @@ extension Procsim {
 
         func run() throws {
             try withExitCodes {
-                // Claim the output file first: a run must not be wasted on a folder that is missing.
-                let file = try output.map { try OutputFile(path: $0) }
-                defer { file?.discard() }
-                let html = try export.reportFile()
-                defer { html?.discard() }
-                let log = try eventLog.map { try OutputFile(path: $0) }
-                defer { log?.discard() }
+                // Claim the outputs first: a run must not be wasted on one that cannot be written.
+                let outputs = Outputs()
+                defer { outputs.discard() }
+                let file = try output.map(outputs.claim)
+                let html = try export.claim(in: outputs)
+                let log = try eventLog.map(outputs.claim)
                 let sets = overrides.parsed
-                var loaded = try ScenarioLoader.load(path: scenario, variant: overrides.variant, overrides: sets)
+                var loaded = try ScenarioLoader.load(path: scenario, variant: overrides.variant, overrides: sets, root: common.readRoot)
                 if !common.quiet {
                     for warning in loaded.warnings { Terminal.error(warning.description) }
                 }
@@ -162,17 +161,20 @@ extension Procsim {
                     precision: precisionReport, autoWarmup: warmupReport)
                 let json = report.json.rendered()
                 try Terminal.output(common.json ? json : report.text, colour: common.colour)
-                if let file, let output {
-                    try file.commit(common.json || output.hasSuffix(".json") ? json : report.text)
+                if let output {
+                    try outputs.write(common.json || output.hasSuffix(".json") ? json : report.text, to: file)
                 }
-                try html?.commit(HTMLReport.run(report, calendar: .init(start: loaded.start, timeZone: loaded.timeZone,
-                                                                        periods: loaded.periods.map { ($0.name, $0.start, $0.end) })))
+                if let html {
+                    try outputs.write(HTMLReport.run(report, calendar: .init(start: loaded.start, timeZone: loaded.timeZone,
+                                                                        periods: loaded.periods.map { ($0.name, $0.start, $0.end) })), to: html)
+                }
                 if let log, let eventLog {
                     let events = EventLog(model: loaded.model, records: Experiment.trace(loaded.model, seed: seed, replication: replication - 1, exactLimit: exactLimit),
                                           start: loaded.start, timeZone: loaded.timeZone)
-                    try log.commit(eventLog.lowercased().hasSuffix(".xes") ? events.xes : events.csv)
+                    try outputs.write(eventLog.lowercased().hasSuffix(".xes") ? events.xes : events.csv, to: log)
                 }
-                try export.writeCSV(CSVExport.results([(name: "run", result: result)], start: loaded.start, timeZone: loaded.timeZone))
+                try export.writeCSV(CSVExport.results([(name: "run", result: result)], start: loaded.start, timeZone: loaded.timeZone), to: outputs)
+                try outputs.commit()
                 // The statistics could not reach the precision asked within the cap: inconclusive.
                 if precisionReport?.reached == false { throw ExitCode(2) }
             }

@@ -20,9 +20,10 @@ extension Procsim {
             try withExitCodes {
                 let text = reference ? ScenarioSchema.markdown : ScenarioSchema.json.rendered()
                 if let output {
-                    let file = try OutputFile(path: output)
-                    defer { file.discard() }
-                    try file.commit(text)
+                    let outputs = Outputs()
+                    defer { outputs.discard() }
+                    try outputs.write(text, to: outputs.claim(output))
+                    try outputs.commit()
                 } else {
                     try Terminal.output(text)
                 }

@@ -77,9 +77,10 @@ extension Procsim {
         func run() throws {
             try withExitCodes {
                 let ranges = vary.compactMap(Self.parse)
-                let html = try export.reportFile()
-                defer { html?.discard() }
-                let base = try ScenarioLoader.load(path: scenario)
+                let outputs = Outputs()
+                defer { outputs.discard() }
+                let html = try export.claim(in: outputs)
+                let base = try ScenarioLoader.load(path: scenario, root: common.readRoot)
                 let seed = common.seed ?? base.seed ?? 1
                 let rows = Study.design(ranges.map(\.factor), full: design == "full", levels: levels, points: points, seed: seed)
                 if rows.count > 10_000 { throw ValidationError("the design has \(rows.count) points; use --design lhs or fewer levels") }
@@ -101,7 +102,7 @@ extension Procsim {
                     }
                     let loaded: Scenario
                     do {
-                        loaded = try ScenarioLoader.load(path: scenario, overrides: overrides)
+                        loaded = try ScenarioLoader.load(path: scenario, overrides: overrides, root: common.readRoot)
                     } catch let error as OverrideError {
                         throw ValidationError("--vary: " + error.reason)
                     } catch let error as ScenarioError {
@@ -166,7 +167,7 @@ extension Procsim {
                 try Terminal.output(common.json ? json.rendered() : text, colour: common.colour)
                 let provenance = Provenance(procsimVersion: Procsim.version, scenarioFile: scenario, scenarioHash: base.contentHash,
                                             seed: seed, replications: common.replications)
-                try html?.commit(HTMLReport.study(
+                if let html { try outputs.write(HTMLReport.study(
                     title: "procsim study · \(scenario)", provenance: provenance, text: text, data: json,
                     effects: zip(zip(texts, fits), expressions).compactMap { pair, expression in
                         let (text, fit) = pair
@@ -184,10 +185,11 @@ extension Procsim {
                             return (name: "\(r.factor.path) \(Self.show(r.factor.low))\(r.unit)..\(Self.show(r.factor.high))\(r.unit)", effect: x, low: ci.low, high: ci.high)
                         }
                         return (target: text, format: format, factors: factors)
-                    }))
+                    }), to: html) }
                 var csv = (ranges.map { CSVExport.field($0.factor.path + ($0.unit.isEmpty ? "" : " (\($0.unit))")) } + texts.map(CSVExport.field)).joined(separator: ",") + "\n"
                 for (v, y) in zip(values, ys) { csv += (v + y).map { CSVExport.value($0) }.joined(separator: ",") + "\n" }
-                try export.writeCSV([("points.csv", csv)])
+                try export.writeCSV([("points.csv", csv)], to: outputs)
+                try outputs.commit()
             }
         }
 

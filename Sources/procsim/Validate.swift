@@ -26,7 +26,7 @@ extension Procsim {
                 var seed = common.seed ?? 1
                 var found: [Diagnostic] = []
                 do {
-                    let loaded = try ScenarioLoader.load(path: scenario, variant: overrides.variant, overrides: overrides.parsed)
+                    let loaded = try ScenarioLoader.load(path: scenario, variant: overrides.variant, overrides: overrides.parsed, root: common.readRoot)
                     found = loaded.warnings
                     seed = common.seed ?? loaded.seed ?? 1
                     let m = loaded.model
@@ -36,7 +36,7 @@ extension Procsim {
                     if overrides.variant == nil && !loaded.variantNames.isEmpty {
                         for name in loaded.variantNames {
                             do {
-                                let v = try ScenarioLoader.load(path: scenario, variant: name, overrides: overrides.parsed)
+                                let v = try ScenarioLoader.load(path: scenario, variant: name, overrides: overrides.parsed, root: common.readRoot)
                                 found += v.warnings.map { Self.inVariant($0, name) }
                             } catch let error as ScenarioError {
                                 found += error.diagnostics.map { Self.inVariant($0, name) }
@@ -52,7 +52,7 @@ extension Procsim {
                     if overrides.variant == nil {
                         for name in ScenarioLoader.variantNames(path: scenario) {
                             do {
-                                _ = try ScenarioLoader.load(path: scenario, variant: name, overrides: overrides.parsed)
+                                _ = try ScenarioLoader.load(path: scenario, variant: name, overrides: overrides.parsed, root: common.readRoot)
                             } catch let error as ScenarioError {
                                 found += error.diagnostics.map { Self.inVariant($0, name) }
                             } catch {}

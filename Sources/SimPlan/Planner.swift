@@ -388,7 +388,7 @@ public enum Planner {
 
     /// The scenario of one design, or `nil` when it is inconsistent (fewer in a campaign than
     /// outside it).
-    static func design(_ staff: [Int], factors: [PlanFactor], base: Scenario, path: String, variant: String?, overrides: [Override], root: ReadRoot?) throws -> Scenario? {
+    static func design(_ staff: [Int], factors: [PlanFactor], base: Scenario, path: String, variant: String?, overrides: [Override], root: ReadRoot? = nil) throws -> Scenario? {
         var extra: [Override] = []
         for (f, v) in zip(factors, staff) {
             guard let p = f.period else {

@@ -51,13 +51,22 @@ enum Composition {
         }
         let labelled = index == 0 ? node : label(node, with: reader.fileAnchors[index])
         let before = reader.diagnostics.count
-        checkMergeKeys(labelled, reader: &reader)
+        checkNodes(labelled, reader: &reader)
         return reader.diagnostics.count == before ? labelled : nil
     }
 
-    /// A merge key (`<<: *defaults`) merges a mapping, or a list of them; anything else (`<<: 5`,
-    /// an alias of a scalar) would be dropped without a word, so it is an error where written.
-    static func checkMergeKeys(_ node: Node, reader: inout NodeReader) {
+    /// The tags a scenario may carry: YAML's core schema. Others (`!!python/object`, `!!binary`,
+    /// `!custom`) would be ignored without a word.
+    static let coreTags: Set<Tag.Name> = [.implicit, .nonSpecific, .str, .int, .float, .bool, .null, .seq, .map, .merge, .timestamp]
+
+    /// What YAML lets through but a scenario must not hold, each reported where written: a merge
+    /// key (`<<: *defaults`) that merges no mapping (`<<: 5`, an alias of a scalar) would be
+    /// dropped silently; a tag outside the core schema would be ignored; a control character
+    /// written as an escape (`"sh\0ip"`) would end up in names, reports and CSV files.
+    static func checkNodes(_ node: Node, reader: inout NodeReader) {
+        if case let tag = Tag.Name(rawValue: node.tag.rawValue), !coreTags.contains(tag) {
+            reader.error(node, "", "the tag '\(tag.rawValue.replacingOccurrences(of: "tag:yaml.org,2002:", with: "!!"))' is not part of the scenario language, which reads plain YAML values; remove it")
+        }
         switch node {
         case .mapping(let m):
             for (key, value) in m {
@@ -67,11 +76,16 @@ enum Composition {
                         reader.error(key, "", "a merge key '<<' takes a mapping or a list of mappings (such as '<<: *defaults' with '&defaults' on a mapping), found \(NodeReader.describe(source))")
                     }
                 }
-                checkMergeKeys(value, reader: &reader)
+                checkNodes(key, reader: &reader)
+                checkNodes(value, reader: &reader)
             }
         case .sequence(let q):
-            for item in q { checkMergeKeys(item, reader: &reader) }
-        case .scalar, .alias:
+            for item in q { checkNodes(item, reader: &reader) }
+        case .scalar(let s):
+            if let bad = s.string.unicodeScalars.first(where: { $0.value < 0x20 && $0 != "\t" && $0 != "\n" && $0 != "\r" || $0.value == 0x7F }) {
+                reader.error(node, "", "the value holds the control character U+\(String(format: "%04X", bad.value)) (written as an escape); values may hold tabs, line breaks and printable characters only")
+            }
+        case .alias:
             break
         }
     }
@@ -142,8 +156,17 @@ enum Composition {
             what: "the scenario file this one builds on", limit: maxBytes) else { return nil }
         let baseIndex = reader.addFile(path: path, text: text)
         guard let baseRoot = compose(text.hasPrefix("\u{FEFF}") ? String(text.dropFirst()) : text, file: baseIndex, reader: &reader),
+              baseVersionReads(baseRoot, reader: &reader),
               let base = resolveExtends(baseRoot, file: baseIndex, reader: &reader, chain: chain + [canonical(path, in: "")]) else { return nil }
         return merge(base, over: .mapping(mapping))
+    }
+
+    /// A base of another format version would be read as this one's, silently: refused in the
+    /// base itself.
+    static func baseVersionReads(_ base: Node, reader: inout NodeReader) -> Bool {
+        guard let v = base.mapping?["version"], NodeReader.scalarText(v) != "1" else { return true }
+        reader.error(v, "version", "this procsim reads version 1 scenarios, found version \(NodeReader.describe(v)) in the file this one builds on")
+        return false
     }
 
     /// A file's path as the chain of `extends` records it, to tell a cycle.

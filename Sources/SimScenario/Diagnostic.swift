@@ -14,6 +14,9 @@ public struct Diagnostic: Sendable, Equatable, CustomStringConvertible {
     public var message: String
     /// The source line, for the caret display.
     public var sourceLine: String?
+    /// A file the scenario names could not be read at all (missing, a device, a folder, too
+    /// large): the contracts give that exit code 66, not 65.
+    public var unreadable = false
 
     public init(severity: Severity, file: String, line: Int?, column: Int?, path: String, message: String, sourceLine: String? = nil) {
         self.severity = severity
@@ -56,6 +59,8 @@ public struct ScenarioError: Error, Sendable, CustomStringConvertible {
     public var diagnostics: [Diagnostic]
     public var description: String { diagnostics.map(\.description).joined(separator: "\n") }
     public var errorCount: Int { diagnostics.filter { $0.severity == .error }.count }
+    /// 66 when a file the scenario names cannot be read, else 65.
+    public var exitCode: Int32 { diagnostics.contains { $0.unreadable } ? 66 : 65 }
 }
 
 /// The closest name to a misspelt one, if it is close enough to be a likely typo.

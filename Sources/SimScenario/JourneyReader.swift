@@ -150,7 +150,10 @@ extension ModelBuilder {
             if horizon == nil && !horizonGiven {
                 reader.error(keyNode, p, "breakdowns need a horizon: set 'horizon' (such as 90d)")
             }
-            if let up, let down {
+            if let up, up.mean == 0 {
+                // Broken down again at once after every repair: the system is never up.
+                reader.error(f["up"], "\(p).up", "expected a positive time between a repair and the next breakdown, found zero: the system would never be up")
+            } else if let up, let down {
                 if let h = horizon, h / (up.mean + down.mean) > 1e6 {
                     reader.error(f["up"], "\(p).up", "more than a million breakdowns per replication are expected; check 'up' and 'down'")
                     continue

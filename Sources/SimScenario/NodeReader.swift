@@ -90,10 +90,29 @@ struct NodeReader {
     mutating func error(_ node: Node?, _ path: String, _ message: String) { report(.error, at: node, path, message) }
     mutating func warning(_ node: Node?, _ path: String, _ message: String) { report(.warning, at: node, path, message) }
 
+    /// Text as a message quotes it: line breaks, control characters and invisible characters
+    /// (zero-width spaces, no-break spaces, byte-order marks) written as escapes, so that a
+    /// diagnostic stays on one line and `'sta\u{200B}ff'` does not read as `'staff'`.
+    static func shown(_ text: String) -> String {
+        var out = ""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\n": out += "\\n"
+            case "\t": out += "\\t"
+            case "\r": out += "\\r"
+            default:
+                let invisible = scalar.value < 0x20 || scalar.value == 0x7F || (0x80...0xA0).contains(scalar.value)
+                    || scalar.properties.generalCategory == .format || scalar.properties.generalCategory == .spaceSeparator && scalar != " "
+                out += invisible ? "\\u{\(String(scalar.value, radix: 16, uppercase: true))}" : String(scalar)
+            }
+        }
+        return out
+    }
+
     /// How a node looks, for "found …" in messages.
     static func describe(_ node: Node) -> String {
         switch node {
-        case .scalar(let s): return s.string.isEmpty ? "nothing" : "'\(s.string)'"
+        case .scalar(let s): return s.string.isEmpty ? "nothing" : "'\(shown(s.string))'"
         case .mapping: return "a mapping"
         case .sequence(let items): return items.isEmpty ? "an empty list" : "a list"
         case .alias: return "an alias"
@@ -120,7 +139,7 @@ struct NodeReader {
             // Compose files; they are not part of the model.
             if path.isEmpty && key.hasPrefix("x-") { continue }
             if !allowed.contains(key) {
-                var message = "unknown key '\(key)'"
+                var message = "unknown key '\(Self.shown(key))'"
                 if let near = suggestion(for: key, among: allowed) {
                     message += "; did you mean '\(near)'?"
                 } else {
@@ -128,6 +147,9 @@ struct NodeReader {
                 }
                 error(keyNode, keyPath, message)
                 continue
+            }
+            if key == "description", value.scalar == nil {
+                error(value, keyPath, "expected text, found \(Self.describe(value))")
             }
             entries.append(key: key, keyNode: keyNode, value: value)
         }
@@ -182,7 +204,11 @@ struct NodeReader {
 
     mutating func integer(_ node: Node, _ path: String, atLeast minimum: Int, atMost maximum: Int = Int(Int32.max), what: String) -> Int? {
         guard case .scalar(let s) = node, let value = Int(s.string) else {
-            error(node, path, "expected \(what), found \(Self.describe(node))")
+            if case .scalar(let s) = node, case let digits = s.string.drop(while: { $0 == "-" || $0 == "+" }), !digits.isEmpty, digits.allSatisfy({ $0.isASCII && $0.isNumber }) {
+                error(node, path, "expected \(what), found \(s.string), \(s.string.hasPrefix("-") ? "below the smallest" : "above the largest") value procsim accepts here (\(s.string.hasPrefix("-") ? minimum : maximum))")
+            } else {
+                error(node, path, "expected \(what), found \(Self.describe(node))")
+            }
             return nil
         }
         guard value >= minimum else {
@@ -206,8 +232,10 @@ struct NodeReader {
         guard let value = Quantities.duration(s.string) else {
             if Double(s.string) != nil {
                 error(node, path, "expected \(expected), found '\(s.string)' without a unit; write for example '\(s.string)m' or '\(s.string)h'")
+            } else if let problem = Quantities.unitProblem(s.string) {
+                error(node, path, "expected \(expected), found '\(Self.shown(s.string))': \(problem)")
             } else {
-                error(node, path, "expected \(expected), found '\(s.string)'")
+                error(node, path, "expected \(expected), found '\(Self.shown(s.string))'")
             }
             return nil
         }

@@ -166,7 +166,11 @@ enum TreePath {
                     // position, so that "unknown key" points at the line that wrote it.
                     let keyNode = Node.scalar(.init(key, .implicit, .plain, value.mark, value.anchor))
                     mapping = Node.Mapping(Array(mapping.map { ($0.key, $0.value) }) + [(keyNode, value)], mapping.tag, mapping.style, mapping.mark, mapping.anchor)
-                case .append(let value): mapping[key] = value.sequence != nil ? value : Node([value])
+                case .append(let value):
+                    // As for a new key: positioned where the value is written.
+                    let keyNode = Node.scalar(.init(key, .implicit, .plain, value.mark, value.anchor))
+                    let list = value.sequence != nil ? value : Node.sequence(.init([value], .implicit, .any, value.mark, value.anchor))
+                    mapping = Node.Mapping(Array(mapping.map { ($0.key, $0.value) }) + [(keyNode, list)], mapping.tag, mapping.style, mapping.mark, mapping.anchor)
                 case .remove: throw PathProblem(reason: Self.missing(key, here: here, path: path, in: mapping))
                 }
             } else {

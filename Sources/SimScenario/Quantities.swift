@@ -33,6 +33,31 @@ enum Quantities {
         return negative ? -total : total
     }
 
+    /// Why a duration such as `1hrr`, `2mo` or `30 fortnights` does not read, when the number
+    /// reads and the unit does not: the unknown unit, with the nearest known one. `nil` otherwise.
+    static func unitProblem(_ text: String) -> String? {
+        var rest = Substring(text.trimmingCharacters(in: .whitespaces)).drop { $0 == "-" }
+        while !rest.isEmpty {
+            rest = rest.drop { $0 == " " }
+            guard let (_, length) = leadingNumber(rest) else { return nil }
+            rest = rest.dropFirst(length).drop { $0 == " " }
+            let unit = rest.prefix { $0.isLetter }.lowercased()
+            if unit.isEmpty { return nil }
+            if units[unit] == nil {
+                if ["mo", "mon", "month", "months", "y", "yr", "year", "years"].contains(unit) {
+                    return "months and years are not units, since their length varies; write days or weeks, such as 30d or 52w"
+                }
+                var message = "unknown unit '\(unit)'"
+                if let near = Names.nearest(unit, among: Array(units.keys).sorted()) { message += "; did you mean '\(near)'?" } else {
+                    message += "; the units are s, m, h, d and w (or second, minute, hour, day, week)"
+                }
+                return message
+            }
+            rest = rest.dropFirst(unit.count)
+        }
+        return nil
+    }
+
     /// The longest prefix that reads as a plain or scientific number (`1.5`, `1e3`), and its length.
     static func leadingNumber(_ text: Substring) -> (Double, Int)? {
         // A part starts with a digit or a point: '1h -30m' and '--1h' are not durations.

@@ -34,10 +34,12 @@ extension NodeReader {
         do {
             bytes = try InputFile.read(full, limit: limit)
         } catch .missing {
-            error(node, path, "cannot read '\(name)': no such file (paths are relative to \(folder == "." || folder.isEmpty ? "the current folder" : "'\(folder)'"))")
+            error(node, path, "cannot read '\(name)': no such file (paths are relative to the file that names them)")
+            diagnostics[diagnostics.count - 1].unreadable = true
             return nil
         } catch let refusal {
             error(node, path, "cannot read '\(name)': \(refusal)")
+            diagnostics[diagnostics.count - 1].unreadable = true
             return nil
         }
         guard let text = String(validating: bytes, as: UTF8.self) else {

@@ -355,7 +355,11 @@ struct ModelBuilder {
             var roster: [Area.Hire] = []
             if let fields = reader.mapping(node, path, allowed: Format.areaKeys, required: Format.required(Format.area), what: "area '\(name)'") {
                 if let s = fields["staff"] {
-                    if NodeReader.scalarText(s) == "unlimited" { staff = nil } else {
+                    if NodeReader.scalarText(s) == "unlimited" { staff = nil } else if case .scalar(let text) = s, Int(text.string) == nil,
+                                                                                     Names.nearest(text.string.lowercased(), among: ["unlimited"]) != nil {
+                        reader.error(s, "\(path).staff", "expected a whole number of staff of at least 1, or 'unlimited', found '\(NodeReader.shown(text.string))'; did you mean 'unlimited'?")
+                        staffInvalid = true
+                    } else {
                         staff = reader.integer(s, "\(path).staff", atLeast: 1, atMost: 1_000_000, what: "a whole number of staff of at least 1, or 'unlimited'")
                         staffInvalid = staff == nil
                     }
@@ -535,7 +539,7 @@ struct ModelBuilder {
             }
         }
         let limit = fields["max_arrivals"].flatMap { reader.integer($0, "\(path).max_arrivals", atLeast: 1, what: "a whole number of arrivals of at least 1") }
-        let patience = fields["patience"].flatMap { distribution($0, "\(path).patience") }
+        let patience = fields["patience"].flatMap { patienceDistribution($0, "\(path).patience") }
         let lateContact = fields["late_contact"].flatMap { contact($0, "\(path).late_contact") }
         if lateContact != nil && fields["promise"] == nil {
             reader.error(fields.keyNode("late_contact"), "\(path).late_contact", "a late contact follows a broken promise: give demand type '\(name)' a 'promise'")
@@ -645,7 +649,7 @@ struct ModelBuilder {
             if let n = f["next"] { routes = self.routes(n, "\(stepPath).next", names: names) }
             if let d = f["description"] { _ = reader.string(d, "\(stepPath).description") }
             let handoff = f["handoff"].flatMap { self.handoff($0, "\(stepPath).handoff") }
-            let patience = f["patience"].flatMap { distribution($0, "\(stepPath).patience") }
+            let patience = f["patience"].flatMap { patienceDistribution($0, "\(stepPath).patience") }
             let failure = f["failure"].flatMap { self.failure($0, "\(stepPath).failure", names: names, index: i) }
             if let area, let duration {
                 var step = Step(name: names[i], area: area, duration: duration, approval: approval, routes: routes,
@@ -835,6 +839,17 @@ struct ModelBuilder {
             return nil
         }
         return .hyperexponential(probabilities: ps.map { $0 / total }, means: means)
+    }
+
+    /// A patience: zero would make every customer who has to wait leave at once, which is a
+    /// queue limit of zero, not a patience; it is refused with that advice.
+    mutating func patienceDistribution(_ node: Node, _ path: String) -> Distribution? {
+        guard let d = distribution(node, path) else { return nil }
+        if d.mean == 0 {
+            reader.error(node, path, "expected a positive patience, found zero: every customer who had to wait would leave at once; for no waiting at all, give the area 'queue_limit: 0'")
+            return nil
+        }
+        return d
     }
 
     /// Errors that need the whole model: items that can never leave, unstable areas, unused steps.

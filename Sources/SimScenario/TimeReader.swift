@@ -121,7 +121,13 @@ extension ModelBuilder {
         for (i, item) in items.enumerated() {
             let itemPath = items.count > 1 || node.sequence != nil ? "\(path)[\(i)]" : path
             guard let span = CalendarNotation.span(NodeReader.scalarText(item)) else {
-                reader.error(item, itemPath, "expected a time span 'HH:MM-HH:MM' such as '09:00-17:00' (24-hour clock; '22:00-06:00' runs past midnight), found \(NodeReader.describe(item))")
+                let text = NodeReader.scalarText(item)
+                var hint = ""
+                if Names.nearest(text.lowercased(), among: ["closed"]) != nil { hint = "; did you mean 'closed'?" } else if CalendarNotation.span(text.replacingOccurrences(of: " ", with: "")) == nil,
+                    case let ends = text.split(separator: "-"), ends.count == 2, ends[0].trimmingCharacters(in: .whitespaces) == ends[1].trimmingCharacters(in: .whitespaces) {
+                    hint = ": the span is empty, it starts and ends at the same time"
+                }
+                reader.error(item, itemPath, "expected a time span 'HH:MM-HH:MM' such as '09:00-17:00' (24-hour clock; '22:00-06:00' runs past midnight), found \(NodeReader.describe(item))\(hint)")
                 return nil
             }
             if let last = spans.last, span.from < last.to {
@@ -192,10 +198,18 @@ extension ModelBuilder {
                 reader.error(s, "\(path).shifts", "an area with unlimited staff has no shifts; give 'staff' a number")
                 return nil
             }
+            var names: [String: Int] = [:]
             for (i, item) in list.enumerated() {
                 let p = "\(path).shifts[\(i)]"
                 guard let f = reader.mapping(item, p, allowed: Format.shiftKeys, required: ["staff"], what: "a shift such as '{staff: 2, calendar: evening, from: 30d}'") else { continue }
-                if let n = f["name"] { _ = reader.string(n, "\(p).name") }
+                if let n = f["name"], let name = reader.string(n, "\(p).name") {
+                    // Variants and --set address a shift by its name: two of one name are ambiguous.
+                    if let first = names[name] {
+                        reader.error(n, "\(p).name", "shift '\(name)' is already the name of shifts[\(first)]; give each shift its own name")
+                    } else {
+                        names[name] = i
+                    }
+                }
                 let count = f["staff"].flatMap { reader.integer($0, "\(p).staff", atLeast: 0, atMost: 1_000_000, what: "a whole number of staff of at least 0") }
                 var hours = base
                 if let c = f["calendar"] { hours = calendarReference(c, "\(p).calendar", calendars: calendars); if hours == nil { continue } }

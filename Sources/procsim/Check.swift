@@ -100,7 +100,7 @@ extension Procsim {
                         checks = [try timed { try check(loaded, baseline: recorded) }]
                     } catch let error as ScenarioError {
                         Terminal.error(error.description)
-                        failures.append((scenario, 65, "invalid scenario: \(error.errorCount) error\(error.errorCount == 1 ? "" : "s")\n" + error.description))
+                        failures.append((scenario, error.exitCode, "invalid scenario: \(error.errorCount) error\(error.errorCount == 1 ? "" : "s")\n" + error.description))
                     } catch let error as UnreadableFile {
                         Terminal.error(error.description)
                         failures.append((scenario, 66, error.description))
@@ -225,7 +225,7 @@ extension Procsim {
                         checks.append(try timed { try check(loaded, baseline: recorded) })
                     } catch let error as ScenarioError {
                         Terminal.error(error.description)
-                        failures.append((label, 65, "invalid scenario: \(error.errorCount) error\(error.errorCount == 1 ? "" : "s")\n" + error.description))
+                        failures.append((label, error.exitCode, "invalid scenario: \(error.errorCount) error\(error.errorCount == 1 ? "" : "s")\n" + error.description))
                     } catch let error as UnreadableFile {
                         Terminal.error(error.description)
                         failures.append((label, 66, error.description))

@@ -101,7 +101,7 @@ func withExitCodes(_ body: () throws -> Void) throws {
         Terminal.error(error.description)
         let errors = error.errorCount
         Terminal.error("\(errors) error\(errors == 1 ? "" : "s") in the scenario; nothing was simulated.")
-        throw ExitCode(65)
+        throw ExitCode(error.exitCode)
     } catch let error as UnreadableFile {
         Terminal.error(error.description)
         throw ExitCode(66)

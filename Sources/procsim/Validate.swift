@@ -77,7 +77,7 @@ extension Procsim {
                 }
                 if errors > 0 {
                     Terminal.error("\(plural(errors, "error"))\(strict ? " (warnings count as errors with --strict)" : "").")
-                    throw ExitCode(65)
+                    throw ExitCode(diagnostics.contains(where: \.unreadable) ? 66 : 65)
                 }
             }
         }

@@ -81,15 +81,20 @@ import Testing
         #expect(try Self.procsim("run").status == 64)
     }
 
-    @Test func unwritableOutputExits73BeforeSimulatingAndLeavesNothingBehind() throws {
+    /// One policy for every output flag: missing parent folders are made, and removed again when
+    /// the command commits nothing.
+    @Test func missingFoldersAreMadeAndRemovedWhenNothingIsCommitted() throws {
         let folder = try Self.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
-        let target = folder.appendingPathComponent("missing-folder/report.json")
+        let target = folder.appendingPathComponent("missing-folder/deeper/report.json")
         let r = try Self.procsim("run", "scenarios/mmc.yaml", "-n", "2", "--output", target.path)
-        #expect(r.status == 73)
-        #expect(r.stdout.isEmpty)  // refused before the run, not after it
-        #expect(r.stderr.contains("does not exist"))
-        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).isEmpty)
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(FileManager.default.fileExists(atPath: target.path))
+        let failed = folder.appendingPathComponent("other/report.json")
+        let bad = try Self.procsim("run", "scenarios/mmc.yaml", "-n", "2", "--output", failed.path, "--report", folder.path)
+        #expect(bad.status == 73)
+        #expect(bad.stdout.isEmpty)  // refused before the run, not after it
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path) == ["missing-folder"])
     }
 
     @Test func outputToAFolderIsRefusedBeforeTheRun() throws {
@@ -120,8 +125,13 @@ import Testing
         return (process.terminationReason, process.terminationStatus)
     }
 
+    /// Standard output on a full device (a private node made like /dev/full, never the system's).
     @Test func aFullStandardOutputIsAnError() throws {
-        let full = try #require(FileHandle(forWritingAtPath: "/dev/full"))
+        let folder = try Self.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let node = folder.appendingPathComponent("full").path
+        guard mknod(node, S_IFCHR | 0o666, CommandCorpusTests.device(1, 7)) == 0 else { return }  // needs root
+        let full = try #require(FileHandle(forWritingAtPath: node))
         #expect(try Self.status(writingTo: full, "run", "scenarios/mmc.yaml", "-n", "2").1 == 73)
     }
 

@@ -26,6 +26,7 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift.git", from: "0.2.0"),
         .package(url: "https://github.com/apple/swift-system.git", from: "1.8.1"),
+        .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
     ],
     targets: [
         // MARK: - Public API
@@ -85,7 +86,11 @@ let package = Package(
             dependencies: ["SimModel", "SimScenario", "SimExperiment", "_SimTestSupport"]),
         .testTarget(name: "SimExpressionsTests", dependencies: ["SimExpressions", "SimModel"]),
         .testTarget(
-            name: "SimScenarioTests", dependencies: ["SimScenario", "SimExperiment", "SimModel"],
+            name: "SimScenarioTests",
+            dependencies: [
+                "SimScenario", "SimExperiment", "SimModel", "SimExpressions",
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ],
             resources: [.copy("Fixtures")]),
         .testTarget(
             name: "ProcsimCLITests", dependencies: ["SimReport", "SimPlan", "SimExperiment", "SimScenario", "_SimTestSupport"]),

@@ -27,7 +27,7 @@ extension NodeReader {
             return nil
         }
         if !root.contains(full) {
-            error(node, path, "'\(name)' is outside the scenario's folder tree (\(root.path)); procsim reads only files under the top-level scenario's folder, or under --root FOLDER")
+            error(node, path, "'\(name)' is outside the scenario's folder tree: procsim reads only files under the top-level scenario's folder, or under the folder given with --root")
             return nil
         }
         let bytes: [UInt8]

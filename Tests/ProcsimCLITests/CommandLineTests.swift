@@ -125,6 +125,35 @@ import Testing
         return (process.terminationReason, process.terminationStatus)
     }
 
+    /// SIGTERM in the middle of a run: exit 143, the temporary files and the folders made for the
+    /// outputs removed, the previous output as it was.
+    @Test(arguments: [SIGTERM, SIGINT])
+    func anInterruptedRunLeavesNothingBehind(signal: Int32) throws {
+        let folder = try Self.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let previous = folder.appendingPathComponent("report.json")
+        try "previous\n".write(to: previous, atomically: false, encoding: .utf8)
+        let process = Process()
+        process.executableURL = Self.executable
+        process.arguments = ["run", "scenarios/order-to-delivery.yaml", "-n", "100000", "-q", "--json",
+                             "-o", previous.path, "--csv", folder.appendingPathComponent("made/tables").path]
+        process.currentDirectoryURL = Self.root
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        // Until the outputs are claimed (the temporary file exists), then interrupt.
+        let deadline = Date().addingTimeInterval(60)
+        while Date() < deadline, !((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []).contains(where: { $0.hasSuffix(".tmp") }) {
+            usleep(20_000)
+        }
+        kill(process.processIdentifier, signal)
+        process.waitUntilExit()
+        #expect(process.terminationReason == .exit)
+        #expect(process.terminationStatus == 128 + signal)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path) == ["report.json"])
+        #expect(try String(contentsOf: previous, encoding: .utf8) == "previous\n")
+    }
+
     /// Standard output on a full device (a private node made like /dev/full, never the system's).
     @Test func aFullStandardOutputIsAnError() throws {
         let folder = try Self.temporaryFolder()

@@ -127,10 +127,21 @@ public enum ScenarioLoader {
             }
         }
         let hex = offset < bytes.count ? String(bytes[offset], radix: 16, uppercase: true) : "?"
+        if bytes.starts(with: [0xFF, 0xFE, 0, 0]) || bytes.starts(with: [0, 0, 0xFE, 0xFF]) {
+            return Diagnostic(
+                severity: .error, file: file, line: 1, column: 1, path: "",
+                message: "the file is UTF-32 text (it starts with a UTF-32 byte-order mark); save it as UTF-8")
+        }
         if bytes.starts(with: [0xFF, 0xFE]) || bytes.starts(with: [0xFE, 0xFF]) {
             return Diagnostic(
                 severity: .error, file: file, line: 1, column: 1, path: "",
                 message: "the file is UTF-16 text (it starts with a UTF-16 byte-order mark); save it as UTF-8")
+        }
+        if offset < bytes.count, (0xC2...0xF4).contains(bytes[offset]) {
+            // A byte that starts a character whose continuation is missing or wrong.
+            return Diagnostic(
+                severity: .error, file: file, line: line, column: offset - lineStart + 1, path: "",
+                message: "the file is not UTF-8 text: the character that byte 0x\(hex) starts is cut short or malformed, as in a file saved as Latin-1 or Windows-1252; save the file as UTF-8")
         }
         return Diagnostic(
             severity: .error, file: file, line: line, column: offset - lineStart + 1, path: "",

@@ -90,7 +90,7 @@ extension ModelBuilder {
         }
         for (type, seen) in foreign.sorted(by: { $0.value.line < $1.value.line }) {
             var message = "\(seen.rows) row\(seen.rows == 1 ? "" : "s") of demand type '\(type)', which the scenario does not define, \(seen.rows == 1 ? "is" : "are") not simulated"
-            if let near = suggestion(for: type, among: demandNames) { message += "; did you mean '\(near)'?" }
+            if let near = reader.suggestion(for: type, among: demandNames.names) { message += "; did you mean '\(near)'?" }
             reader.report(.warning, file: full, line: seen.line, column: seen.column, source: seen.source, path: "", message)
         }
         if errors > 0 { return nil }

@@ -1,7 +1,7 @@
 import SimModel
 
 /// A problem found in a scenario file, located like a compiler error.
-public struct Diagnostic: Sendable, Equatable, CustomStringConvertible {
+public struct Diagnostic: Sendable, Hashable, CustomStringConvertible {
     public enum Severity: String, Sendable { case error, warning }
 
     public var severity: Severity

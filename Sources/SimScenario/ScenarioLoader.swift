@@ -265,7 +265,7 @@ struct ModelBuilder {
     /// place that needs it; an invalid one has its own error.
     var horizonGiven = false
     /// The demand type names, for the order-book reader's suggestions.
-    var demandNames: [String] = []
+    var demandNames = NameTable([])
 
     mutating func build(_ root: Node, file: String) -> (Model, UInt64?)? {
         guard let top = reader.mapping(root, "", allowed: Format.topKeys, required: Format.required(Format.top), what: "the scenario") else { return nil }
@@ -298,7 +298,7 @@ struct ModelBuilder {
         let calendarTime = top["start"] != nil || top["timezone"] != nil || top["calendars"] != nil
 
         let systems = readSystems(top["systems"], horizon: horizon)
-        let systemNames = top["systems"]?.mapping?.keys.compactMap { $0.scalar?.string } ?? []
+        let systemNames = NameTable(top["systems"]?.mapping?.keys.compactMap { $0.scalar?.string } ?? [])
 
         // Areas first: journeys refer to them.
         let areaEntries = top["areas"].map { reader.namedMapping($0, "areas", what: "area") } ?? []
@@ -358,27 +358,32 @@ struct ModelBuilder {
 
         // Journeys next: demand refers to them.
         // Demand type names first: a step's complaint names the demand type it creates.
-        demandNames = top["demand"]?.mapping?.keys.compactMap { $0.scalar?.string } ?? []
+        demandNames = NameTable(top["demand"]?.mapping?.keys.compactMap { $0.scalar?.string } ?? [])
         attributes = collectAttributes(top["demand"])
         self.clock = clock
         self.calendars = calendars
         self.horizon = horizon
         let journeyEntries = top["journeys"].map { reader.namedMapping($0, "journeys", what: "journey") } ?? []
-        let journeyNames = journeyEntries.map(\.name)
+        let journeyNames = NameTable(journeyEntries.map(\.name))
+        let areaNames = NameTable(areas.map(\.name))
         var journeys: [Journey] = []
         for (name, keyNode, node) in journeyEntries {
             nodes["journeys.\(name)"] = keyNode
-            journeys.append(journey(name, node, areas: areas))
+            journeys.append(journey(name, node, areas: areas, areaNames: areaNames))
         }
 
         let demandEntries = top["demand"].map { reader.namedMapping($0, "demand", what: "demand type") } ?? []
-        demandNames = demandEntries.map(\.name)
+        demandNames = NameTable(demandEntries.map(\.name))
         let campaigns = readCampaigns(top["campaigns"], clock: clock, demandNames: demandNames, horizon: horizon)
+        // Each demand type's campaigns, gathered once (filtering every campaign's list of
+        // demand types per demand type was quadratic).
+        var campaignsOf = [[Campaign]](repeating: [], count: demandEntries.count)
+        for campaign in campaigns { for d in campaign.demands { campaignsOf[d].append(campaign) } }
         periods = campaigns.map { Period(name: $0.name, start: $0.start, end: $0.end, multiplier: $0.multiplier) }
         var demands: [Demand] = []
         let time = DemandTime(clock: clock, horizon: horizon, calendars: calendars, calendarTime: calendarTime)
         for (d, (name, _, node)) in demandEntries.enumerated() {
-            if let demand = demand(name, node, journeyNames: journeyNames, time: time, campaigns: campaigns.filter { $0.demands.contains(d) }) {
+            if let demand = demand(name, node, journeyNames: journeyNames, time: time, campaigns: campaignsOf[d]) {
                 demands.append(demand)
             }
         }
@@ -415,7 +420,7 @@ struct ModelBuilder {
         return (model, seed)
     }
 
-    mutating func demand(_ name: String, _ node: Node, journeyNames: [String], time: DemandTime, campaigns: [Campaign]) -> Demand? {
+    mutating func demand(_ name: String, _ node: Node, journeyNames: NameTable, time: DemandTime, campaigns: [Campaign]) -> Demand? {
         let path = "demand.\(name)"
         guard let fields = reader.mapping(node, path, allowed: Format.demandKeys, required: ["journey"], what: "demand type '\(name)'") else { return nil }
         var arrivals: ArrivalProcess?
@@ -467,8 +472,8 @@ struct ModelBuilder {
         }
         var journey: Int?
         if let j = fields["journey"], let jname = reader.string(j, "\(path).journey") {
-            journey = journeyNames.firstIndex(of: jname)
-            if journey == nil { reader.error(j, "\(path).journey", unknown("journey", jname, journeyNames)) }
+            journey = journeyNames.index(of: jname)
+            if journey == nil { reader.error(j, "\(path).journey", unknown("journey", jname, journeyNames.names)) }
         }
         let (priority, rules) = fields["priority"].map { priorityRules($0, "\(path).priority") } ?? (0, [])
         let draws = fields["attributes"].map { attributeDraws($0, "\(path).attributes") } ?? []
@@ -536,8 +541,7 @@ struct ModelBuilder {
         return total
     }
 
-    mutating func journey(_ name: String, _ node: Node, areas: [Area]) -> Journey {
-        let areaNames = areas.map(\.name)
+    mutating func journey(_ name: String, _ node: Node, areas: [Area], areaNames: NameTable) -> Journey {
         let path = "journeys.\(name)"
         guard let fields = reader.mapping(node, path, allowed: Format.journeyKeys, required: ["steps"], what: "journey '\(name)'"),
               let stepsNode = fields["steps"] else { return Journey(name: name, steps: []) }
@@ -547,16 +551,18 @@ struct ModelBuilder {
         }
         // Names first, so that branches may point forward.
         var names: [String] = []
+        var seen = Set<String>()
         for (i, stepNode) in list.enumerated() {
             // An unnamed step gets a placeholder no name can collide with; it is reported as missing.
             let stepName = stepNode.mapping?["name"]?.scalar?.string ?? "\u{0}\(i)"
             if stepName == "exit" || stepName == "cancel" {
                 reader.error(stepNode.mapping?["name"], "\(path).steps[\(i)].name", "'\(stepName)' is reserved: branches use it to leave the journey; choose another step name")
-            } else if names.contains(stepName) {
+            } else if !seen.insert(stepName).inserted {
                 reader.error(stepNode.mapping?["name"], "\(path).steps[\(i)].name", "the step name '\(stepName)' is used twice in journey '\(name)'; step names must be unique within a journey")
             }
             names.append(stepName)
         }
+        let stepNames = NameTable(names)
         var steps: [Step] = []
         for (i, stepNode) in list.enumerated() {
             let stepPath = "\(path).steps[\(i)]"
@@ -570,14 +576,14 @@ struct ModelBuilder {
                 var found: [Int] = []
                 for (k, item) in list.enumerated() {
                     guard let aname = reader.string(item, "\(stepPath).area[\(k)]") else { continue }
-                    if let index = areaNames.firstIndex(of: aname) {
+                    if let index = areaNames.index(of: aname) {
                         if found.contains(index) {
                             reader.error(item, "\(stepPath).area[\(k)]", "area '\(aname)' is listed twice; a step takes one person from each area it names")
                         } else {
                             found.append(index)
                         }
                     } else {
-                        reader.error(item, "\(stepPath).area[\(k)]", unknown("area", aname, areaNames))
+                        reader.error(item, "\(stepPath).area[\(k)]", unknown("area", aname, areaNames.names))
                     }
                 }
                 if list.isEmpty { reader.error(a, "\(stepPath).area", "expected an area, or a list of the areas whose staff work together") }
@@ -589,14 +595,14 @@ struct ModelBuilder {
                     }
                 }
             } else if let a = f["area"], let aname = reader.string(a, "\(stepPath).area") {
-                area = areaNames.firstIndex(of: aname)
-                if area == nil { reader.error(a, "\(stepPath).area", unknown("area", aname, areaNames)) }
+                area = areaNames.index(of: aname)
+                if area == nil { reader.error(a, "\(stepPath).area", unknown("area", aname, areaNames.names)) }
             }
             let duration = f["duration"].flatMap { distribution($0, "\(stepPath).duration") }
             var approval: Approval?
             if let a = f["approval"], let af = reader.mapping(a, "\(stepPath).approval", allowed: Format.approvalKeys, required: ["reject", "on_reject"], what: "an approval such as '{reject: 15%, on_reject: quote}'") {
                 let reject = af["reject"].flatMap { reader.probability($0, "\(stepPath).approval.reject") }
-                var target = af["on_reject"].flatMap { destination($0, "\(stepPath).approval.on_reject", names: names, allowExit: false) }
+                var target = af["on_reject"].flatMap { destination($0, "\(stepPath).approval.on_reject", names: stepNames, allowExit: false) }
                 if case .step(let back) = target, back > i {
                     reader.error(af["on_reject"], "\(stepPath).approval.on_reject", "a rejection sends work back for rework: expected this step, an earlier one (\(NodeReader.list(Array(names[...i])))) or 'cancel', found '\(names[back])', which comes later")
                     target = nil
@@ -604,11 +610,11 @@ struct ModelBuilder {
                 if let reject, let target { approval = Approval(rejectProbability: reject, onReject: target) }
             }
             var routes: [Route] = []
-            if let n = f["next"] { routes = self.routes(n, "\(stepPath).next", names: names) }
+            if let n = f["next"] { routes = self.routes(n, "\(stepPath).next", names: stepNames) }
             if let d = f["description"] { _ = reader.string(d, "\(stepPath).description") }
             let handoff = f["handoff"].flatMap { self.handoff($0, "\(stepPath).handoff") }
             let patience = f["patience"].flatMap { distribution($0, "\(stepPath).patience") }
-            let failure = f["failure"].flatMap { self.failure($0, "\(stepPath).failure", names: names, index: i) }
+            let failure = f["failure"].flatMap { self.failure($0, "\(stepPath).failure", names: stepNames, index: i) }
             if let area, let duration {
                 var step = Step(name: names[i], area: area, duration: duration, approval: approval, routes: routes,
                                 handoff: handoff, patience: patience, failure: failure)
@@ -620,7 +626,7 @@ struct ModelBuilder {
     }
 
     /// `next: pack` (always), or a list of `{to: …, p: …}` whose probabilities sum to one.
-    mutating func routes(_ node: Node, _ path: String, names: [String]) -> [Route] {
+    mutating func routes(_ node: Node, _ path: String, names: NameTable) -> [Route] {
         if case .scalar = node {
             return destination(node, path, names: names, allowExit: true).map { [Route(to: $0, probability: 1)] } ?? []
         }
@@ -670,7 +676,7 @@ struct ModelBuilder {
         return routes.map { Route(to: $0.destination, probability: $0.probability / total) }
     }
 
-    mutating func destination(_ node: Node, _ path: String, names: [String], allowExit: Bool) -> Destination? {
+    mutating func destination(_ node: Node, _ path: String, names: NameTable, allowExit: Bool, extra more: [String] = []) -> Destination? {
         guard let name = reader.string(node, path) else { return nil }
         if name == "cancel" { return .cancel }
         if name == "exit" {
@@ -678,9 +684,9 @@ struct ModelBuilder {
             reader.error(node, path, "a rejection cannot deliver the item; expected a step to rework or 'cancel', found 'exit'")
             return nil
         }
-        if let i = names.firstIndex(of: name) { return .step(i) }
-        let extra = allowExit ? ["exit", "cancel"] : ["cancel"]
-        reader.error(node, path, unknown("step", name, names, extra: extra))
+        if let i = names.index(of: name) { return .step(i) }
+        let extra = more + (allowExit ? ["exit", "cancel"] : ["cancel"])
+        reader.error(node, path, unknown("step", name, names.names, extra: extra))
         return nil
     }
 
@@ -828,13 +834,15 @@ struct ModelBuilder {
                 reader.warning(nodes["horizon"], "horizon", "\(count) arrivals per replication are expected; each replication will take minutes and memory grows with the work in progress")
             }
         }
-        for (s, system) in model.systems.enumerated() where !model.areas.contains(where: { $0.systems.contains(s) }) {
+        let neededSystems = Set(model.areas.flatMap(\.systems))
+        for (s, system) in model.systems.enumerated() where !neededSystems.contains(s) {
             reader.warning(nodes["systems.\(system.name)"], "systems.\(system.name)", "no area needs system '\(system.name)': its breakdowns hold nothing up")
         }
-        let unstable = analysis.unstableAreas(of: model)
+        let unstable = Set(analysis.unstableAreas(of: model))
+        let usedAreas = Set(model.journeys.flatMap { $0.steps.flatMap(\.areas) })
         for (a, area) in model.areas.enumerated() {
             let load = analysis.offeredLoad[a]
-            let used = model.journeys.contains { $0.steps.contains { $0.areas.contains(a) } }
+            let used = usedAreas.contains(a)
             if !used {
                 reader.warning(nodes["areas.\(area.name)"], "areas.\(area.name)", "no step uses area '\(area.name)': its staff are never busy")
             } else if let staff = area.staff, unstable.contains(a) {
@@ -847,11 +855,12 @@ struct ModelBuilder {
         }
     }
 
-    func unknown(_ kind: String, _ name: String, _ known: [String], extra: [String] = []) -> String {
+    mutating func unknown(_ kind: String, _ name: String, _ known: [String], extra: [String] = []) -> String {
         var candidates: [String] = []
-        for c in known + extra where !candidates.contains(c) { candidates.append(c) }
+        var seen = Set<String>()
+        for c in known + extra where seen.insert(c).inserted { candidates.append(c) }
         var message = "unknown \(kind) '\(name)'"
-        if let near = suggestion(for: name, among: candidates) {
+        if let near = reader.suggestion(for: name, among: candidates) {
             message += "; did you mean '\(near)'?"
         } else if !candidates.isEmpty {
             message += "; expected one of \(NodeReader.list(candidates))"

@@ -84,6 +84,7 @@ extension ModelBuilder {
                 reader.error(list, "\(path).holidays", "expected a list of dates such as '[2026-12-25, 2026-12-24..2026-12-31]', found \(NodeReader.describe(list))")
                 return nil
             }
+            var closed: [ClosedRange<LocalDate>] = []
             for (i, item) in items.enumerated() {
                 let text = NodeReader.scalarText(item)
                 let ends = text.components(separatedBy: "..")
@@ -92,16 +93,9 @@ extension ModelBuilder {
                     ok = false
                     continue
                 }
-                var day = a
-                while day.ordinal <= b.ordinal {
-                    hours.holidays.insert(day)
-                    if day.day < LocalDate.daysIn(month: day.month, year: day.year) { day.day += 1 } else if day.month < 12 {
-                        day.day = 1; day.month += 1
-                    } else {
-                        day = LocalDate(year: day.year + 1, month: 1, day: 1)
-                    }
-                }
+                closed.append(a...b)
             }
+            hours.holidays = Holidays(closed)
         }
         return ok ? hours : nil
     }
@@ -218,7 +212,7 @@ extension ModelBuilder {
     }
 
     /// The `campaigns:` section: windows in which demand is multiplied.
-    mutating func readCampaigns(_ node: Node?, clock: LocalClock, demandNames: [String], horizon: Double?) -> [Campaign] {
+    mutating func readCampaigns(_ node: Node?, clock: LocalClock, demandNames: NameTable, horizon: Double?) -> [Campaign] {
         guard let node else { return [] }
         var out: [Campaign] = []
         for (name, keyNode, value) in reader.namedMapping(node, "campaigns", what: "campaign") {
@@ -242,14 +236,14 @@ extension ModelBuilder {
                 }
                 return x
             }
-            var targets = Array(demandNames.indices)
+            var targets = Array(demandNames.names.indices)
             if let d = f["demand"] {
                 let items: [Node] = d.sequence.map(Array.init) ?? [d]
                 targets = []
                 for (i, item) in items.enumerated() {
                     let name = NodeReader.scalarText(item)
-                    if let index = demandNames.firstIndex(of: name) { targets.append(index) } else {
-                        reader.error(item, d.sequence == nil ? "\(p).demand" : "\(p).demand[\(i)]", unknown("demand type", name, demandNames))
+                    if let index = demandNames.index(of: name) { targets.append(index) } else {
+                        reader.error(item, d.sequence == nil ? "\(p).demand" : "\(p).demand[\(i)]", unknown("demand type", name, demandNames.names))
                     }
                 }
             }

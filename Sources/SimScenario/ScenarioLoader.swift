@@ -137,49 +137,44 @@ public enum ScenarioLoader {
     /// Parses and validates scenario text; `file` is used in diagnostics and to find the files
     /// it refers to (`extends`, arrival lists), relative to its folder.
     public static func parse(yaml source: String, file: String, variant: String? = nil, overrides: [Override] = []) throws -> Scenario {
-        // A byte-order mark, as Windows editors write, is not content.
-        let text = source.hasPrefix("\u{FEFF}") ? String(source.dropFirst()) : source
-        var reader = NodeReader(file: file, text: text, overrides: overrides)
-        guard let composed = Composition.compose(text, file: 0, reader: &reader),
-              var root = Composition.resolveExtends(composed, file: 0, reader: &reader, chain: [(file as NSString).standardizingPath])
-        else { throw ScenarioError(diagnostics: reader.sorted) }
-        let variantNames = root.mapping?["variants"]?.mapping?.keys.compactMap { $0.scalar?.string } ?? []
+        var source = try Composed(yaml: source, file: file, overrides: overrides)
+        let variantNames = source.root.mapping?["variants"]?.mapping?.keys.compactMap { $0.scalar?.string } ?? []
         if let variant {
-            guard let changed = try Composition.applyVariant(variant, to: root, reader: &reader) else {
-                throw ScenarioError(diagnostics: reader.sorted)
+            guard let changed = try Composition.applyVariant(variant, to: source.root, reader: &source.reader) else {
+                throw ScenarioError(diagnostics: source.reader.sorted)
             }
-            root = changed
+            source.root = changed
         }
-        var resolved: [Override] = []
-        for var override in overrides {
-            if let segments = TreePath.segments(override.path) { override.resolvedPath = TreePath.resolved(segments, in: root) }
-            root = try override.apply(to: root)
-            resolved.append(override)
+        return try source.scenario(variant: variant, variantNames: variantNames, overrides: overrides)
+    }
+
+    /// Loads every variant a file defines (its own and its bases'), in the order written,
+    /// calling `body` with each: its scenario, or the error that stops it (`ScenarioError`,
+    /// `OverrideError`). Nothing is called when the file itself cannot be composed.
+    ///
+    /// The file and its bases are read and composed once, and each variant is built without
+    /// the `variants` section (the file's own check covers it): loading the whole file again
+    /// per variant made `validate` quadratic in the number of variants.
+    public static func forEachVariant(path: String, overrides: [Override] = [], _ body: (String, Result<Scenario, any Error>) throws -> Void) rethrows {
+        guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8),
+              let source = try? Composed(yaml: text, file: path, overrides: overrides),
+              case .mapping(var top) = source.root, let section = top["variants"]?.mapping else { return }
+        top["variants"] = nil
+        for (key, definition) in section {
+            guard let name = key.scalar?.string else { continue }
+            var variant = source
+            let outcome: Result<Scenario, any Error>
+            do {
+                guard let changed = Composition.applyVariant(named: name, definition, to: .mapping(top), reader: &variant.reader) else {
+                    throw ScenarioError(diagnostics: variant.reader.sorted)
+                }
+                variant.root = changed
+                outcome = .success(try variant.scenario(variant: name, variantNames: [], overrides: overrides))
+            } catch {
+                outcome = .failure(error)
+            }
+            try body(name, outcome)
         }
-        reader.overrides = resolved
-        var builder = ModelBuilder(reader: reader)
-        builder.folder = (file as NSString).deletingLastPathComponent.isEmpty ? "." : (file as NSString).deletingLastPathComponent
-        let result = builder.build(root, file: file)
-        guard let (model, seed) = result, !builder.reader.hasErrors else {
-            // The expectations are still checked, against the names the file writes, so that
-            // their problems are not hidden behind the model's.
-            _ = builder.expectations(root.mapping?["expect"], model: ModelBuilder.skeleton(of: root))
-            throw ScenarioError(diagnostics: builder.reader.sorted)
-        }
-        let analysis = FlowAnalysis(model: model)
-        builder.checkFlow(model, analysis: analysis)
-        let expectations = builder.expectations(root.mapping?["expect"], model: model)
-        let tolerances = builder.tolerances(root.mapping?["tolerances"], model: model)
-        reader = builder.reader
-        if reader.hasErrors { throw ScenarioError(diagnostics: reader.sorted) }
-        var scenario = Scenario(
-            model: model, seed: seed, file: file, contentHash: fnv1a64Hex(Array(text.utf8)),
-            warnings: reader.sorted, analysis: analysis, variant: variant, variantNames: variantNames,
-            expectations: expectations, periods: builder.periods, tolerances: tolerances, resolvedYAML: Composition.resolvedText(root))
-        scenario.start = builder.clock.start
-        scenario.rates = builder.rates
-        scenario.timeZone = builder.clock.calendar.timeZone
-        return scenario
     }
 
     /// Where `key:` is written for the second time, in block or flow style, from a line on.
@@ -238,6 +233,66 @@ public enum ScenarioLoader {
     static func fnv1a64Hex(_ bytes: [UInt8]) -> String {
         let hex = String(StreamKeying.fnv1a(bytes), radix: 16)
         return "fnv1a64:" + String(repeating: "0", count: 16 - hex.count) + hex
+    }
+}
+
+/// A scenario file composed into one tree (its bases merged in), with the reader holding the
+/// findings so far: what every variant of the file starts from.
+struct Composed {
+    var root: Node
+    var reader: NodeReader
+    let file: String
+    /// The fingerprint of the file's text, for provenance.
+    let contentHash: String
+
+    init(yaml source: String, file: String, overrides: [Override]) throws(ScenarioError) {
+        // A byte-order mark, as Windows editors write, is not content.
+        let text = source.hasPrefix("\u{FEFF}") ? String(source.dropFirst()) : source
+        var reader = NodeReader(file: file, text: text, overrides: overrides)
+        guard let composed = Composition.compose(text, file: 0, reader: &reader),
+              let root = Composition.resolveExtends(composed, file: 0, reader: &reader, chain: [(file as NSString).standardizingPath])
+        else { throw ScenarioError(diagnostics: reader.sorted) }
+        self.root = root
+        self.reader = reader
+        self.file = file
+        contentHash = ScenarioLoader.fnv1a64Hex(Array(text.utf8))
+    }
+
+    /// The validated scenario of this tree (a variant already applied): overrides, the model,
+    /// the checks of its flow, expectations and tolerances.
+    func scenario(variant: String?, variantNames: [String], overrides: [Override]) throws -> Scenario {
+        var root = self.root
+        var reader = self.reader
+        var resolved: [Override] = []
+        for var override in overrides {
+            if let segments = TreePath.segments(override.path) { override.resolvedPath = TreePath.resolved(segments, in: root) }
+            root = try override.apply(to: root)
+            resolved.append(override)
+        }
+        reader.overrides = resolved
+        var builder = ModelBuilder(reader: reader)
+        builder.folder = (file as NSString).deletingLastPathComponent.isEmpty ? "." : (file as NSString).deletingLastPathComponent
+        let result = builder.build(root, file: file)
+        guard let (model, seed) = result, !builder.reader.hasErrors else {
+            // The expectations are still checked, against the names the file writes, so that
+            // their problems are not hidden behind the model's.
+            _ = builder.expectations(root.mapping?["expect"], model: ModelBuilder.skeleton(of: root))
+            throw ScenarioError(diagnostics: builder.reader.sorted)
+        }
+        let analysis = FlowAnalysis(model: model)
+        builder.checkFlow(model, analysis: analysis)
+        let expectations = builder.expectations(root.mapping?["expect"], model: model)
+        let tolerances = builder.tolerances(root.mapping?["tolerances"], model: model)
+        reader = builder.reader
+        if reader.hasErrors { throw ScenarioError(diagnostics: reader.sorted) }
+        var scenario = Scenario(
+            model: model, seed: seed, file: file, contentHash: contentHash,
+            warnings: reader.sorted, analysis: analysis, variant: variant, variantNames: variantNames,
+            expectations: expectations, periods: builder.periods, tolerances: tolerances, resolvedYAML: Composition.resolvedText(root))
+        scenario.start = builder.clock.start
+        scenario.rates = builder.rates
+        scenario.timeZone = builder.clock.calendar.timeZone
+        return scenario
     }
 }
 

@@ -85,7 +85,7 @@ struct LocalDateTime {
 
     /// `2026-03-02`, `2026-03-02 08:00`, `2026-03-02T08:00:30`.
     static func parse(_ text: String) -> LocalDateTime? {
-        let t = text.trimmingCharacters(in: .whitespaces)
+        let t = Substring(text).trimmedOfBlanks
         let datePart = t.prefix(10)
         guard let date = LocalDate.parse(String(datePart)) else { return nil }
         var rest = t.dropFirst(10)

@@ -148,14 +148,16 @@ public enum ScenarioLoader {
         return try source.scenario(variant: variant, variantNames: variantNames, overrides: overrides)
     }
 
-    /// Loads every variant a file defines (its own and its bases'), in the order written,
-    /// calling `body` with each: its scenario, or the error that stops it (`ScenarioError`,
-    /// `OverrideError`). Nothing is called when the file itself cannot be composed.
+    /// Checks every variant a file defines (its own and its bases'), in the order written,
+    /// calling `body` with each: the warnings of a valid variant, or the error that stops it
+    /// (`ScenarioError`, `OverrideError`). Nothing is called when the file itself cannot be
+    /// composed. What `validate` needs; `load(path:variant:)` gives a variant's scenario.
     ///
     /// The file and its bases are read and composed once, and each variant is built without
-    /// the `variants` section (the file's own check covers it): loading the whole file again
-    /// per variant made `validate` quadratic in the number of variants.
-    public static func forEachVariant(path: String, overrides: [Override] = [], _ body: (String, Result<Scenario, any Error>) throws -> Void) rethrows {
+    /// the `variants` section (the file's own check covers it) and without the resolved YAML
+    /// a baseline records: loading the whole file again per variant made `validate`
+    /// quadratic in the number of variants.
+    public static func forEachVariant(path: String, overrides: [Override] = [], _ body: (String, Result<[Diagnostic], any Error>) throws -> Void) rethrows {
         guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8),
               let source = try? Composed(yaml: text, file: path, overrides: overrides),
               case .mapping(var top) = source.root, let section = top["variants"]?.mapping else { return }
@@ -163,13 +165,13 @@ public enum ScenarioLoader {
         for (key, definition) in section {
             guard let name = key.scalar?.string else { continue }
             var variant = source
-            let outcome: Result<Scenario, any Error>
+            let outcome: Result<[Diagnostic], any Error>
             do {
                 guard let changed = Composition.applyVariant(named: name, definition, to: .mapping(top), reader: &variant.reader) else {
                     throw ScenarioError(diagnostics: variant.reader.sorted)
                 }
                 variant.root = changed
-                outcome = .success(try variant.scenario(variant: name, variantNames: [], overrides: overrides))
+                outcome = .success(try variant.scenario(variant: name, variantNames: [], overrides: overrides, resolving: false).warnings)
             } catch {
                 outcome = .failure(error)
             }
@@ -260,7 +262,9 @@ struct Composed {
 
     /// The validated scenario of this tree (a variant already applied): overrides, the model,
     /// the checks of its flow, expectations and tolerances.
-    func scenario(variant: String?, variantNames: [String], overrides: [Override]) throws -> Scenario {
+    /// `resolving: false` leaves `resolvedYAML` empty: serializing the tree is a large part of
+    /// building a small one, and checking a variant does not need it.
+    func scenario(variant: String?, variantNames: [String], overrides: [Override], resolving: Bool = true) throws -> Scenario {
         var root = self.root
         var reader = self.reader
         var resolved: [Override] = []
@@ -288,7 +292,7 @@ struct Composed {
         var scenario = Scenario(
             model: model, seed: seed, file: file, contentHash: contentHash,
             warnings: reader.sorted, analysis: analysis, variant: variant, variantNames: variantNames,
-            expectations: expectations, periods: builder.periods, tolerances: tolerances, resolvedYAML: Composition.resolvedText(root))
+            expectations: expectations, periods: builder.periods, tolerances: tolerances, resolvedYAML: resolving ? Composition.resolvedText(root) : "")
         scenario.start = builder.clock.start
         scenario.rates = builder.rates
         scenario.timeZone = builder.clock.calendar.timeZone

@@ -36,7 +36,7 @@ extension Procsim {
                     if overrides.variant == nil && !loaded.variantNames.isEmpty {
                         try ScenarioLoader.forEachVariant(path: scenario, overrides: overrides.parsed) { name, outcome in
                             switch outcome {
-                            case .success(let v): found += v.warnings.map { Self.inVariant($0, name) }
+                            case .success(let warnings): found += warnings.map { Self.inVariant($0, name) }
                             case .failure(let error as ScenarioError): found += error.diagnostics.map { Self.inVariant($0, name) }
                             case .failure(let error): throw error
                             }

@@ -75,10 +75,13 @@ def scenario(case, size):
                      "journeys:\n  j:\n    steps:\n"), {}
     if case == "areas":
         # Every area is used by one step of a single journey, so nothing is unused.
-        n = size if not budget else None
+        n = size
         if budget:
-            # An area line and a step line per area: about 17 + 42 bytes.
-            n = budget // 62
+            # An area line and a step line per area, whose lengths grow with the index.
+            n, used = 0, 200
+            while used + len(f"  a{n}: {{staff: 1}}\n") + len(f"      - {{name: s{n}, area: a{n}, duration: 1m}}\n") < budget:
+                used += len(f"  a{n}: {{staff: 1}}\n") + len(f"      - {{name: s{n}, area: a{n}, duration: 1m}}\n")
+                n += 1
         text = HEAD + "areas:\n" + "".join(f"  a{i}: {{staff: 1}}\n" for i in range(n))
         text += "demand:\n  d: {rate: 1/day, journey: j}\njourneys:\n  j:\n    steps:\n"
         text += "".join(f"      - {{name: s{i}, area: a{i}, duration: 1m}}\n" for i in range(n))

@@ -54,6 +54,9 @@ public struct Diagnostic: Sendable, Hashable, CustomStringConvertible {
 /// Thrown when a scenario has at least one error; carries every diagnostic found, warnings too.
 public struct ScenarioError: Error, Sendable, CustomStringConvertible {
     public var diagnostics: [Diagnostic]
+    /// The file could not be composed into one tree (YAML syntax, size, an alias bomb, its
+    /// bases): nothing in it can be checked further, its variants included.
+    public var fileRefused = false
     public var description: String { diagnostics.map(\.description).joined(separator: "\n") }
     public var errorCount: Int { diagnostics.filter { $0.severity == .error }.count }
 }

@@ -253,7 +253,7 @@ struct Composed {
         var reader = NodeReader(file: file, text: text, overrides: overrides)
         guard let composed = Composition.compose(text, file: 0, reader: &reader),
               let root = Composition.resolveExtends(composed, file: 0, reader: &reader, chain: [(file as NSString).standardizingPath])
-        else { throw ScenarioError(diagnostics: reader.sorted) }
+        else { throw ScenarioError(diagnostics: reader.sorted, fileRefused: true) }
         self.root = root
         self.reader = reader
         self.file = file

@@ -48,7 +48,7 @@ extension Procsim {
                     found = error.diagnostics
                     // The variants are checked even so: their own problems are reported now,
                     // and those they share with the base once.
-                    if overrides.variant == nil {
+                    if overrides.variant == nil && !error.fileRefused {
                         ScenarioLoader.forEachVariant(path: scenario, overrides: overrides.parsed) { name, outcome in
                             if case .failure(let error as ScenarioError) = outcome {
                                 found += error.diagnostics.map { Self.inVariant($0, name) }

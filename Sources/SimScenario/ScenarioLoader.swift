@@ -35,7 +35,30 @@ public struct Scenario: Sendable {
     /// The model's part of the tree a run sees (the file with its `extends`, variant and
     /// overrides applied; no `variants`, `expect` or `tolerances`), as YAML. A baseline records
     /// it, so that more replications of the base can be run later from exactly this model.
-    public var resolvedYAML: String
+    public var resolvedYAML: String { resolvedText.value }
+    /// Serialized on first use: most commands never record a baseline, and serializing a large
+    /// tree costs a sixth of loading it.
+    let resolvedText: ResolvedText
+}
+
+/// The YAML of a resolved tree, serialized once, when first asked for. The tree is only read
+/// (under the lock, since Yams tags resolve themselves lazily) and released once serialized.
+final class ResolvedText: @unchecked Sendable {
+    private let lock = NSLock()
+    private var tree: Node?
+    private var text: String?
+
+    init(_ tree: Node?) { self.tree = tree }
+
+    var value: String {
+        lock.withLock {
+            if let text { return text }
+            let made = tree.map(Composition.resolvedText) ?? ""
+            text = made
+            tree = nil
+            return made
+        }
+    }
 }
 
 /// A file that cannot be read at all (exit code 66), as opposed to one that reads but is wrong.
@@ -262,8 +285,7 @@ struct Composed {
 
     /// The validated scenario of this tree (a variant already applied): overrides, the model,
     /// the checks of its flow, expectations and tolerances.
-    /// `resolving: false` leaves `resolvedYAML` empty: serializing the tree is a large part of
-    /// building a small one, and checking a variant does not need it.
+    /// `resolving: false` leaves `resolvedYAML` empty and lets the tree go at once.
     func scenario(variant: String?, variantNames: [String], overrides: [Override], resolving: Bool = true) throws -> Scenario {
         var root = self.root
         var reader = self.reader
@@ -292,7 +314,7 @@ struct Composed {
         var scenario = Scenario(
             model: model, seed: seed, file: file, contentHash: contentHash,
             warnings: reader.sorted, analysis: analysis, variant: variant, variantNames: variantNames,
-            expectations: expectations, periods: builder.periods, tolerances: tolerances, resolvedYAML: resolving ? Composition.resolvedText(root) : "")
+            expectations: expectations, periods: builder.periods, tolerances: tolerances, resolvedText: ResolvedText(resolving ? root : nil))
         scenario.start = builder.clock.start
         scenario.rates = builder.rates
         scenario.timeZone = builder.clock.calendar.timeZone

@@ -90,7 +90,9 @@ def scenario(case, size):
         # Areas no step uses: one warning each.
         return build(areas(), HEAD + "demand:\n  d: {rate: 1/day, journey: j}\n" + one_step + "areas:\n  a: {staff: 1}\n"), {}
     if case == "demand":
-        return build(demands(), HEAD + "areas:\n  a: {staff: unlimited}\n" + one_step + "demand:\n"), {}
+        # On dates, with a campaign for every type: business hours and campaigns per type.
+        return build(demands(), HEAD + "start: 2026-01-05\ncampaigns:\n  spring: {start: 7d, duration: 7d, multiplier: 2}\n"
+                     "areas:\n  a: {staff: unlimited}\n" + one_step + "demand:\n"), {}
     if case == "variants":
         return build(variants(), HEAD + "areas:\n  a: {staff: 1}\ndemand:\n  d: {rate: 1/day, journey: j}\n"
                      + one_step + "variants:\n"), {}

@@ -40,7 +40,7 @@ extension ModelBuilder {
         var times: [Double] = []
         var errors = 0
         var foreign: [String: (line: Int, column: Int, source: String, rows: Int)] = [:]
-        var instants = InstantCache(clock: clock)
+        var local = InstantCache(clock: clock)
         for (i, line) in lines.enumerated().dropFirst() where !line.trimmedOfBlanks.isEmpty {
             let cells = line.split(separator: ",", omittingEmptySubsequences: false)
             func column(_ c: Int) -> Int { cells.prefix(c).reduce(1) { $0 + $1.count + 1 } }
@@ -65,7 +65,7 @@ extension ModelBuilder {
             }
             let cell = String(cells[timeColumn].trimmedOfBlanks)
             let t: Double
-            if let moment = LocalDateTime.parse(cell) { t = instants.elapsed(moment) } else if let d = Quantities.duration(cell), d >= 0 { t = d } else {
+            if let moment = LocalDateTime.parse(cell) { t = local.elapsed(moment) } else if let d = Quantities.duration(cell), d >= 0 { t = d } else {
                 reader.report(.error, file: full, line: i + 1, column: column(timeColumn), source: String(line), path: "",
                               "expected a local date-time such as '2026-03-02 09:15' or a duration after the start such as '2h', found '\(cell)'")
                 errors += 1
@@ -115,6 +115,26 @@ struct InstantCache {
     private var minutes: [Int: Double] = [:]
 
     init(clock: LocalClock) { self.clock = clock }
+
+    private var dayMinutes: [Int: Double] = [:]
+    private var days: (horizon: Double, days: [LocalDate])?
+
+    /// `clock.elapsed(day, minute:)`, remembered.
+    mutating func elapsed(_ day: LocalDate, minute: Int) -> Double {
+        let key = day.ordinal * 1441 + minute
+        if let known = dayMinutes[key] { return known }
+        let made = clock.elapsed(day, minute: minute)
+        dayMinutes[key] = made
+        return made
+    }
+
+    /// `clock.days(until:)`, remembered for the last horizon asked.
+    mutating func days(until horizon: Double) -> [LocalDate] {
+        if let days, days.horizon == horizon { return days.days }
+        let made = clock.days(until: horizon)
+        days = (horizon, made)
+        return made
+    }
 
     mutating func elapsed(_ moment: LocalDateTime) -> Double {
         let key = (moment.year * 10_000 + moment.month * 100 + moment.day) * 1440 + moment.minute

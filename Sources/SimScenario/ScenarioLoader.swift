@@ -345,6 +345,13 @@ struct ModelBuilder {
     /// Whether the file gives a horizon (valid or not): a missing one is reported once, at the
     /// place that needs it; an invalid one has its own error.
     var horizonGiven = false
+    /// Each calendar's open hours over the horizon (the default office's under `nil`), built
+    /// once: a timetable walks every day of the horizon through Foundation's calendar, and
+    /// thousands of demand types or areas on one calendar rebuilt it each time.
+    var timetables: [String?: Timetable] = [:]
+    /// Local times converted to elapsed seconds on the scenario's clock, remembered: every
+    /// demand type's rate profile walks the same days.
+    var instants = InstantCache(clock: LocalClock(start: LocalClock.defaultStart, timeZone: TimeZone(identifier: "UTC")!))
     /// The demand type names, for the order-book reader's suggestions.
     var demandNames = NameTable([])
 
@@ -442,6 +449,7 @@ struct ModelBuilder {
         demandNames = NameTable(top["demand"]?.mapping?.keys.compactMap { $0.scalar?.string } ?? [])
         attributes = collectAttributes(top["demand"])
         self.clock = clock
+        instants = InstantCache(clock: clock)
         self.calendars = calendars
         self.horizon = horizon
         let journeyEntries = top["journeys"].map { reader.namedMapping($0, "journeys", what: "journey") } ?? []
@@ -537,7 +545,7 @@ struct ModelBuilder {
             let culprit = fields.keyNode("pattern") ?? nodes["campaigns.\(campaigns.first?.name ?? "")"]
             if case .poisson(let rate) = current {
                 if let horizon = time.horizon {
-                    let profile = (pattern ?? DemandPattern()).profile(rate: rate, clock: time.clock, horizon: horizon, campaigns: campaigns)
+                    let profile = (pattern ?? DemandPattern()).profile(rate: rate, instants: &instants, horizon: horizon, campaigns: campaigns)
                     if profile.expectedArrivals(before: horizon) <= 0 {
                         reader.error(culprit, "\(path)", "with its pattern and campaigns, demand type '\(name)' has a rate of zero at all times within the horizon")
                     }
@@ -559,11 +567,13 @@ struct ModelBuilder {
         let (priority, rules) = fields["priority"].map { priorityRules($0, "\(path).priority") } ?? (0, [])
         let draws = fields["attributes"].map { attributeDraws($0, "\(path).attributes") } ?? []
         var businessHours = WeeklyHours.office
-        if let c = fields["calendar"], let hours = calendarReference(c, "\(path).calendar", calendars: time.calendars) { businessHours = hours }
+        // The calendar's name, for its timetable's cache; the default office has none.
+        var businessCalendar: String?
+        if let c = fields["calendar"], let hours = calendarReference(c, "\(path).calendar", calendars: time.calendars) { businessHours = hours; businessCalendar = NodeReader.scalarText(c) }
         var promise: Double?
         var clockKind = PromiseClock.elapsed
         if let p = fields["promise"], let pf = reader.mapping(p, "\(path).promise", allowed: Format.promiseKeys, required: ["lead_time"], what: "a promise such as '{lead_time: 5d}'") {
-            if let c = pf["calendar"], let hours = calendarReference(c, "\(path).promise.calendar", calendars: time.calendars) { businessHours = hours }
+            if let c = pf["calendar"], let hours = calendarReference(c, "\(path).promise.calendar", calendars: time.calendars) { businessHours = hours; businessCalendar = NodeReader.scalarText(c) }
             promise = pf["lead_time"].flatMap { reader.duration($0, "\(path).promise.lead_time", positive: true) }
             if let c = pf["clock"], let clock = reader.string(c, "\(path).promise.clock") {
                 if clock == "business" {
@@ -591,13 +601,22 @@ struct ModelBuilder {
         if case .triggered? = arrivals { nodes["demand.\(name)"] = node }
         if let d = fields["description"] { _ = reader.string(d, "\(path).description") }
         guard let arrivals, let journey else { return nil }
-        let hours = time.calendarTime ? time.horizon.map { businessHours.timetable(on: time.clock, until: $0) } : nil
+        let hours = time.calendarTime ? time.horizon.map { openHours(businessCalendar, businessHours, clock: time.clock, until: $0) } : nil
         var demand = Demand(
             name: name, arrivals: arrivals, journey: journey, priority: priority, promise: promise,
             promiseClock: clockKind, businessHours: hours, maxArrivals: limit, patience: patience, lateContact: lateContact)
         demand.attributes = draws
         demand.priorityRules = rules
         return demand
+    }
+
+    /// The open hours of a calendar (by name; `nil` for the default office) from the start to
+    /// the horizon, from the cache when built before.
+    mutating func openHours(_ name: String?, _ hours: WeeklyHours, clock: LocalClock, until horizon: Double) -> Timetable {
+        if let known = timetables[name] { return known }
+        let made = hours.timetable(on: clock, until: horizon)
+        timetables[name] = made
+        return made
     }
 
     /// A business-clock duration in working seconds: days and weeks count working days (a week

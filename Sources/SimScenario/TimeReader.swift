@@ -176,7 +176,8 @@ extension ModelBuilder {
             guard let hours else { return Timetable(intervals: [(from, min(until, horizon))]) }
             return hours.timetable(on: clock, from: from, until: min(until, horizon))
         }
-        var shifts: [(staff: Int?, open: Timetable)] = [(staff, base.map { open($0) } ?? always)]
+        let baseOpen = base.map { openHours(calendarNode.map(NodeReader.scalarText), $0, clock: clock, until: horizon) }
+        var shifts: [(staff: Int?, open: Timetable)] = [(staff, baseOpen ?? always)]
         if let s = shiftsNode {
             guard case .sequence(let list) = s else {
                 reader.error(s, "\(path).shifts", "expected a list of shifts such as '- {staff: 2, calendar: evening, from: 30d}', found \(NodeReader.describe(s))")
@@ -350,17 +351,18 @@ struct DemandPattern {
     }
 
     /// The rate over `[0, horizon)` on the scenario's clock, with campaigns applied.
-    func profile(rate: Double, clock: LocalClock, horizon: Double, campaigns: [Campaign]) -> RateProfile {
+    /// `instants` converts local times (shared by every demand type of the scenario).
+    func profile(rate: Double, instants: inout InstantCache, horizon: Double, campaigns: [Campaign]) -> RateProfile {
         var pieces: [(Double, Double)] = []  // start, rate
         let scale = rate / weeklyMean
-        for day in clock.days(until: horizon) {
+        for day in instants.days(until: horizon) {
             var cursor = 0
             for span in daySpans {
-                if span.from > cursor { pieces.append((clock.elapsed(day, minute: cursor), 0)) }
-                pieces.append((clock.elapsed(day, minute: span.from), scale * span.weight * weekdays[day.weekday]))
+                if span.from > cursor { pieces.append((instants.elapsed(day, minute: cursor), 0)) }
+                pieces.append((instants.elapsed(day, minute: span.from), scale * span.weight * weekdays[day.weekday]))
                 cursor = span.to
             }
-            if cursor < 1440 { pieces.append((clock.elapsed(day, minute: cursor), 0)) }
+            if cursor < 1440 { pieces.append((instants.elapsed(day, minute: cursor), 0)) }
         }
         // Campaign edges split the pieces; each piece then takes the product of the multipliers
         // of the campaigns that cover its start.

@@ -235,3 +235,37 @@ extension ExperimentResult {
         return copy
     }
 }
+
+extension Experiment {
+    /// What the outputs of one experiment may keep in memory. Every replication's output (its
+    /// figures, series and lead-time bins) is kept until the reduction, which needs them in
+    /// replication order for byte-identical results and per-replication intervals; so the
+    /// replications asked for are bounded instead, with a clear refusal.
+    public static let memoryBudget = 1 << 30
+
+    /// The bytes one replication's output keeps until the reduction, measured on replication 0
+    /// of the model: outputs of one model have the same shape, whatever the replication.
+    public static func retainedBytes(_ model: Model, settings: ExperimentSettings) -> Int {
+        let options = ReplicationOptions(seed: settings.seed, replication: 0, exactLimit: settings.exactLimit, seriesPoints: settings.seriesPoints)
+        return FlowSimulation(model: model, options: options).run().retainedBytes
+    }
+
+    /// The most replications of a model whose outputs fit `memoryBudget`; `replications` itself
+    /// when a few thousand are asked for (their outputs are small beside a replication's work).
+    public static func replicationCap(_ model: Model, settings: ExperimentSettings, replications: Int) -> Int {
+        guard replications > 10_000 else { return replications }
+        return memoryBudget / max(1, retainedBytes(model, settings: settings))
+    }
+}
+
+extension ReplicationOutput {
+    /// The heap memory the output holds, in bytes: its arrays' elements and headers, and its
+    /// row of the replications-by-figures matrix the reduction builds beside the outputs.
+    var retainedBytes: Int {
+        let header = 32
+        let arrays = [metrics, metrics, wipSeries, seriesTimes, areaBusySeries, areaQueueSeries, areaStaffSeries, areaSeriesTimes, leadTimeBins]
+        let doubles = arrays.reduce(0) { $0 + $1.count } + leadTimeBinsByDemand.reduce(0) { $0 + $1.count }
+        return 256 + doubles * MemoryLayout<Double>.size + (arrays.count + leadTimeBinsByDemand.count) * header
+            + trace.count * MemoryLayout<ServiceRecord>.stride
+    }
+}

@@ -33,6 +33,15 @@ enum Units {
 }
 
 /// A recursive-descent parser over the token list: one method per grammar rule.
+/// Limits shared by every small language procsim reads (expressions, and the conditions of
+/// branches in SimScenario), so that both refuse the same depth with the same number.
+public enum ExpressionLimits {
+    /// The deepest nesting of parentheses and prefix operators (`-`, `not`), and the highest
+    /// expression tree, accepted. Parsing and evaluation recurse: a chain of 10⁵ prefix
+    /// operators must be an error, not a stack overflow. Real expressions are a few levels deep.
+    public static let maxDepth = 100
+}
+
 struct Parser {
     /// An expression with what the checks need: its dimension and its place in the text.
     struct Typed {
@@ -47,7 +56,7 @@ struct Parser {
     /// The deepest expression tree, and the deepest nesting of parentheses and signs, accepted.
     /// Both parsing and evaluation recurse; text from a file or the command line must not be able
     /// to overflow the stack (an error, not a crash). Real expressions are a few levels deep.
-    static let maxDepth = 100
+    static let maxDepth = ExpressionLimits.maxDepth
 
     /// A literal value in SI units and its place in the text.
     struct Quantity {

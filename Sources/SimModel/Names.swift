@@ -16,9 +16,11 @@ public enum Names {
     /// in `candidates` order wins a tie, so callers list likelier names first.
     public static func nearest(_ name: String, among candidates: [String]) -> String? {
         let allowance = max(1, min(3, name.count / 3))
+        let lowered = name.lowercased(), length = name.count
         var best: (name: String, distance: Int)?
-        for c in candidates {
-            let d = editDistance(name.lowercased(), c.lowercased())
+        // Names whose lengths differ by more than the allowance are further away than it.
+        for c in candidates where abs(c.count - length) <= allowance {
+            let d = editDistance(lowered, c.lowercased())
             if d <= allowance, d < (best?.distance ?? .max) { best = (c, d) }
         }
         return best?.name

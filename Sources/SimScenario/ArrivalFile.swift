@@ -37,7 +37,8 @@ extension ModelBuilder {
         var times: [Double] = []
         var errors = 0
         var foreign: [String: (line: Int, column: Int, source: String, rows: Int)] = [:]
-        for (i, line) in lines.enumerated().dropFirst() where !line.trimmingCharacters(in: .whitespaces).isEmpty {
+        var local = InstantCache(clock: clock)
+        for (i, line) in lines.enumerated().dropFirst() where !line.trimmedOfBlanks.isEmpty {
             let cells = line.split(separator: ",", omittingEmptySubsequences: false)
             func column(_ c: Int) -> Int { cells.prefix(c).reduce(1) { $0 + $1.count + 1 } }
             guard cells.count == columns.count else {
@@ -47,7 +48,7 @@ extension ModelBuilder {
                 if errors >= 10 { break } else { continue }
             }
             if let dc = demandColumn {
-                let type = cells[dc].trimmingCharacters(in: .whitespaces)
+                let type = String(cells[dc].trimmedOfBlanks)
                 if type != demand {
                     // A row for another demand type is that type's business. A type the scenario
                     // does not define is not simulated: said once per type, with a suggestion,
@@ -59,9 +60,9 @@ extension ModelBuilder {
                     continue
                 }
             }
-            let cell = cells[timeColumn].trimmingCharacters(in: .whitespaces)
+            let cell = String(cells[timeColumn].trimmedOfBlanks)
             let t: Double
-            if let moment = LocalDateTime.parse(cell) { t = clock.elapsed(moment) } else if let d = Quantities.duration(cell), d >= 0 { t = d } else {
+            if let moment = LocalDateTime.parse(cell) { t = local.elapsed(moment) } else if let d = Quantities.duration(cell), d >= 0 { t = d } else {
                 reader.report(.error, file: full, line: i + 1, column: column(timeColumn), source: String(line), path: "",
                               "expected a local date-time such as '2026-03-02 09:15' or a duration after the start such as '2h', found '\(cell)'")
                 errors += 1
@@ -87,7 +88,7 @@ extension ModelBuilder {
         }
         for (type, seen) in foreign.sorted(by: { $0.value.line < $1.value.line }) {
             var message = "\(seen.rows) row\(seen.rows == 1 ? "" : "s") of demand type '\(type)', which the scenario does not define, \(seen.rows == 1 ? "is" : "are") not simulated"
-            if let near = suggestion(for: type, among: demandNames) { message += "; did you mean '\(near)'?" }
+            if let near = reader.suggestion(for: type, among: demandNames.names) { message += "; did you mean '\(near)'?" }
             reader.report(.warning, file: full, line: seen.line, column: seen.column, source: seen.source, path: "", message)
         }
         if errors > 0 { return nil }
@@ -99,5 +100,56 @@ extension ModelBuilder {
             return nil
         }
         return .scheduled(times)
+    }
+}
+
+/// Elapsed seconds of local date-times, remembered per minute: Foundation's calendar
+/// arithmetic costs microseconds per call, which made a million-row order book take over ten
+/// seconds. Within a minute the wall clock and elapsed time advance together (zones shift
+/// their clocks on whole minutes), so the seconds are added to the minute's instant.
+struct InstantCache {
+    let clock: LocalClock
+    private var minutes: [Int: Double] = [:]
+
+    init(clock: LocalClock) { self.clock = clock }
+
+    private var dayMinutes: [Int: Double] = [:]
+    private var days: (horizon: Double, days: [LocalDate])?
+
+    /// `clock.elapsed(day, minute:)`, remembered.
+    mutating func elapsed(_ day: LocalDate, minute: Int) -> Double {
+        let key = day.ordinal * 1441 + minute
+        if let known = dayMinutes[key] { return known }
+        let made = clock.elapsed(day, minute: minute)
+        dayMinutes[key] = made
+        return made
+    }
+
+    /// `clock.days(until:)`, remembered for the last horizon asked.
+    mutating func days(until horizon: Double) -> [LocalDate] {
+        if let days, days.horizon == horizon { return days.days }
+        let made = clock.days(until: horizon)
+        days = (horizon, made)
+        return made
+    }
+
+    mutating func elapsed(_ moment: LocalDateTime) -> Double {
+        let key = (moment.year * 10_000 + moment.month * 100 + moment.day) * 1440 + moment.minute
+        if let start = minutes[key] { return start + Double(moment.second) }
+        var minute = moment
+        minute.second = 0
+        let start = clock.elapsed(minute)
+        minutes[key] = start
+        return start + Double(moment.second)
+    }
+}
+
+extension Substring {
+    /// Without leading and trailing spaces and tabs: what `trimmingCharacters(in: .whitespaces)`
+    /// does for a CSV cell, without bridging through NSString for every cell.
+    var trimmedOfBlanks: Substring {
+        let blank: (Character) -> Bool = { $0 == " " || $0 == "\t" }
+        guard let first = firstIndex(where: { !blank($0) }), let last = lastIndex(where: { !blank($0) }) else { return self[endIndex...] }
+        return self[first...last]
     }
 }

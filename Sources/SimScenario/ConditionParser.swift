@@ -1,3 +1,4 @@
+import SimExpressions
 import SimModel
 
 /// A problem in a condition's text, at a character offset.
@@ -16,6 +17,10 @@ struct ConditionParser {
     let attributes: [Attribute]
     var tokens: [(token: Token, offset: Int)] = []
     var position = 0
+    /// The current nesting of parentheses and `not`: parsing and evaluating recurse once per
+    /// level, so it is bounded like the expression language's (`not not not …` 10⁵ times
+    /// took over ten seconds and could exhaust the stack).
+    var nesting = 0
 
     static func parse(_ text: String, attributes: [Attribute]) throws(ConditionError) -> Condition {
         var parser = ConditionParser(attributes: attributes)
@@ -99,12 +104,25 @@ struct ConditionParser {
     }
 
     mutating func negation() throws(ConditionError) -> Condition {
-        if current.token == .name("not") { position += 1; return .not(try negation()) }
-        return try primary()
+        guard current.token == .name("not") else { return try primary() }
+        try enter()
+        defer { nesting -= 1 }
+        position += 1
+        return .not(try negation())
+    }
+
+    /// One level deeper, refused beyond `ExpressionLimits.maxDepth` at the token that passes it.
+    mutating func enter() throws(ConditionError) {
+        nesting += 1
+        if nesting > ExpressionLimits.maxDepth {
+            throw ConditionError(offset: current.offset, message: "the condition is nested too deeply; expected at most \(ExpressionLimits.maxDepth) levels of 'not' and parentheses")
+        }
     }
 
     mutating func primary() throws(ConditionError) -> Condition {
         if current.token == .open {
+            try enter()
+            defer { nesting -= 1 }
             position += 1
             let inner = try disjunction()
             guard current.token == .close else { throw ConditionError(offset: current.offset, message: "expected ')', found \(Self.describe(current.token))") }

@@ -1,7 +1,7 @@
 import SimModel
 
 /// A problem found in a scenario file, located like a compiler error.
-public struct Diagnostic: Sendable, Equatable, CustomStringConvertible {
+public struct Diagnostic: Sendable, Hashable, CustomStringConvertible {
     public enum Severity: String, Sendable { case error, warning }
 
     public var severity: Severity
@@ -57,6 +57,9 @@ public struct Diagnostic: Sendable, Equatable, CustomStringConvertible {
 /// Thrown when a scenario has at least one error; carries every diagnostic found, warnings too.
 public struct ScenarioError: Error, Sendable, CustomStringConvertible {
     public var diagnostics: [Diagnostic]
+    /// The file could not be composed into one tree (YAML syntax, size, an alias bomb, its
+    /// bases): nothing in it can be checked further, its variants included.
+    public var fileRefused = false
     public var description: String { diagnostics.map(\.description).joined(separator: "\n") }
     public var errorCount: Int { diagnostics.filter { $0.severity == .error }.count }
     /// 66 when a file the scenario names cannot be read, else 65.

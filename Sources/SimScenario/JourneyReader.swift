@@ -81,7 +81,7 @@ extension ModelBuilder {
     }
 
     /// `failure: {p: 5%, then: dispatch, customer_told: false, complaint: {demand: complaints, delay: 3d}}`.
-    mutating func failure(_ node: Node, _ path: String, names: [String], index: Int) -> Failure? {
+    mutating func failure(_ node: Node, _ path: String, names: NameTable, index: Int) -> Failure? {
         guard let f = reader.mapping(node, path, allowed: Format.failureKeys, required: ["p"], what: "a failure such as '{p: 5%, customer_told: false, complaint: {demand: complaints, delay: 2d}}'") else { return nil }
         let p = f["p"].flatMap { reader.probability($0, "\(path).p") }
         var then: Destination?
@@ -92,8 +92,7 @@ extension ModelBuilder {
                 return nil
             }
             if name != "continue" {
-                then = destination(t, "\(path).then", names: names + ["continue"], allowExit: false)
-                if case .step(let s)? = then, s >= names.count { then = nil }  // 'continue' was matched as a name
+                then = destination(t, "\(path).then", names: names, allowExit: false, extra: ["continue"])
                 if then == nil { return nil }
             }
         }
@@ -125,8 +124,8 @@ extension ModelBuilder {
         guard let f = reader.mapping(node, path, allowed: Format.contactKeys, required: ["demand", "delay"], what: "a contact such as '{demand: complaints, p: 30%, delay: 2d}'") else { return nil }
         var demand: Int?
         if let d = f["demand"], let name = reader.string(d, "\(path).demand") {
-            demand = demandNames.firstIndex(of: name)
-            if demand == nil { reader.error(d, "\(path).demand", unknown("demand type", name, demandNames)) }
+            demand = demandNames.index(of: name)
+            if demand == nil { reader.error(d, "\(path).demand", unknown("demand type", name, demandNames.names)) }
         }
         let p = f["p"].map { reader.probability($0, "\(path).p") } ?? 1
         let delay = f["delay"].flatMap { distribution($0, "\(path).delay") }
@@ -164,15 +163,15 @@ extension ModelBuilder {
         return out
     }
 
-    mutating func systemReferences(_ node: Node, _ path: String, names: [String]) -> [Int] {
+    mutating func systemReferences(_ node: Node, _ path: String, names: NameTable) -> [Int] {
         let items: [Node] = node.sequence.map(Array.init) ?? [node]
         var out: [Int] = []
         for (i, item) in items.enumerated() {
             let name = NodeReader.scalarText(item)
-            if let s = names.firstIndex(of: name), out.contains(s) {
+            if let s = names.index(of: name), out.contains(s) {
                 reader.error(item, node.sequence == nil ? path : "\(path)[\(i)]", "system '\(name)' is listed twice")
-            } else if let s = names.firstIndex(of: name) { out.append(s) } else {
-                reader.error(item, node.sequence == nil ? path : "\(path)[\(i)]", unknown("system", name, names))
+            } else if let s = names.index(of: name) { out.append(s) } else {
+                reader.error(item, node.sequence == nil ? path : "\(path)[\(i)]", unknown("system", name, names.names))
             }
         }
         return out

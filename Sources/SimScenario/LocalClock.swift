@@ -85,7 +85,7 @@ struct LocalDateTime {
 
     /// `2026-03-02`, `2026-03-02 08:00`, `2026-03-02T08:00:30`.
     static func parse(_ text: String) -> LocalDateTime? {
-        let t = text.trimmingCharacters(in: .whitespaces)
+        let t = Substring(text).trimmedOfBlanks
         let datePart = t.prefix(10)
         guard let date = LocalDate.parse(String(datePart)) else { return nil }
         var rest = t.dropFirst(10)
@@ -163,12 +163,49 @@ enum CalendarNotation {
     }
 }
 
+/// Closed days as the ranges the file writes them (`2026-12-24..2026-12-26`), kept sorted and
+/// merged: a range is never expanded day by day, so `0001-01-01..9999-12-31` costs as little
+/// as one date, and a day is looked up by binary search.
+struct Holidays {
+    /// Disjoint, sorted ranges of `LocalDate.ordinal`.
+    private(set) var ranges: [ClosedRange<Int>] = []
+
+    init(_ days: [ClosedRange<LocalDate>] = []) {
+        for day in days.map({ $0.lowerBound.ordinal...$0.upperBound.ordinal }).sorted(by: { $0.lowerBound < $1.lowerBound }) {
+            if let last = ranges.last, day.lowerBound <= last.upperBound + 1 {
+                ranges[ranges.count - 1] = last.lowerBound...max(last.upperBound, day.upperBound)
+            } else {
+                ranges.append(day)
+            }
+        }
+    }
+
+    func contains(_ day: LocalDate) -> Bool {
+        let i = firstIndex { $0.upperBound >= day.ordinal }
+        return i < ranges.count && ranges[i].contains(day.ordinal)
+    }
+
+    /// The first range for which `test` holds, `test` being false then true along the ranges.
+    private func firstIndex(where test: (ClosedRange<Int>) -> Bool) -> Int {
+        var low = 0, high = ranges.count
+        while low < high {
+            let mid = (low + high) / 2
+            if test(ranges[mid]) { high = mid } else { low = mid + 1 }
+        }
+        return low
+    }
+}
+
+extension LocalDate: Comparable {
+    static func < (a: Self, b: Self) -> Bool { a.ordinal < b.ordinal }
+}
+
 /// Working hours by weekday, with holidays: a calendar as the scenario file defines it, before
 /// it becomes a timetable on the scenario's clock.
 struct WeeklyHours {
     /// For each weekday (Monday = 0), minute spans from that day's midnight; ends may pass 1440.
     var spans: [[(from: Int, to: Int)]] = Array(repeating: [], count: 7)
-    var holidays: Set<LocalDate> = []
+    var holidays = Holidays()
 
     /// Mon–Fri 09:00–17:00: the business calendar when the scenario names none.
     static let office: WeeklyHours = {

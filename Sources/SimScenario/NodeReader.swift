@@ -14,6 +14,13 @@ struct NodeReader {
     /// `--set` overrides: a value without a source position came from one of them.
     var overrides: [Override]
     var diagnostics: [Diagnostic] = []
+    /// The findings already reported, so that the same one is said once without searching
+    /// every earlier finding (a file with a warning per area made that quadratic).
+    private var reported = Set<Diagnostic>()
+    /// Name comparisons left for "did you mean" suggestions. Each suggestion compares the
+    /// misspelt name with every candidate; a file with tens of thousands of names and as many
+    /// misspellings would spend minutes on them, so beyond this budget messages go without.
+    private var suggestionBudget = 5_000_000
 
     init(file: String, text: String, overrides: [Override] = [], root: ReadRoot? = nil) {
         self.overrides = overrides
@@ -84,10 +91,17 @@ struct NodeReader {
     mutating func report(_ severity: Diagnostic.Severity, file: String, line: Int?, column: Int?, source: String?, path: String, _ message: String) {
         // The same finding twice (an order book read by two demand types) is said once.
         let d = Diagnostic(severity: severity, file: file, line: line, column: column, path: path, message: message, sourceLine: source)
-        if !diagnostics.contains(d) { diagnostics.append(d) }
+        if reported.insert(d).inserted { diagnostics.append(d) }
     }
 
     mutating func error(_ node: Node?, _ path: String, _ message: String) { report(.error, at: node, path, message) }
+
+    /// The closest candidate to a misspelt name, while the suggestion budget lasts.
+    mutating func suggestion(for name: String, among candidates: [String]) -> String? {
+        guard suggestionBudget >= candidates.count else { return nil }
+        suggestionBudget -= candidates.count
+        return SimScenario.suggestion(for: name, among: candidates)
+    }
     mutating func warning(_ node: Node?, _ path: String, _ message: String) { report(.warning, at: node, path, message) }
 
     /// Text as a message quotes it: line breaks, control characters and invisible characters
@@ -162,6 +176,8 @@ struct NodeReader {
     /// The pairs of a mapping with YAML merge keys (`<<: *defaults`) resolved: the merged
     /// mapping's pairs come first, and keys written explicitly win.
     static func mergingKeys(_ mapping: Node.Mapping) -> [(Node, Node)] {
+        // Most mappings have no merge key: their pairs are the answer.
+        if !mapping.contains(where: { $0.key.scalar?.string == "<<" }) { return mapping.map { ($0.key, $0.value) } }
         var explicit: [(Node, Node)] = []
         var merged: [(Node, Node)] = []
         for (key, value) in mapping {
@@ -292,19 +308,30 @@ struct NodeReader {
         ("aeiou".contains(noun.first ?? "x") ? "an " : "a ") + noun
     }
 
+    /// Names quoted for a message; a long list (the areas of a file with thousands) is cut
+    /// short, so that a message per misspelling does not repeat every name.
     static func list(_ names: [String]) -> String {
-        names.map { "'\($0)'" }.joined(separator: ", ")
+        let shown = names.prefix(listLimit).map { "'\($0)'" }.joined(separator: ", ")
+        return names.count > listLimit ? shown + " and \(names.count - listLimit) more" : shown
     }
+    static let listLimit = 30
 }
 
 /// The entries of one mapping, in document order, addressable by key.
 struct Entries {
     private(set) var items: [(key: String, keyNode: Node, value: Node)] = []
 
-    mutating func append(key: String, keyNode: Node, value: Node) { items.append((key, keyNode, value)) }
+    /// The keys alone, searched without copying the nodes beside them (that copying, with its
+    /// reference counting, was a tenth of the time of loading a large file).
+    private var keys: [String] = []
 
-    subscript(key: String) -> Node? { items.first { $0.key == key }?.value }
-    func keyNode(_ key: String) -> Node? { items.first { $0.key == key }?.keyNode }
+    mutating func append(key: String, keyNode: Node, value: Node) {
+        items.append((key, keyNode, value))
+        keys.append(key)
+    }
+
+    subscript(key: String) -> Node? { keys.firstIndex(of: key).map { items[$0].value } }
+    func keyNode(_ key: String) -> Node? { keys.firstIndex(of: key).map { items[$0].keyNode } }
 }
 
 extension String {

@@ -15,7 +15,7 @@ enum Quantities {
     /// `90s`, `30m`, `1.5h`, `2 days`, `1e3s`, or sums such as `1h 30m` / `1h30m`. Signs are
     /// read so that the caller can say "negative" rather than "unreadable".
     static func duration(_ text: String) -> Double? {
-        var rest = Substring(text.trimmingCharacters(in: .whitespaces))
+        var rest = Substring(text).trimmedOfBlanks
         var negative = false
         if rest.hasPrefix("-") { negative = true; rest = rest.dropFirst() }
         var total = 0.0, parts = 0

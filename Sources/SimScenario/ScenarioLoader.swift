@@ -35,7 +35,30 @@ public struct Scenario: Sendable {
     /// The model's part of the tree a run sees (the file with its `extends`, variant and
     /// overrides applied; no `variants`, `expect` or `tolerances`), as YAML. A baseline records
     /// it, so that more replications of the base can be run later from exactly this model.
-    public var resolvedYAML: String
+    public var resolvedYAML: String { resolvedText.value }
+    /// Serialized on first use: most commands never record a baseline, and serializing a large
+    /// tree costs a sixth of loading it.
+    let resolvedText: ResolvedText
+}
+
+/// The YAML of a resolved tree, serialized once, when first asked for. The tree is only read
+/// (under the lock, since Yams tags resolve themselves lazily) and released once serialized.
+final class ResolvedText: @unchecked Sendable {
+    private let lock = NSLock()
+    private var tree: Node?
+    private var text: String?
+
+    init(_ tree: Node?) { self.tree = tree }
+
+    var value: String {
+        lock.withLock {
+            if let text { return text }
+            let made = tree.map(Composition.resolvedText) ?? ""
+            text = made
+            tree = nil
+            return made
+        }
+    }
 }
 
 /// A file that cannot be read at all (exit code 66), as opposed to one that reads but is wrong.
@@ -185,50 +208,47 @@ public enum ScenarioLoader {
 
     /// Parses and validates scenario text; `file` is used in diagnostics and to find the files
     /// it refers to (`extends`, arrival lists), relative to its folder.
-    public static func parse(yaml source: String, file: String, variant: String? = nil, overrides: [Override] = [], root readRoot: ReadRoot? = nil) throws -> Scenario {
-        // A byte-order mark, as Windows editors write, is not content.
-        let text = source.hasPrefix("\u{FEFF}") ? String(source.dropFirst()) : source
-        var reader = NodeReader(file: file, text: text, overrides: overrides, root: readRoot ?? ReadRoot(scenario: file))
-        guard let composed = Composition.compose(text, file: 0, reader: &reader),
-              var root = Composition.resolveExtends(composed, file: 0, reader: &reader, chain: [Composition.canonical(file, in: "")])
-        else { throw ScenarioError(diagnostics: reader.sorted) }
-        let variantNames = root.mapping?["variants"]?.mapping?.keys.compactMap { $0.scalar?.string } ?? []
+    public static func parse(yaml source: String, file: String, variant: String? = nil, overrides: [Override] = [], root: ReadRoot? = nil) throws -> Scenario {
+        var source = try Composed(yaml: source, file: file, overrides: overrides, root: root ?? ReadRoot(scenario: file))
+        let variantNames = source.root.mapping?["variants"]?.mapping?.keys.compactMap { $0.scalar?.string } ?? []
         if let variant {
-            guard let changed = try Composition.applyVariant(variant, to: root, reader: &reader) else {
-                throw ScenarioError(diagnostics: reader.sorted)
+            guard let changed = try Composition.applyVariant(variant, to: source.root, reader: &source.reader) else {
+                throw ScenarioError(diagnostics: source.reader.sorted)
             }
-            root = changed
+            source.root = changed
         }
-        var resolved: [Override] = []
-        for var override in overrides {
-            if let segments = TreePath.segments(override.path) { override.resolvedPath = TreePath.resolved(segments, in: root) }
-            root = try override.apply(to: root)
-            resolved.append(override)
+        return try source.scenario(variant: variant, variantNames: variantNames, overrides: overrides)
+    }
+
+    /// Checks every variant a file defines (its own and its bases'), in the order written,
+    /// calling `body` with each: the warnings of a valid variant, or the error that stops it
+    /// (`ScenarioError`, `OverrideError`). Nothing is called when the file itself cannot be
+    /// composed. What `validate` needs; `load(path:variant:)` gives a variant's scenario.
+    ///
+    /// The file and its bases are read and composed once, and each variant is built without
+    /// the `variants` section (the file's own check covers it) and without the resolved YAML
+    /// a baseline records: loading the whole file again per variant made `validate`
+    /// quadratic in the number of variants.
+    public static func forEachVariant(path: String, overrides: [Override] = [], root: ReadRoot? = nil, _ body: (String, Result<[Diagnostic], any Error>) throws -> Void) rethrows {
+        guard let bytes = try? readScenario(path), let text = String(validating: bytes, as: UTF8.self),
+              let source = try? Composed(yaml: text, file: path, overrides: overrides, root: root ?? ReadRoot(scenario: path)),
+              case .mapping(var top) = source.root, let section = top["variants"]?.mapping else { return }
+        top["variants"] = nil
+        for (key, definition) in section {
+            guard let name = key.scalar?.string else { continue }
+            var variant = source
+            let outcome: Result<[Diagnostic], any Error>
+            do {
+                guard let changed = Composition.applyVariant(named: name, definition, to: .mapping(top), reader: &variant.reader) else {
+                    throw ScenarioError(diagnostics: variant.reader.sorted)
+                }
+                variant.root = changed
+                outcome = .success(try variant.scenario(variant: name, variantNames: [], overrides: overrides, resolving: false).warnings)
+            } catch {
+                outcome = .failure(error)
+            }
+            try body(name, outcome)
         }
-        reader.overrides = resolved
-        var builder = ModelBuilder(reader: reader)
-        builder.folder = (file as NSString).deletingLastPathComponent.isEmpty ? "." : (file as NSString).deletingLastPathComponent
-        let result = builder.build(root, file: file)
-        guard let (model, seed) = result, !builder.reader.hasErrors else {
-            // The expectations are still checked, against the names the file writes, so that
-            // their problems are not hidden behind the model's.
-            _ = builder.expectations(root.mapping?["expect"], model: ModelBuilder.skeleton(of: root))
-            throw ScenarioError(diagnostics: builder.reader.sorted)
-        }
-        let analysis = FlowAnalysis(model: model)
-        builder.checkFlow(model, analysis: analysis)
-        let expectations = builder.expectations(root.mapping?["expect"], model: model)
-        let tolerances = builder.tolerances(root.mapping?["tolerances"], model: model)
-        reader = builder.reader
-        if reader.hasErrors { throw ScenarioError(diagnostics: reader.sorted) }
-        var scenario = Scenario(
-            model: model, seed: seed, file: file, contentHash: fnv1a64Hex(Array(text.utf8)),
-            warnings: reader.sorted, analysis: analysis, variant: variant, variantNames: variantNames,
-            expectations: expectations, periods: builder.periods, tolerances: tolerances, resolvedYAML: Composition.resolvedText(root))
-        scenario.start = builder.clock.start
-        scenario.rates = builder.rates
-        scenario.timeZone = builder.clock.calendar.timeZone
-        return scenario
     }
 
     /// Where `key:` is written for the second time, in block or flow style, from a line on.
@@ -290,6 +310,68 @@ public enum ScenarioLoader {
     }
 }
 
+/// A scenario file composed into one tree (its bases merged in), with the reader holding the
+/// findings so far: what every variant of the file starts from.
+struct Composed {
+    var root: Node
+    var reader: NodeReader
+    let file: String
+    /// The fingerprint of the file's text, for provenance.
+    let contentHash: String
+
+    /// `root`: where the files the scenario names may be read from; `nil`: nowhere.
+    init(yaml source: String, file: String, overrides: [Override], root readRoot: ReadRoot?) throws(ScenarioError) {
+        // A byte-order mark, as Windows editors write, is not content.
+        let text = source.hasPrefix("\u{FEFF}") ? String(source.dropFirst()) : source
+        var reader = NodeReader(file: file, text: text, overrides: overrides, root: readRoot)
+        guard let composed = Composition.compose(text, file: 0, reader: &reader),
+              let root = Composition.resolveExtends(composed, file: 0, reader: &reader, chain: [Composition.canonical(file, in: "")])
+        else { throw ScenarioError(diagnostics: reader.sorted, fileRefused: true) }
+        self.root = root
+        self.reader = reader
+        self.file = file
+        contentHash = ScenarioLoader.fnv1a64Hex(Array(text.utf8))
+    }
+
+    /// The validated scenario of this tree (a variant already applied): overrides, the model,
+    /// the checks of its flow, expectations and tolerances.
+    /// `resolving: false` leaves `resolvedYAML` empty and lets the tree go at once.
+    func scenario(variant: String?, variantNames: [String], overrides: [Override], resolving: Bool = true) throws -> Scenario {
+        var root = self.root
+        var reader = self.reader
+        var resolved: [Override] = []
+        for var override in overrides {
+            if let segments = TreePath.segments(override.path) { override.resolvedPath = TreePath.resolved(segments, in: root) }
+            root = try override.apply(to: root)
+            resolved.append(override)
+        }
+        reader.overrides = resolved
+        var builder = ModelBuilder(reader: reader)
+        builder.folder = (file as NSString).deletingLastPathComponent.isEmpty ? "." : (file as NSString).deletingLastPathComponent
+        let result = builder.build(root, file: file)
+        guard let (model, seed) = result, !builder.reader.hasErrors else {
+            // The expectations are still checked, against the names the file writes, so that
+            // their problems are not hidden behind the model's.
+            _ = builder.expectations(root.mapping?["expect"], model: ModelBuilder.skeleton(of: root))
+            throw ScenarioError(diagnostics: builder.reader.sorted)
+        }
+        let analysis = FlowAnalysis(model: model)
+        builder.checkFlow(model, analysis: analysis)
+        let expectations = builder.expectations(root.mapping?["expect"], model: model)
+        let tolerances = builder.tolerances(root.mapping?["tolerances"], model: model)
+        reader = builder.reader
+        if reader.hasErrors { throw ScenarioError(diagnostics: reader.sorted) }
+        var scenario = Scenario(
+            model: model, seed: seed, file: file, contentHash: contentHash,
+            warnings: reader.sorted, analysis: analysis, variant: variant, variantNames: variantNames,
+            expectations: expectations, periods: builder.periods, tolerances: tolerances, resolvedText: ResolvedText(resolving ? root : nil))
+        scenario.start = builder.clock.start
+        scenario.rates = builder.rates
+        scenario.timeZone = builder.clock.calendar.timeZone
+        return scenario
+    }
+}
+
 /// Turns the node tree into a `Model`, resolving names to indices.
 struct ModelBuilder {
     var reader: NodeReader
@@ -313,8 +395,15 @@ struct ModelBuilder {
     /// Whether the file gives a horizon (valid or not): a missing one is reported once, at the
     /// place that needs it; an invalid one has its own error.
     var horizonGiven = false
+    /// Each calendar's open hours over the horizon (the default office's under `nil`), built
+    /// once: a timetable walks every day of the horizon through Foundation's calendar, and
+    /// thousands of demand types or areas on one calendar rebuilt it each time.
+    var timetables: [String?: Timetable] = [:]
+    /// Local times converted to elapsed seconds on the scenario's clock, remembered: every
+    /// demand type's rate profile walks the same days.
+    var instants = InstantCache(clock: LocalClock(start: LocalClock.defaultStart, timeZone: TimeZone(identifier: "UTC")!))
     /// The demand type names, for the order-book reader's suggestions.
-    var demandNames: [String] = []
+    var demandNames = NameTable([])
 
     mutating func build(_ root: Node, file: String) -> (Model, UInt64?)? {
         guard let top = reader.mapping(root, "", allowed: Format.topKeys, required: Format.required(Format.top), what: "the scenario") else { return nil }
@@ -347,7 +436,7 @@ struct ModelBuilder {
         let calendarTime = top["start"] != nil || top["timezone"] != nil || top["calendars"] != nil
 
         let systems = readSystems(top["systems"], horizon: horizon)
-        let systemNames = top["systems"]?.mapping?.keys.compactMap { $0.scalar?.string } ?? []
+        let systemNames = NameTable(top["systems"]?.mapping?.keys.compactMap { $0.scalar?.string } ?? [])
 
         // Areas first: journeys refer to them.
         let areaEntries = top["areas"].map { reader.namedMapping($0, "areas", what: "area") } ?? []
@@ -411,27 +500,33 @@ struct ModelBuilder {
 
         // Journeys next: demand refers to them.
         // Demand type names first: a step's complaint names the demand type it creates.
-        demandNames = top["demand"]?.mapping?.keys.compactMap { $0.scalar?.string } ?? []
+        demandNames = NameTable(top["demand"]?.mapping?.keys.compactMap { $0.scalar?.string } ?? [])
         attributes = collectAttributes(top["demand"])
         self.clock = clock
+        instants = InstantCache(clock: clock)
         self.calendars = calendars
         self.horizon = horizon
         let journeyEntries = top["journeys"].map { reader.namedMapping($0, "journeys", what: "journey") } ?? []
-        let journeyNames = journeyEntries.map(\.name)
+        let journeyNames = NameTable(journeyEntries.map(\.name))
+        let areaNames = NameTable(areas.map(\.name))
         var journeys: [Journey] = []
         for (name, keyNode, node) in journeyEntries {
             nodes["journeys.\(name)"] = keyNode
-            journeys.append(journey(name, node, areas: areas))
+            journeys.append(journey(name, node, areas: areas, areaNames: areaNames))
         }
 
         let demandEntries = top["demand"].map { reader.namedMapping($0, "demand", what: "demand type") } ?? []
-        demandNames = demandEntries.map(\.name)
+        demandNames = NameTable(demandEntries.map(\.name))
         let campaigns = readCampaigns(top["campaigns"], clock: clock, demandNames: demandNames, horizon: horizon)
+        // Each demand type's campaigns, gathered once (filtering every campaign's list of
+        // demand types per demand type was quadratic).
+        var campaignsOf = [[Campaign]](repeating: [], count: demandEntries.count)
+        for campaign in campaigns { for d in campaign.demands { campaignsOf[d].append(campaign) } }
         periods = campaigns.map { Period(name: $0.name, start: $0.start, end: $0.end, multiplier: $0.multiplier) }
         var demands: [Demand] = []
         let time = DemandTime(clock: clock, horizon: horizon, calendars: calendars, calendarTime: calendarTime)
         for (d, (name, _, node)) in demandEntries.enumerated() {
-            if let demand = demand(name, node, journeyNames: journeyNames, time: time, campaigns: campaigns.filter { $0.demands.contains(d) }) {
+            if let demand = demand(name, node, journeyNames: journeyNames, time: time, campaigns: campaignsOf[d]) {
                 demands.append(demand)
             }
         }
@@ -468,7 +563,7 @@ struct ModelBuilder {
         return (model, seed)
     }
 
-    mutating func demand(_ name: String, _ node: Node, journeyNames: [String], time: DemandTime, campaigns: [Campaign]) -> Demand? {
+    mutating func demand(_ name: String, _ node: Node, journeyNames: NameTable, time: DemandTime, campaigns: [Campaign]) -> Demand? {
         let path = "demand.\(name)"
         guard let fields = reader.mapping(node, path, allowed: Format.demandKeys, required: ["journey"], what: "demand type '\(name)'") else { return nil }
         var arrivals: ArrivalProcess?
@@ -504,7 +599,7 @@ struct ModelBuilder {
             let culprit = fields.keyNode("pattern") ?? nodes["campaigns.\(campaigns.first?.name ?? "")"]
             if case .poisson(let rate) = current {
                 if let horizon = time.horizon {
-                    let profile = (pattern ?? DemandPattern()).profile(rate: rate, clock: time.clock, horizon: horizon, campaigns: campaigns)
+                    let profile = (pattern ?? DemandPattern()).profile(rate: rate, instants: &instants, horizon: horizon, campaigns: campaigns)
                     if profile.expectedArrivals(before: horizon) <= 0 {
                         reader.error(culprit, "\(path)", "with its pattern and campaigns, demand type '\(name)' has a rate of zero at all times within the horizon")
                     }
@@ -520,17 +615,19 @@ struct ModelBuilder {
         }
         var journey: Int?
         if let j = fields["journey"], let jname = reader.string(j, "\(path).journey") {
-            journey = journeyNames.firstIndex(of: jname)
-            if journey == nil { reader.error(j, "\(path).journey", unknown("journey", jname, journeyNames)) }
+            journey = journeyNames.index(of: jname)
+            if journey == nil { reader.error(j, "\(path).journey", unknown("journey", jname, journeyNames.names)) }
         }
         let (priority, rules) = fields["priority"].map { priorityRules($0, "\(path).priority") } ?? (0, [])
         let draws = fields["attributes"].map { attributeDraws($0, "\(path).attributes") } ?? []
         var businessHours = WeeklyHours.office
-        if let c = fields["calendar"], let hours = calendarReference(c, "\(path).calendar", calendars: time.calendars) { businessHours = hours }
+        // The calendar's name, for its timetable's cache; the default office has none.
+        var businessCalendar: String?
+        if let c = fields["calendar"], let hours = calendarReference(c, "\(path).calendar", calendars: time.calendars) { businessHours = hours; businessCalendar = NodeReader.scalarText(c) }
         var promise: Double?
         var clockKind = PromiseClock.elapsed
         if let p = fields["promise"], let pf = reader.mapping(p, "\(path).promise", allowed: Format.promiseKeys, required: ["lead_time"], what: "a promise such as '{lead_time: 5d}'") {
-            if let c = pf["calendar"], let hours = calendarReference(c, "\(path).promise.calendar", calendars: time.calendars) { businessHours = hours }
+            if let c = pf["calendar"], let hours = calendarReference(c, "\(path).promise.calendar", calendars: time.calendars) { businessHours = hours; businessCalendar = NodeReader.scalarText(c) }
             promise = pf["lead_time"].flatMap { reader.duration($0, "\(path).promise.lead_time", positive: true) }
             if let c = pf["clock"], let clock = reader.string(c, "\(path).promise.clock") {
                 if clock == "business" {
@@ -558,13 +655,22 @@ struct ModelBuilder {
         if case .triggered? = arrivals { nodes["demand.\(name)"] = node }
         if let d = fields["description"] { _ = reader.string(d, "\(path).description") }
         guard let arrivals, let journey else { return nil }
-        let hours = time.calendarTime ? time.horizon.map { businessHours.timetable(on: time.clock, until: $0) } : nil
+        let hours = time.calendarTime ? time.horizon.map { openHours(businessCalendar, businessHours, clock: time.clock, until: $0) } : nil
         var demand = Demand(
             name: name, arrivals: arrivals, journey: journey, priority: priority, promise: promise,
             promiseClock: clockKind, businessHours: hours, maxArrivals: limit, patience: patience, lateContact: lateContact)
         demand.attributes = draws
         demand.priorityRules = rules
         return demand
+    }
+
+    /// The open hours of a calendar (by name; `nil` for the default office) from the start to
+    /// the horizon, from the cache when built before.
+    mutating func openHours(_ name: String?, _ hours: WeeklyHours, clock: LocalClock, until horizon: Double) -> Timetable {
+        if let known = timetables[name] { return known }
+        let made = hours.timetable(on: clock, until: horizon)
+        timetables[name] = made
+        return made
     }
 
     /// A business-clock duration in working seconds: days and weeks count working days (a week
@@ -589,8 +695,7 @@ struct ModelBuilder {
         return total
     }
 
-    mutating func journey(_ name: String, _ node: Node, areas: [Area]) -> Journey {
-        let areaNames = areas.map(\.name)
+    mutating func journey(_ name: String, _ node: Node, areas: [Area], areaNames: NameTable) -> Journey {
         let path = "journeys.\(name)"
         guard let fields = reader.mapping(node, path, allowed: Format.journeyKeys, required: ["steps"], what: "journey '\(name)'"),
               let stepsNode = fields["steps"] else { return Journey(name: name, steps: []) }
@@ -600,16 +705,18 @@ struct ModelBuilder {
         }
         // Names first, so that branches may point forward.
         var names: [String] = []
+        var seen = Set<String>()
         for (i, stepNode) in list.enumerated() {
             // An unnamed step gets a placeholder no name can collide with; it is reported as missing.
             let stepName = stepNode.mapping?["name"]?.scalar?.string ?? "\u{0}\(i)"
             if stepName == "exit" || stepName == "cancel" {
                 reader.error(stepNode.mapping?["name"], "\(path).steps[\(i)].name", "'\(stepName)' is reserved: branches use it to leave the journey; choose another step name")
-            } else if names.contains(stepName) {
+            } else if !seen.insert(stepName).inserted {
                 reader.error(stepNode.mapping?["name"], "\(path).steps[\(i)].name", "the step name '\(stepName)' is used twice in journey '\(name)'; step names must be unique within a journey")
             }
             names.append(stepName)
         }
+        let stepNames = NameTable(names)
         var steps: [Step] = []
         for (i, stepNode) in list.enumerated() {
             let stepPath = "\(path).steps[\(i)]"
@@ -623,14 +730,14 @@ struct ModelBuilder {
                 var found: [Int] = []
                 for (k, item) in list.enumerated() {
                     guard let aname = reader.string(item, "\(stepPath).area[\(k)]") else { continue }
-                    if let index = areaNames.firstIndex(of: aname) {
+                    if let index = areaNames.index(of: aname) {
                         if found.contains(index) {
                             reader.error(item, "\(stepPath).area[\(k)]", "area '\(aname)' is listed twice; a step takes one person from each area it names")
                         } else {
                             found.append(index)
                         }
                     } else {
-                        reader.error(item, "\(stepPath).area[\(k)]", unknown("area", aname, areaNames))
+                        reader.error(item, "\(stepPath).area[\(k)]", unknown("area", aname, areaNames.names))
                     }
                 }
                 if list.isEmpty { reader.error(a, "\(stepPath).area", "expected an area, or a list of the areas whose staff work together") }
@@ -642,14 +749,14 @@ struct ModelBuilder {
                     }
                 }
             } else if let a = f["area"], let aname = reader.string(a, "\(stepPath).area") {
-                area = areaNames.firstIndex(of: aname)
-                if area == nil { reader.error(a, "\(stepPath).area", unknown("area", aname, areaNames)) }
+                area = areaNames.index(of: aname)
+                if area == nil { reader.error(a, "\(stepPath).area", unknown("area", aname, areaNames.names)) }
             }
             let duration = f["duration"].flatMap { distribution($0, "\(stepPath).duration") }
             var approval: Approval?
             if let a = f["approval"], let af = reader.mapping(a, "\(stepPath).approval", allowed: Format.approvalKeys, required: ["reject", "on_reject"], what: "an approval such as '{reject: 15%, on_reject: quote}'") {
                 let reject = af["reject"].flatMap { reader.probability($0, "\(stepPath).approval.reject") }
-                var target = af["on_reject"].flatMap { destination($0, "\(stepPath).approval.on_reject", names: names, allowExit: false) }
+                var target = af["on_reject"].flatMap { destination($0, "\(stepPath).approval.on_reject", names: stepNames, allowExit: false) }
                 if case .step(let back) = target, back > i {
                     reader.error(af["on_reject"], "\(stepPath).approval.on_reject", "a rejection sends work back for rework: expected this step, an earlier one (\(NodeReader.list(Array(names[...i])))) or 'cancel', found '\(names[back])', which comes later")
                     target = nil
@@ -657,11 +764,11 @@ struct ModelBuilder {
                 if let reject, let target { approval = Approval(rejectProbability: reject, onReject: target) }
             }
             var routes: [Route] = []
-            if let n = f["next"] { routes = self.routes(n, "\(stepPath).next", names: names) }
+            if let n = f["next"] { routes = self.routes(n, "\(stepPath).next", names: stepNames) }
             if let d = f["description"] { _ = reader.string(d, "\(stepPath).description") }
             let handoff = f["handoff"].flatMap { self.handoff($0, "\(stepPath).handoff") }
             let patience = f["patience"].flatMap { patienceDistribution($0, "\(stepPath).patience") }
-            let failure = f["failure"].flatMap { self.failure($0, "\(stepPath).failure", names: names, index: i) }
+            let failure = f["failure"].flatMap { self.failure($0, "\(stepPath).failure", names: stepNames, index: i) }
             if let area, let duration {
                 var step = Step(name: names[i], area: area, duration: duration, approval: approval, routes: routes,
                                 handoff: handoff, patience: patience, failure: failure)
@@ -673,7 +780,7 @@ struct ModelBuilder {
     }
 
     /// `next: pack` (always), or a list of `{to: …, p: …}` whose probabilities sum to one.
-    mutating func routes(_ node: Node, _ path: String, names: [String]) -> [Route] {
+    mutating func routes(_ node: Node, _ path: String, names: NameTable) -> [Route] {
         if case .scalar = node {
             return destination(node, path, names: names, allowExit: true).map { [Route(to: $0, probability: 1)] } ?? []
         }
@@ -723,7 +830,7 @@ struct ModelBuilder {
         return routes.map { Route(to: $0.destination, probability: $0.probability / total) }
     }
 
-    mutating func destination(_ node: Node, _ path: String, names: [String], allowExit: Bool) -> Destination? {
+    mutating func destination(_ node: Node, _ path: String, names: NameTable, allowExit: Bool, extra more: [String] = []) -> Destination? {
         guard let name = reader.string(node, path) else { return nil }
         if name == "cancel" { return .cancel }
         if name == "exit" {
@@ -731,9 +838,9 @@ struct ModelBuilder {
             reader.error(node, path, "a rejection cannot deliver the item; expected a step to rework or 'cancel', found 'exit'")
             return nil
         }
-        if let i = names.firstIndex(of: name) { return .step(i) }
-        let extra = allowExit ? ["exit", "cancel"] : ["cancel"]
-        reader.error(node, path, unknown("step", name, names, extra: extra))
+        if let i = names.index(of: name) { return .step(i) }
+        let extra = more + (allowExit ? ["exit", "cancel"] : ["cancel"])
+        reader.error(node, path, unknown("step", name, names.names, extra: extra))
         return nil
     }
 
@@ -892,13 +999,15 @@ struct ModelBuilder {
                 reader.warning(nodes["horizon"], "horizon", "\(count) arrivals per replication are expected; each replication will take minutes and memory grows with the work in progress")
             }
         }
-        for (s, system) in model.systems.enumerated() where !model.areas.contains(where: { $0.systems.contains(s) }) {
+        let neededSystems = Set(model.areas.flatMap(\.systems))
+        for (s, system) in model.systems.enumerated() where !neededSystems.contains(s) {
             reader.warning(nodes["systems.\(system.name)"], "systems.\(system.name)", "no area needs system '\(system.name)': its breakdowns hold nothing up")
         }
-        let unstable = analysis.unstableAreas(of: model)
+        let unstable = Set(analysis.unstableAreas(of: model))
+        let usedAreas = Set(model.journeys.flatMap { $0.steps.flatMap(\.areas) })
         for (a, area) in model.areas.enumerated() {
             let load = analysis.offeredLoad[a]
-            let used = model.journeys.contains { $0.steps.contains { $0.areas.contains(a) } }
+            let used = usedAreas.contains(a)
             if !used {
                 reader.warning(nodes["areas.\(area.name)"], "areas.\(area.name)", "no step uses area '\(area.name)': its staff are never busy")
             } else if let schedule = area.schedule, area.callIn == nil, schedule.levels.allSatisfy({ $0 == 0 }) {
@@ -915,11 +1024,12 @@ struct ModelBuilder {
         }
     }
 
-    func unknown(_ kind: String, _ name: String, _ known: [String], extra: [String] = []) -> String {
+    mutating func unknown(_ kind: String, _ name: String, _ known: [String], extra: [String] = []) -> String {
         var candidates: [String] = []
-        for c in known + extra where !candidates.contains(c) { candidates.append(c) }
+        var seen = Set<String>()
+        for c in known + extra where seen.insert(c).inserted { candidates.append(c) }
         var message = "unknown \(kind) '\(name)'"
-        if let near = suggestion(for: name, among: candidates) {
+        if let near = reader.suggestion(for: name, among: candidates) {
             message += "; did you mean '\(near)'?"
         } else if !candidates.isEmpty {
             message += "; expected one of \(NodeReader.list(candidates))"

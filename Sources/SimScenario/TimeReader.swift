@@ -84,6 +84,7 @@ extension ModelBuilder {
                 reader.error(list, "\(path).holidays", "expected a list of dates such as '[2026-12-25, 2026-12-24..2026-12-31]', found \(NodeReader.describe(list))")
                 return nil
             }
+            var closed: [ClosedRange<LocalDate>] = []
             for (i, item) in items.enumerated() {
                 let text = NodeReader.scalarText(item)
                 let ends = text.components(separatedBy: "..")
@@ -92,16 +93,9 @@ extension ModelBuilder {
                     ok = false
                     continue
                 }
-                var day = a
-                while day.ordinal <= b.ordinal {
-                    hours.holidays.insert(day)
-                    if day.day < LocalDate.daysIn(month: day.month, year: day.year) { day.day += 1 } else if day.month < 12 {
-                        day.day = 1; day.month += 1
-                    } else {
-                        day = LocalDate(year: day.year + 1, month: 1, day: 1)
-                    }
-                }
+                closed.append(a...b)
             }
+            hours.holidays = Holidays(closed)
         }
         return ok ? hours : nil
     }
@@ -188,7 +182,8 @@ extension ModelBuilder {
             guard let hours else { return Timetable(intervals: [(from, min(until, horizon))]) }
             return hours.timetable(on: clock, from: from, until: min(until, horizon))
         }
-        var shifts: [(staff: Int?, open: Timetable)] = [(staff, base.map { open($0) } ?? always)]
+        let baseOpen = base.map { openHours(calendarNode.map(NodeReader.scalarText), $0, clock: clock, until: horizon) }
+        var shifts: [(staff: Int?, open: Timetable)] = [(staff, baseOpen ?? always)]
         if let s = shiftsNode {
             guard case .sequence(let list) = s else {
                 reader.error(s, "\(path).shifts", "expected a list of shifts such as '- {staff: 2, calendar: evening, from: 30d}', found \(NodeReader.describe(s))")
@@ -232,7 +227,7 @@ extension ModelBuilder {
     }
 
     /// The `campaigns:` section: windows in which demand is multiplied.
-    mutating func readCampaigns(_ node: Node?, clock: LocalClock, demandNames: [String], horizon: Double?) -> [Campaign] {
+    mutating func readCampaigns(_ node: Node?, clock: LocalClock, demandNames: NameTable, horizon: Double?) -> [Campaign] {
         guard let node else { return [] }
         var out: [Campaign] = []
         for (name, keyNode, value) in reader.namedMapping(node, "campaigns", what: "campaign") {
@@ -256,14 +251,14 @@ extension ModelBuilder {
                 }
                 return x
             }
-            var targets = Array(demandNames.indices)
+            var targets = Array(demandNames.names.indices)
             if let d = f["demand"] {
                 let items: [Node] = d.sequence.map(Array.init) ?? [d]
                 targets = []
                 for (i, item) in items.enumerated() {
                     let name = NodeReader.scalarText(item)
-                    if let index = demandNames.firstIndex(of: name) { targets.append(index) } else {
-                        reader.error(item, d.sequence == nil ? "\(p).demand" : "\(p).demand[\(i)]", unknown("demand type", name, demandNames))
+                    if let index = demandNames.index(of: name) { targets.append(index) } else {
+                        reader.error(item, d.sequence == nil ? "\(p).demand" : "\(p).demand[\(i)]", unknown("demand type", name, demandNames.names))
                     }
                 }
             }
@@ -370,17 +365,18 @@ struct DemandPattern {
     }
 
     /// The rate over `[0, horizon)` on the scenario's clock, with campaigns applied.
-    func profile(rate: Double, clock: LocalClock, horizon: Double, campaigns: [Campaign]) -> RateProfile {
+    /// `instants` converts local times (shared by every demand type of the scenario).
+    func profile(rate: Double, instants: inout InstantCache, horizon: Double, campaigns: [Campaign]) -> RateProfile {
         var pieces: [(Double, Double)] = []  // start, rate
         let scale = rate / weeklyMean
-        for day in clock.days(until: horizon) {
+        for day in instants.days(until: horizon) {
             var cursor = 0
             for span in daySpans {
-                if span.from > cursor { pieces.append((clock.elapsed(day, minute: cursor), 0)) }
-                pieces.append((clock.elapsed(day, minute: span.from), scale * span.weight * weekdays[day.weekday]))
+                if span.from > cursor { pieces.append((instants.elapsed(day, minute: cursor), 0)) }
+                pieces.append((instants.elapsed(day, minute: span.from), scale * span.weight * weekdays[day.weekday]))
                 cursor = span.to
             }
-            if cursor < 1440 { pieces.append((clock.elapsed(day, minute: cursor), 0)) }
+            if cursor < 1440 { pieces.append((instants.elapsed(day, minute: cursor), 0)) }
         }
         // Campaign edges split the pieces; each piece then takes the product of the multipliers
         // of the campaigns that cover its start.

@@ -44,6 +44,14 @@ extension Procsim {
 
         static let precisionBatch = 10
 
+        /// A byte count for messages: 3.1 KiB, 2.9 GiB.
+        static func bytes(_ n: Int) -> String {
+            let units = ["bytes", "KiB", "MiB", "GiB", "TiB"]
+            var value = Double(n), unit = 0
+            while value >= 1024 && unit < units.count - 1 { value /= 1024; unit += 1 }
+            return unit == 0 ? "\(n) bytes" : String(format: "%.1f", value) + " " + units[unit]
+        }
+
         @Option(help: ArgumentHelp("The warm-up excluded from statistics: a duration (such as 10d), or 'auto' to estimate it with MSER-5 from a pilot run. Overrides the scenario's.", valueName: "duration|auto"))
         var warmup: String?
 
@@ -122,6 +130,13 @@ extension Procsim {
                     } else {
                         throw ValidationError("--warmup expects a duration such as 10d or 'auto', found '\(warmup)'")
                     }
+                }
+                // Every replication's output is kept until the reduction: refuse what would not fit.
+                let asked = precisionShare == nil ? settings.replications : maxReplications
+                let cap = Experiment.replicationCap(loaded.model, settings: settings, replications: asked)
+                if asked > cap {
+                    let each = Experiment.retainedBytes(loaded.model, settings: settings)
+                    throw ValidationError("\(precisionShare == nil ? "--replications" : "--max-replications") \(asked): each replication of this scenario keeps about \(Self.bytes(each)) of figures until the summary, \(Self.bytes(asked * each)) in all; procsim keeps at most \(Self.bytes(Experiment.memoryBudget)), so at most \(cap) replications (use --precision to stop once the intervals are narrow enough)")
                 }
                 var result: ExperimentResult
                 var precisionReport: RunReport.Precision?

@@ -34,12 +34,11 @@ extension Procsim {
                     // Without --variant, every variant is checked too: a broken what-if should
                     // fail here, not when someone finally runs it.
                     if overrides.variant == nil && !loaded.variantNames.isEmpty {
-                        for name in loaded.variantNames {
-                            do {
-                                let v = try ScenarioLoader.load(path: scenario, variant: name, overrides: overrides.parsed, root: common.readRoot)
-                                found += v.warnings.map { Self.inVariant($0, name) }
-                            } catch let error as ScenarioError {
-                                found += error.diagnostics.map { Self.inVariant($0, name) }
+                        try ScenarioLoader.forEachVariant(path: scenario, overrides: overrides.parsed, root: common.readRoot) { name, outcome in
+                            switch outcome {
+                            case .success(let warnings): found += warnings.map { Self.inVariant($0, name) }
+                            case .failure(let error as ScenarioError): found += error.diagnostics.map { Self.inVariant($0, name) }
+                            case .failure(let error): throw error
                             }
                         }
                         summary += ", \(plural(loaded.variantNames.count, "variant"))"
@@ -49,13 +48,11 @@ extension Procsim {
                     found = error.diagnostics
                     // The variants are checked even so: their own problems are reported now,
                     // and those they share with the base once.
-                    if overrides.variant == nil {
-                        for name in ScenarioLoader.variantNames(path: scenario) {
-                            do {
-                                _ = try ScenarioLoader.load(path: scenario, variant: name, overrides: overrides.parsed, root: common.readRoot)
-                            } catch let error as ScenarioError {
+                    if overrides.variant == nil && !error.fileRefused {
+                        ScenarioLoader.forEachVariant(path: scenario, overrides: overrides.parsed, root: common.readRoot) { name, outcome in
+                            if case .failure(let error as ScenarioError) = outcome {
                                 found += error.diagnostics.map { Self.inVariant($0, name) }
-                            } catch {}
+                            }
                         }
                     }
                 }

@@ -317,6 +317,17 @@ import Testing
     }
 }
 
+/// Every replication's figures are kept until the summary, so what would not fit in memory is
+/// refused before anything runs, with the limit named.
+@Suite struct ReplicationMemoryTests {
+    @Test func absurdReplicationCountsAreRefused() throws {
+        let r = try CommandLineTests.procsim("run", "scenarios/mm1.yaml", "-n", "1000000", "--set", "horizon=1s")
+        #expect(r.status == 64)
+        #expect(r.stderr.contains("--replications 1000000: each replication of this scenario keeps about"))
+        #expect(r.stderr.contains("procsim keeps at most 1.0 GiB, so at most"))
+    }
+}
+
 /// `--precision`: replications in batches until the intervals are narrow enough.
 @Suite struct PrecisionTests {
     @Test func precisionStopsAtTheSamePlaceForAnyThreadCount() throws {

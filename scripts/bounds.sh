@@ -24,20 +24,23 @@ fi
 work=$(mktemp -d "${TMPDIR:-/tmp}/procsim-bounds.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 
-# label | generator case | generator size (a count, or 8M for just under the 8 MiB limit)
+# label | generator case | generator size (a count, or 2M for just under the 2 MiB limit)
 cases=(
     "steps 1,000|steps|1000"
     "steps 4,000|steps|4000"
     "steps 20,000|steps|20000"
-    "steps 140,000 (near the value limit)|steps|140000"
-    "steps at 8 MiB (over the value limit)|steps|8M"
+    "steps 40,000 (near the size limit)|steps|40000"
+    "steps at 2 MiB|steps|2M"
+    "a file over the limit (100 MiB)|oversize|0"
+    "/dev/zero as the scenario|devzero|0"
+    "a FIFO as the scenario|fifo|0"
     "areas 10,000 (a step each)|areas|10000"
-    "areas at 8 MiB (a step each)|areas|8M"
-    "unused areas at 8 MiB (a warning each)|areas-unused|8M"
+    "areas at 2 MiB (a step each)|areas|2M"
+    "unused areas at 2 MiB (a warning each)|areas-unused|2M"
     "demand types 4,000|demand|4000"
-    "demand types at 8 MiB|demand|8M"
+    "demand types at 2 MiB|demand|2M"
     "variants 5,000|variants|5000"
-    "variants at 8 MiB|variants|8M"
+    "variants at 2 MiB|variants|2M"
     "arrivals CSV 10^6 rows|arrivals|1000000"
     "arrivals CSV 10^6 rows, two types|arrivals-typed|1000000"
     "holidays 0001-01-01..9999-12-31|holidays|1"
@@ -60,7 +63,7 @@ for entry in "${cases[@]}"; do
     else
         file=$(python3 scripts/gen_bounds.py "$work" "$kind" "$size")
         command=("$procsim" validate "$file")
-        bytes=$(stat -c %s "$file")
+        bytes=$(stat -L -c %s "$file")
         for book in "$work"/*.csv; do [[ -f $book ]] && bytes=$(( bytes + $(stat -c %s "$book") )); done
     fi
     times=() rss=0 code=0

@@ -3,7 +3,7 @@
 
 Usage: gen_bounds.py FOLDER CASE SIZE
   CASE  steps | areas | demand | variants | holidays | not-chain | minus-chain | arrivals | arrivals-typed
-  SIZE  a count of items (20000), or a file size in bytes with a suffix (8M = just under 8 MiB)
+  SIZE  a count of items (20000), or a file size in bytes with a suffix (2M = just under the 2 MiB limit)
 
 Prints the path of the scenario written. Every file is valid unless the case is a chain, which
 must be refused with a located error.
@@ -12,7 +12,7 @@ import datetime
 import os
 import sys
 
-LIMIT = 8 << 20  # Composition.maxBytes
+LIMIT = 2 << 20  # Composition.maxBytes
 HEAD = "version: 1\nhorizon: 30d\n"
 
 
@@ -139,6 +139,21 @@ def main():
         amount = ("bytes", min(amount[1], LIMIT - 4096))
     else:
         amount = int(size)
+    if case == "devzero":
+        print("/dev/zero")  # read, never written
+        return
+    if case == "fifo":
+        name = os.path.join(folder, "fifo.yaml")
+        os.mkfifo(name)
+        print(name)
+        return
+    if case == "oversize":
+        # Sparse: 100 MiB on disk costs nothing, and procsim must refuse it before reading.
+        name = os.path.join(folder, "oversize.yaml")
+        with open(name, "wb") as f:
+            f.truncate(100 << 20)
+        print(name)
+        return
     text, extra = scenario(case, amount)
     name = f"{case}-{size}.yaml"
     with open(os.path.join(folder, name), "w") as f:

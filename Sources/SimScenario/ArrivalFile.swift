@@ -29,8 +29,9 @@ extension ModelBuilder {
         }
         let columns = header.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
         guard let timeColumn = columns.firstIndex(of: "time") else {
-            reader.report(.error, file: full, line: 1, column: 1, source: String(header), path: "",
-                          "expected a header with a 'time' column (and optionally 'demand'), found \(NodeReader.list(columns))")
+            // Not an order book (a key, a password file reached through a link): nothing of it
+            // is shown, since a CI log is public.
+            reader.error(node, path, "'\(name)' does not look like an arrivals file: its first line is not a header with a 'time' column (and optionally 'demand'); none of its content is shown")
             return nil
         }
         let demandColumn = columns.firstIndex(of: "demand")

@@ -1,18 +1,22 @@
 import Foundation
 import Yams
+import SimModel
 
 /// Builds the one YAML tree a run sees: the file, the files it `extends`, the variant chosen,
 /// the `--set` overrides, in that order. Guards against hostile input on the way: files too
 /// large, documents that expand without bound through aliases, nesting too deep.
 enum Composition {
-    /// Scenario files are descriptions, not data: 8 MiB is far beyond any real one. Order books
+    /// Scenario files are descriptions, not data: 2 MiB is a hundred times the largest real
+    /// one, and the most that validates within the promised two seconds (docs/limits.md). Order books
     /// belong in CSV files.
-    static let maxBytes = 8 << 20
+    static let maxBytes = 2 << 20
     /// Values in the expanded document. An alias bomb (`b: [*a, *a, …]` nested ten times) is
     /// small on disk and astronomically large expanded; it is stopped here.
     static let maxValues = 1_000_000
     /// Nesting of mappings and lists; real scenarios need about eight.
     static let maxDepth = 64
+    /// Variants in one file (its own and its bases'): each is a model to build and check.
+    static let maxVariants = 5_000
     /// Files in an `extends` chain.
     static let maxChain = 8
 
@@ -35,9 +39,17 @@ enum Composition {
             return nil
         }
         if reader.isForeign(index) {
-            // Not one line of it is shown: a CI log is public, and the file may be a secret.
-            reader.report(.error, file: reader.files[index].path, line: nil, column: nil, source: nil, path: "",
-                          "the file does not look like a procsim scenario: no line starts with one of its top-level keys, such as 'version:' or 'areas:'; none of its content is shown")
+            // Not one line of it is shown: a CI log is public, and the file may be a secret. Only
+            // where a `version` key is (or a near miss of it) is said, since that is the fix.
+            let lines = text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline)
+            let keyed = lines.firstIndex { line in
+                let key = line.prefix { $0 != ":" && $0 != " " }
+                return line.contains(":") && (key == "version" || Names.nearest(String(key), among: ["version"]) != nil)
+            }
+            let message = keyed.map { lines[$0].hasPrefix("version") ? "this procsim reads version 1 scenarios, and line \($0 + 1) declares another" : "line \($0 + 1) misspells 'version'" }
+                ?? "the file does not look like a procsim scenario: it has no line 'version: 1', which every scenario declares"
+            reader.report(.error, file: reader.files[index].path, line: keyed.map { $0 + 1 }, column: keyed.map { _ in 1 }, source: nil, path: keyed == nil ? "" : "version",
+                          message + "; none of its content is shown")
             return nil
         }
         let node: Node?

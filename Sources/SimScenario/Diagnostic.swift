@@ -29,12 +29,14 @@ public struct Diagnostic: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// `file:line:column: error: path: message` on one line, for logs and JSON.
+    /// Control characters in any part (a file name with a line break or an escape sequence, a
+    /// quoted value) are written as escapes: a log line is never forged or recoloured.
     public var summary: String {
         var location = file
         if let line { location += ":\(line)" }
         if let column { location += ":\(column)" }
         let prefix = path.isEmpty ? "" : "\(path): "
-        return "\(location): \(severity.rawValue): \(prefix)\(message)"
+        return NodeReader.shown("\(location): \(severity.rawValue): \(prefix)\(message)")
     }
 
     /// The summary, then the line with a caret under the column, as a compiler prints it.
@@ -42,7 +44,7 @@ public struct Diagnostic: Sendable, Hashable, CustomStringConvertible {
         var text = summary
         if let sourceLine, let column {
             // A long line (a minified document) is shown as a window around the column.
-            var shown = sourceLine, caret = max(0, column - 1)
+            var shown = NodeReader.shown(sourceLine, keepingTabs: true), caret = max(0, column - 1)
             if sourceLine.count > 100 {
                 let start = max(0, min(caret - 40, sourceLine.count - 100))
                 shown = (start > 0 ? "…" : "") + String(sourceLine.dropFirst(start).prefix(100)) + (start + 100 < sourceLine.count ? "…" : "")

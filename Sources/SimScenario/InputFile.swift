@@ -145,7 +145,7 @@ public struct ReadRoot: Sendable, Equatable {
         real == path || real.hasPrefix(path == "/" ? "/" : path + "/")
     }
 
-    static func realPath(_ path: String) -> String? {
+    public static func realPath(_ path: String) -> String? {
         guard let resolved = realpath(path, nil) else { return nil }
         defer { free(resolved) }
         return String(cString: resolved)

@@ -42,17 +42,22 @@ struct NodeReader {
         return files.count - 1
     }
 
-    /// `areas:`, `version: 1`, `{"version": 1`: a line a scenario has (in block style, flow
-    /// style or JSON) and a password file or a key does not.
+    /// `version: 1`, `{"version": 1`: the line every scenario declares (in block style, flow
+    /// style or JSON) and that a password file, a key, a configuration file or a compose file
+    /// (`version: "3.8"`) does not have.
     static func startsScenarioKey(_ line: Substring) -> Bool {
         var rest = line.drop { $0 == " " || $0 == "\t" || $0 == "{" }
-        if rest.first == "\"" || rest.first == "'" { rest = rest.dropFirst() }
-        return Format.topKeys.contains { key in
-            guard rest.hasPrefix(key) else { return false }
-            var after = rest.dropFirst(key.count)
-            if after.first == "\"" || after.first == "'" { after = after.dropFirst() }
-            return after.hasPrefix(":")
-        }
+        func quote() { if rest.first == "\"" || rest.first == "'" { rest = rest.dropFirst() } }
+        quote()
+        guard rest.hasPrefix("version") else { return false }
+        rest = rest.dropFirst("version".count)
+        quote()
+        guard rest.hasPrefix(":") else { return false }
+        rest = rest.dropFirst().drop { $0 == " " || $0 == "\t" }
+        quote()
+        guard rest.hasPrefix("1") else { return false }
+        rest = rest.dropFirst()
+        return rest.first.map { !$0.isNumber && $0 != "." } ?? true
     }
 
     /// Whether the file at `index` has content but nothing that looks like a scenario.
@@ -107,12 +112,12 @@ struct NodeReader {
     /// Text as a message quotes it: line breaks, control characters and invisible characters
     /// (zero-width spaces, no-break spaces, byte-order marks) written as escapes, so that a
     /// diagnostic stays on one line and `'sta\u{200B}ff'` does not read as `'staff'`.
-    static func shown(_ text: String) -> String {
+    static func shown(_ text: String, keepingTabs: Bool = false) -> String {
         var out = ""
         for scalar in text.unicodeScalars {
             switch scalar {
             case "\n": out += "\\n"
-            case "\t": out += "\\t"
+            case "\t": out += keepingTabs ? "\t" : "\\t"
             case "\r": out += "\\r"
             default:
                 let invisible = scalar.value < 0x20 || scalar.value == 0x7F || (0x80...0xA0).contains(scalar.value)

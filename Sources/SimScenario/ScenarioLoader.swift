@@ -179,8 +179,14 @@ public enum ScenarioLoader {
         for scalar in text.unicodeScalars {
             let v = scalar.value
             if v == 0x0A { line += 1; column = 1; continue }
-            let allowed = v == 0x09 || v == 0x0D || (0x20...0x7E).contains(v) || v == 0x85 || (0xA0...0xD7FF).contains(v)
+            let allowed = v == 0x09 || v == 0x0D || (0x20...0x7E).contains(v) || (0xA0...0xD7FF).contains(v)
                 || (0xE000...0xFFFD).contains(v) || v >= 0x10000
+            if v == 0x85 || v == 0x2028 || v == 0x2029 {
+                // YAML breaks lines at them, editors do not: every position after one would be off.
+                let name = v == 0x85 ? "NEL (U+0085)" : v == 0x2028 ? "LINE SEPARATOR (U+2028)" : "PARAGRAPH SEPARATOR (U+2029)"
+                return Diagnostic(severity: .error, file: file, line: line, column: column, path: "",
+                                  message: "\(name) is not allowed in a scenario file: YAML reads it as a line break, most editors do not; use a plain line break")
+            }
             if !allowed {
                 let name = v == 0 ? "NUL" : v == 0x1B ? "ESC" : v == 0x7F ? "DEL" : "a control character"
                 let code = "U+" + String(repeating: "0", count: max(0, 4 - String(v, radix: 16).count)) + String(v, radix: 16, uppercase: true)
@@ -327,6 +333,11 @@ struct Composed {
         guard let composed = Composition.compose(text, file: 0, reader: &reader),
               let root = Composition.resolveExtends(composed, file: 0, reader: &reader, chain: [Composition.canonical(file, in: "")])
         else { throw ScenarioError(diagnostics: reader.sorted, fileRefused: true) }
+        if let variants = root.mapping?["variants"], let count = variants.mapping?.count, count > Composition.maxVariants {
+            // Each variant is a model of its own to check: a bound keeps `validate` within its time.
+            reader.error(variants, "variants", "the file defines \(count) variants; at most \(Composition.maxVariants) are checked, so split them into files that extend this one")
+            throw ScenarioError(diagnostics: reader.sorted, fileRefused: true)
+        }
         self.root = root
         self.reader = reader
         self.file = file

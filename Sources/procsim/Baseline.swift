@@ -23,6 +23,7 @@ extension Procsim {
             try withExitCodes {
                 let outputs = Outputs()
                 defer { outputs.discard() }
+                outputs.protect([scenario])
                 let file = try outputs.claim(output)
                 let loaded = try ScenarioLoader.load(path: scenario, variant: overrides.variant, overrides: overrides.parsed, root: common.readRoot)
                 if !common.quiet { for w in loaded.warnings { Terminal.error(w.description) } }

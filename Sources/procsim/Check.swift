@@ -80,6 +80,7 @@ extension Procsim {
             try withExitCodes {
                 let outputs = Outputs()
                 defer { outputs.discard() }
+                outputs.protect([scenario] + [baseline].compactMap { $0 })
                 let junitFile = try junit.map(outputs.claim)
                 var checks: [(check: ScenarioCheck, seconds: Double)] = []
                 var failures: [(name: String, code: Int32, message: String)] = []
@@ -172,6 +173,11 @@ extension Procsim {
         func checkFolder() throws -> ([(check: ScenarioCheck, seconds: Double)], [(name: String, code: Int32, message: String)]) {
             let files = ((try? FileManager.default.contentsOfDirectory(atPath: scenario)) ?? [])
                 .filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") }.sorted()
+                .filter { name in
+                    // A folder named like a scenario is not one (nor checked as one).
+                    var folder: ObjCBool = false
+                    return !(FileManager.default.fileExists(atPath: (scenario as NSString).appendingPathComponent(name), isDirectory: &folder) && folder.boolValue)
+                }
             let folder = baselines ?? "baselines"
             var isDirectory: ObjCBool = false
             if baselines != nil && !(FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory) && isDirectory.boolValue) {

@@ -49,6 +49,7 @@ extension Procsim {
             try withExitCodes {
                 let outputs = Outputs()
                 defer { outputs.discard() }
+                outputs.protect(scenarios)
                 let file = try output.map(outputs.claim)
                 let html = try export.claim(in: outputs)
                 let overrides = sets.compactMap(Override.init(argument:))
@@ -100,7 +101,8 @@ extension Procsim {
                         procsimVersion: Procsim.version, scenarioFile: scenarios[0], scenarioHash: designs[0].0.scenarioHash,
                         seed: seed, replications: common.replications, variant: nil, overrides: sets))
                 let json = report.json.rendered()
-                try Terminal.output(common.json ? json : report.text, colour: common.colour)
+                // `-o -` is standard output: the report is written there once, by the output.
+                if output != "-" { try Terminal.output(common.json ? json : report.text, colour: common.colour) }
                 if let output { try outputs.write(common.json || output.hasSuffix(".json") ? json : report.text, to: file) }
                 if let html {
                     try outputs.write(HTMLReport.compare(report, calendar: .init(start: designs[0].1.start, timeZone: designs[0].1.timeZone,

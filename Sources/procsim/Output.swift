@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import SimExperiment
+import SimScenario
 import SystemPackage
 
 struct OutputError: Error, CustomStringConvertible {
@@ -30,6 +31,26 @@ final class Outputs {
     }
 
     private var targets: [(name: String, target: Target, text: String?)] = []
+    /// The files the command reads (its scenario, its baseline), by device and inode: an output
+    /// that is one of them would destroy the input.
+    private var inputs: [(path: String, id: FileID)] = []
+    /// The file each output lands in, resolved: two outputs that are one file are refused.
+    private var landing: [String: String] = [:]
+
+    struct FileID: Equatable {
+        let device: UInt64
+        let inode: UInt64
+        init?(_ path: String) {
+            guard let status = try? FilePath(path).stat() else { return nil }
+            device = UInt64(status.deviceID.rawValue)
+            inode = UInt64(status.inode.rawValue)
+        }
+    }
+
+    /// Records the files the command reads, before any output is claimed.
+    func protect(_ paths: [String]) {
+        inputs += paths.compactMap { path in FileID(path).map { (path, $0) } }
+    }
     private var createdFolders: [String] = []
     private var committed = false
 
@@ -60,21 +81,36 @@ final class Outputs {
         default:
             throw OutputError(path: path, reason: "it is neither a regular file nor a device or FIFO")
         }
+        if let id = FileID(path), let input = inputs.first(where: { $0.id == id }) {
+            throw ValidationError("the output \(path) is the input \(input.path); writing it would destroy it")
+        }
         var target = path
         if (try? FilePath(path).stat(followTargetSymlink: false))?.type == .symbolicLink {
-            // Follow the link: the file it leads to is replaced and the link stays a link.
-            guard status != nil, let real = realpath(path, nil) else {
+            // Follow the link, within its own folder: the file it leads to is replaced and the
+            // link stays a link. A link in a pull request's folder that leads elsewhere
+            // (`reports/junit.xml -> /etc/passwd`) must not make a CI job overwrite that file.
+            guard status != nil, let real = ReadRoot.realPath(path) else {
                 throw OutputError(path: path, reason: "it is a symbolic link to a file that does not exist; procsim does not create files through links")
             }
-            target = String(cString: real)
-            free(real)
+            let folder = FilePath(path).removingLastComponent().string
+            guard let here = ReadRoot(folder: folder.isEmpty ? "." : folder), here.contains(real) else {
+                throw OutputError(path: path, reason: "it is a symbolic link that leads outside its folder (to \(real)); procsim follows output links only within the folder they are in")
+            }
+            target = real
         }
-        let folder = (target as NSString).deletingLastPathComponent
+        let folder = FilePath(target).removingLastComponent().string
         try createFolders(folder.isEmpty ? "." : folder, for: path)
-        let name = (target as NSString).lastPathComponent
+        let name = FilePath(target).lastComponent?.string ?? target
+        let resolved = ((ReadRoot.realPath(folder.isEmpty ? "." : folder) ?? folder) as NSString).appendingPathComponent(name)
+        if let other = landing[resolved] {
+            throw ValidationError("the outputs \(other) and \(path) are one file; give each its own")
+        }
+        landing[resolved] = path
         for attempt in 0..<100 {
+            // Within the 255 bytes a name may have, however long the target's is.
+            let stem = String(decoding: Array(name.utf8.prefix(200)), as: UTF8.self)
             let temporary = ((folder.isEmpty ? "." : folder) as NSString).appendingPathComponent(
-                ".\(name).\(getpid())\(attempt == 0 ? "" : ".\(attempt)").tmp")
+                ".\(stem).\(getpid())\(attempt == 0 ? "" : ".\(attempt)").tmp")
             do {
                 let fd = try FileDescriptor.open(FilePath(temporary), .writeOnly, options: [.create, .exclusiveCreate, .closeOnExec],
                                                  permissions: [.ownerReadWrite, .groupRead, .otherRead])
@@ -98,7 +134,7 @@ final class Outputs {
     func claimFolder(_ path: String) throws {
         let status = try? FilePath(path).stat()
         if let status, status.type != .directory {
-            throw OutputError(path: path, reason: "it is a file; --csv names a folder")
+            throw OutputError(path: path, reason: "it is not a folder; --csv names a folder for its files")
         }
         if status == nil { try createFolders(path, for: path) }
     }
@@ -173,7 +209,7 @@ final class Outputs {
         var current = folder
         while !current.isEmpty, current != "/", current != ".", (try? FilePath(current).stat()) == nil {
             missing.append(current)
-            current = (current as NSString).deletingLastPathComponent
+            current = FilePath(current).removingLastComponent().string
         }
         for folder in missing.reversed() {
             guard mkdir(folder, 0o755) == 0 || errno == EEXIST else {
@@ -185,8 +221,8 @@ final class Outputs {
     }
 }
 
-/// SIGINT and SIGTERM end a command after its temporary files and the folders it made are
-/// removed, with exit code 130 or 143 as shells expect. Signal dispositions belong to the
+/// SIGINT, SIGTERM and SIGHUP end a command after its temporary files and the folders it made are
+/// removed, with exit code 130, 143 or 129 as shells expect. Signal dispositions belong to the
 /// process, so this one registry is process-wide; a commit holds its lock, so an interruption
 /// lands before the first rename or after the last.
 final class Interruptions: @unchecked Sendable {
@@ -201,7 +237,7 @@ final class Interruptions: @unchecked Sendable {
 
     /// Called once, first thing in `main`.
     func install() {
-        for signo in [SIGINT, SIGTERM] {
+        for signo in [SIGINT, SIGTERM, SIGHUP] {
             signal(signo, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: signo, queue: queue)
             source.setEventHandler { [self] in clean(andExit: 128 + signo) }

@@ -105,6 +105,7 @@ extension Procsim {
             try withExitCodes {
                 let outputs = Outputs()
                 defer { outputs.discard() }
+                outputs.protect([scenario])
                 let html = try export.claim(in: outputs)
                 let seed = common.seed ?? (try? ScenarioLoader.load(path: scenario, variant: overrides.variant, overrides: overrides.parsed, root: common.readRoot).seed) ?? 1
                 let t = try tolerances()

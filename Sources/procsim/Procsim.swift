@@ -68,7 +68,7 @@ struct CommonOptions: ParsableArguments {
     @Flag(name: [.customShort("q"), .long], help: "Print no warnings and no progress; only the result.")
     var quiet = false
 
-    @Option(help: ArgumentHelp("The folder tree that files named inside a scenario ('extends', 'arrivals') may come from (default: the top-level scenario's folder). Nothing outside it is read.", valueName: "folder"))
+    @Option(help: ArgumentHelp("The folder tree that files named inside a scenario ('extends', 'arrivals') may come from, instead of the top-level scenario's folder. Nothing outside it is read.", valueName: "folder"))
     var root: String?
 
     /// `--root`, resolved; `nil` (the scenario's own folder) when not given.
@@ -86,7 +86,12 @@ struct CommonOptions: ParsableArguments {
         guard (1...1_000_000).contains(replications) else {
             throw ValidationError("--replications must be between 1 and 1,000,000, found \(replications)")
         }
-        if let root, ReadRoot(folder: root) == nil { throw ValidationError("--root \(root): no such folder") }
+        if let root {
+            var folder: ObjCBool = false
+            guard !root.isEmpty, FileManager.default.fileExists(atPath: root, isDirectory: &folder), folder.boolValue, ReadRoot(folder: root) != nil else {
+                throw ValidationError("--root expects an existing folder, found '\(root)'")
+            }
+        }
         if let threads, !(1...1024).contains(threads) { throw ValidationError("--threads must be between 1 and 1024, found \(threads)") }
     }
 

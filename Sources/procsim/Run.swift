@@ -92,6 +92,7 @@ extension Procsim {
                 // Claim the outputs first: a run must not be wasted on one that cannot be written.
                 let outputs = Outputs()
                 defer { outputs.discard() }
+                outputs.protect([scenario])
                 let file = try output.map(outputs.claim)
                 let html = try export.claim(in: outputs)
                 let log = try eventLog.map(outputs.claim)
@@ -175,7 +176,8 @@ extension Procsim {
                     warnings: loaded.warnings.map(\.summary), analysis: loaded.analysis, expectations: loaded.expectations,
                     precision: precisionReport, autoWarmup: warmupReport)
                 let json = report.json.rendered()
-                try Terminal.output(common.json ? json : report.text, colour: common.colour)
+                // `-o -` is standard output: the report is written there once, by the output.
+                if output != "-" { try Terminal.output(common.json ? json : report.text, colour: common.colour) }
                 if let output {
                     try outputs.write(common.json || output.hasSuffix(".json") ? json : report.text, to: file)
                 }

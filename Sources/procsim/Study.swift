@@ -79,6 +79,7 @@ extension Procsim {
                 let ranges = vary.compactMap(Self.parse)
                 let outputs = Outputs()
                 defer { outputs.discard() }
+                outputs.protect([scenario])
                 let html = try export.claim(in: outputs)
                 let base = try ScenarioLoader.load(path: scenario, root: common.readRoot)
                 let seed = common.seed ?? base.seed ?? 1

@@ -41,6 +41,7 @@ import Testing
         symlink("old.json", play.appendingPathComponent("link.json").path)
         symlink("missing.json", play.appendingPathComponent("dangling.json").path)
         symlink("/etc/passwd", play.appendingPathComponent("passwd.yaml").path)
+        symlink("../old.json", play.appendingPathComponent("sub/escape.json").path)
         for (name, text) in try inputs() { try text.write(to: play.appendingPathComponent(name), atomically: false, encoding: .utf8) }
         return play
     }
@@ -101,7 +102,8 @@ import Testing
         let inventory = actual.components(separatedBy: "--- playground\n").last ?? ""
         #expect(!inventory.contains(".tmp"), "\(name)")
         #expect(inventory.contains("null: character device") && inventory.contains("full: character device") && inventory.contains("fifo: fifo"), "\(name)")
-        #expect(inventory.contains("link.json: link to old.json") && inventory.contains("passwd.yaml: link to /etc/passwd"), "\(name)")
+        #expect(inventory.contains("link.json: link to old.json") && inventory.contains("passwd.yaml: link to /etc/passwd")
+                && inventory.contains("sub/escape.json: link to ../old.json"), "\(name)")
         let status = Int32(actual.dropFirst(5).prefix { $0.isNumber }) ?? -1
         #expect([0, 1, 2, 64, 65, 66, 73].contains(status), "\(name): exit \(status)")
         if ![0, 1, 2].contains(status) { #expect(!inventory.contains("(written)"), "\(name)") }

@@ -125,6 +125,30 @@ import Testing
         return (process.terminationReason, process.terminationStatus)
     }
 
+    /// Outputs named relative to the working folder, in folders of one letter that do not exist
+    /// yet (once a trap in Foundation's path handling), and `-o -`: the report once on standard
+    /// output, a whole JSON document.
+    @Test func relativeOutputsInNewShortFoldersAndStandardOutput() throws {
+        let folder = try Self.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let process = Process()
+        process.executableURL = Self.executable
+        let mm1 = Self.root.appendingPathComponent("scenarios/mm1.yaml").path
+        process.arguments = ["run", mm1, "-n", "2", "-q", "--json", "-o", "-", "--report", "k/r.html", "--csv", "d", "--event-log", "m/x/e.csv"]
+        process.currentDirectoryURL = folder
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+        #expect((try? JSONSerialization.jsonObject(with: data)) != nil, "standard output is not one JSON document")
+        for file in ["k/r.html", "d/figures.csv", "m/x/e.csv"] {
+            #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent(file).path), "\(file)")
+        }
+    }
+
     /// SIGTERM in the middle of a run: exit 143, the temporary files and the folders made for the
     /// outputs removed, the previous output as it was.
     @Test(arguments: [SIGTERM, SIGINT])

@@ -93,6 +93,16 @@ let package = Package(
             ],
             resources: [.copy("Fixtures")]),
         .testTarget(
-            name: "ProcsimCLITests", dependencies: ["SimReport", "SimPlan", "SimExperiment", "SimScenario", "_SimTestSupport"]),
+            name: "ProcsimCLITests", dependencies: ["SimReport", "SimPlan", "SimExperiment", "SimScenario", "_SimTestSupport"],
+            exclude: ["Corpus"]),
     ]
 )
+
+// Coverage-guided fuzzers (scripts/fuzz.sh; never in CI): declared only when asked for, since
+// they link libFuzzer's `main` and build only with -sanitize=fuzzer.
+if Context.environment["PROCSIM_FUZZ"] != nil {
+    package.targets += [
+        .executableTarget(name: "FuzzScenario", dependencies: ["SimScenario"], path: "Fuzz/Scenario"),
+        .executableTarget(name: "FuzzExpression", dependencies: ["SimExpressions", "SimScenario"], path: "Fuzz/Expression"),
+    ]
+}

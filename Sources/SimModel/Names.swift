@@ -14,9 +14,15 @@ public enum Names {
     /// The closest of `candidates` to a misspelt name, if it is close enough to be a likely slip
     /// (at most a third of the name's length in edits, at least one, at most three). The first
     /// in `candidates` order wins a tie, so callers list likelier names first.
+    /// Names longer than this get no "did you mean".
+    public static let maxSuggestedLength = 100
+
     public static func nearest(_ name: String, among candidates: [String]) -> String? {
         let allowance = max(1, min(3, name.count / 3))
         let lowered = name.lowercased(), length = name.count
+        // A slip is made in a name someone typed; the edit distance costs the product of the
+        // lengths, so a hostile name of a million characters gets no suggestion, not a minute.
+        guard length <= maxSuggestedLength else { return nil }
         var best: (name: String, distance: Int)?
         // Names whose lengths differ by more than the allowance are further away than it.
         for c in candidates where abs(c.count - length) <= allowance {

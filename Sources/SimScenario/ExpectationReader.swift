@@ -108,7 +108,8 @@ extension ModelBuilder {
 
     static func hours(_ seconds: Double) -> String {
         let h = seconds / 3600
-        return h == h.rounded() ? "\(Int(h))h" : "\(h)h"
+        // Int(h) traps beyond Int.max: a huge threshold is shown as the number it is.
+        return h == h.rounded() && abs(h) < 1e15 ? "\(Int(h))h" : "\(h)h"
     }
 }
 

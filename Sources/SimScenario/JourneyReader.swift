@@ -261,6 +261,11 @@ extension ModelBuilder {
                 var ok = true
                 for (ck, cv) in sm {
                     let category = NodeReader.scalarText(ck)
+                    guard ck.scalar != nil, !category.isEmpty, attributes[a].categories.contains(category) else {
+                        reader.error(ck, "\(p).shares", "expected a category name as key, found \(NodeReader.describe(ck))")
+                        ok = false
+                        continue
+                    }
                     guard let share = reader.probability(cv, "\(p).shares.\(category)") else { ok = false; continue }
                     total += share
                     indices.append(attributes[a].categories.firstIndex(of: category)!)

@@ -45,10 +45,16 @@ struct NodeReader {
     /// `version: 1`, `{"version": 1`: the line every scenario declares (in block style, flow
     /// style or JSON) and that a password file, a key, a configuration file or a compose file
     /// (`version: "3.8"`) does not have.
+    /// A file that extends another inherits its version, so its `extends:` line marks it too.
     static func startsScenarioKey(_ line: Substring) -> Bool {
         var rest = line.drop { $0 == " " || $0 == "\t" || $0 == "{" }
         func quote() { if rest.first == "\"" || rest.first == "'" { rest = rest.dropFirst() } }
         quote()
+        if rest.hasPrefix("extends") {
+            rest = rest.dropFirst("extends".count)
+            quote()
+            return rest.drop { $0 == " " || $0 == "\t" }.hasPrefix(":")
+        }
         guard rest.hasPrefix("version") else { return false }
         rest = rest.dropFirst("version".count)
         quote()

@@ -9,7 +9,8 @@
 # The corpus libFuzzer keeps is merged (minimised to the inputs that add coverage) into
 # Fuzz/Corpus/TARGET, which is committed; it starts from the bundled scenarios and the bad-input
 # fixtures. A trap, a timeout (an input over 5 s) or an input that needs over 1 GiB is written to
-# Fuzz/findings/TARGET-KIND-HASH; turn each into a fixture in Tests/ once it is fixed.
+# Fuzz/findings/TARGET-KIND-HASH and the run goes on; turn each into a fixture in Tests/ once
+# it is fixed, and replay it with the FILE form to see the fix.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 target=${1:?usage: scripts/fuzz.sh scenario|expression [SECONDS | FILE...]}
@@ -63,8 +64,10 @@ fi
 log=$root/Fuzz/findings/$target-$(date -u +%Y%m%dT%H%M%SZ).log
 cd "$sandbox"
 
+# -fork=1: one child at a time, and a finding is written and the run goes on to the end.
 "$binary" "${flags[@]}" -max_total_time="$seconds" -print_final_stats=1 \
-    "$work" "$root/Fuzz/Corpus/$target" "$seeds" 2>&1 | tee "$log" | grep -E '^#[0-9]+\s+(pulse|DONE)|^==[0-9]+==|^SUMMARY|Test unit written|^stat::' || true
+    -fork=1 -ignore_timeouts=1 -ignore_crashes=1 -ignore_ooms=1 \
+    "$work" "$root/Fuzz/Corpus/$target" "$seeds" 2>&1 | tee "$log" | grep -E '^#[0-9]+(:|\s+(pulse|DONE))|INFO: fuzzed|^==[0-9]+==|^SUMMARY|Test unit written|^stat::' || true
 # Keep the corpus minimal: only inputs that add coverage go back into the committed folder.
 "$binary" -merge=1 "${flags[@]}" "$root/Fuzz/Corpus/$target" "$work" >>"$log" 2>&1 || { echo "fuzz.sh: merging the corpus failed; see $log" >&2; exit 1; }
 echo "corpus: $(ls "$root/Fuzz/Corpus/$target" | wc -l) files, $(du -sh "$root/Fuzz/Corpus/$target" | cut -f1); log: $log"

@@ -52,6 +52,12 @@ enum Composition {
                           message + "; none of its content is shown")
             return nil
         }
+        if let problem = AliasExpansion.check(text, maxValues: maxValues) {
+            let lines = reader.files[index].lines
+            reader.report(.error, file: reader.files[index].path, line: problem.line, column: problem.column,
+                          source: problem.line <= lines.count ? String(lines[problem.line - 1]) : nil, path: "", problem.message)
+            return nil
+        }
         let node: Node?
         do {
             node = try Yams.compose(yaml: text, Self.resolver)

@@ -3,7 +3,7 @@ import Glibc
 import SimExpressions
 import SimScenario
 
-/// The names an expression may refer to: a model with two areas, two demand types, two journeys
+/// The names an expression may refer to: a model with two areas, three demand types, two journeys
 /// and named steps, so that every scope (`area:`, `demand:`, `journey:`, `step:`) resolves.
 private let context: ExpressionContext = {
     let yaml = """
@@ -16,11 +16,12 @@ private let context: ExpressionContext = {
         demand:
           orders: {rate: 20/day, journey: order}
           returns: {rate: 2/day, journey: refund}
+          complaints: {rate: 1/day, journey: refund}
         journeys:
           order:
             steps:
               - {name: quote, area: sales, duration: 20m}
-              - {name: pick, area: warehouse, duration: exponential(30m)}
+              - {name: pick, area: warehouse, duration: {dist: exponential, mean: 30m}}
           refund:
             steps:
               - {name: check, area: sales, duration: 10m}

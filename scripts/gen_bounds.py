@@ -98,7 +98,7 @@ def scenario(case, size):
                      + one_step + "variants:\n"), {}
     if case == "holidays":
         return (HEAD + "start: 2026-01-05\ncalendars:\n  office:\n    hours: {mon-fri: 09:00-17:00}\n"
-                "    holidays: [0001-01-01..9999-12-31]\n"
+                "    holidays: [0001-01-01..2025-12-31, 2026-03-01..9999-12-31]\n"
                 "areas:\n  a: {staff: 1, calendar: office}\ndemand:\n  d: {rate: 1/day, journey: j}\n" + one_step), {}
     if case == "not-chain":
         n = size

@@ -119,6 +119,9 @@ struct NodeReader {
     /// (zero-width spaces, no-break spaces, byte-order marks) written as escapes, so that a
     /// diagnostic stays on one line and `'sta\u{200B}ff'` does not read as `'staff'`.
     static func shown(_ text: String, keepingTabs: Bool = false) -> String {
+        // Printable ASCII shows as itself; asking for each scalar's general category costs more
+        // than the rest of a file's check when it has a warning per line.
+        if text.utf8.allSatisfy({ (0x20..<0x7F).contains($0) || keepingTabs && $0 == 0x09 }) { return text }
         var out = ""
         for scalar in text.unicodeScalars {
             switch scalar {

@@ -43,6 +43,8 @@ cases=(
     "variants at 2 MiB|variants|2M"
     "arrivals CSV 10^6 rows|arrivals|1000000"
     "arrivals CSV 10^6 rows, two types|arrivals-typed|1000000"
+    "arrivals CSV 10^6 rows, 1,000 types|arrivals-many-types|1000000"
+    "arrivals CSV near 64 MiB (4.5 * 10^6 rows, 1,000 types)|arrivals-many-types|4500000"
     "holidays over all but two months of 10,000 years|holidays|1"
     "when: 10^5 chained not|not-chain|100000"
     "expect: 10^5 chained minus|minus-chain|100000"

@@ -2,7 +2,7 @@
 """Writes the large scenarios that scripts/bounds.sh times.
 
 Usage: gen_bounds.py FOLDER CASE SIZE
-  CASE  steps | areas | demand | variants | holidays | not-chain | minus-chain | arrivals | arrivals-typed
+  CASE  steps | areas | demand | variants | holidays | not-chain | minus-chain | arrivals | arrivals-typed | arrivals-many-types
   SIZE  a count of items (20000), or a file size in bytes with a suffix (2M = just under the 2 MiB limit)
 
 Prints the path of the scenario written. Every file is valid unless the case is a chain, which
@@ -128,6 +128,14 @@ def scenario(case, size):
         text = (HEAD.replace("30d", "800d") + "start: 2026-01-01\n"
                 "areas:\n  a: {staff: unlimited}\ndemand:\n  d: {arrivals: " + book + ", journey: j}\n"
                 + ("  e: {arrivals: " + book + ", journey: j}\n" if typed else "") + one_step)
+        return text, {book: "".join(rows)}
+    if case == "arrivals-many-types":
+        # One book for a thousand demand types, `size` rows in all: read once, not per type.
+        types = 1000
+        book = f"{case}-{size}.csv"
+        rows = ["time,demand\n"] + [f"{2 * i}s,t{i % types}\n" for i in range(size)]
+        text = (HEAD.replace("30d", "800d") + "areas:\n  a: {staff: unlimited}\ndemand:\n"
+                + "".join(f"  t{k}: {{arrivals: {book}, journey: j}}\n" for k in range(types)) + one_step)
         return text, {book: "".join(rows)}
     raise SystemExit(f"unknown case {case}")
 

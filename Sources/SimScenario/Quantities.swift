@@ -60,13 +60,19 @@ enum Quantities {
 
     /// The longest prefix that reads as a plain or scientific number (`1.5`, `1e3`), and its length.
     static func leadingNumber(_ text: Substring) -> (Double, Int)? {
-        // A part starts with a digit or a point: '1h -30m' and '--1h' are not durations.
-        guard let first = text.first, first.isNumber || first == "." else { return nil }
-        let candidate = text.prefix { $0.isNumber || $0 == "." || $0 == "e" || $0 == "E" || $0 == "+" || $0 == "-" }
-        var length = candidate.count
-        while length > 0 {
-            if let value = Double(candidate.prefix(length)), value.isFinite { return (value, length) }
-            length -= 1
+        // A part starts with a digit or a point: '1h -30m' and '--1h' are not durations. The
+        // number's characters are ASCII, so it is cut on bytes (an order book has millions).
+        let bytes = text.utf8
+        let digit: (UInt8) -> Bool = { (0x30...0x39).contains($0) }
+        guard let first = bytes.first, digit(first) || first == UInt8(ascii: ".") else { return nil }
+        let numeric: (UInt8) -> Bool = { b in
+            digit(b) || b == UInt8(ascii: ".") || b == UInt8(ascii: "e") || b == UInt8(ascii: "E") || b == UInt8(ascii: "+") || b == UInt8(ascii: "-")
+        }
+        let end = bytes.firstIndex { !numeric($0) } ?? bytes.endIndex
+        var candidate = Substring(bytes[..<end])
+        while !candidate.isEmpty {
+            if let value = Double(candidate), value.isFinite { return (value, candidate.utf8.count) }
+            candidate = candidate.dropLast()
         }
         return nil
     }

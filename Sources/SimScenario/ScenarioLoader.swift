@@ -415,6 +415,8 @@ struct ModelBuilder {
     var instants = InstantCache(clock: LocalClock(start: LocalClock.defaultStart, timeZone: TimeZone(identifier: "UTC")!))
     /// The demand type names, for the order-book reader's suggestions.
     var demandNames = NameTable([])
+    /// Order books read, by the path written in the scenario.
+    var orderBooks: [String: OrderBook] = [:]
 
     mutating func build(_ root: Node, file: String) -> (Model, UInt64?)? {
         guard let top = reader.mapping(root, "", allowed: Format.topKeys, required: Format.required(Format.top), what: "the scenario") else { return nil }

@@ -207,6 +207,79 @@ import Testing
         #expect(Array(times[2...]) == later)
     }
 
+    /// Local date-times written from real instants a little over 16 minutes apart through a year,
+    /// in a zone that moves its clocks by an hour and in one that moves them by half an hour:
+    /// each row's elapsed time is the instant's, whatever hour of the year it falls in, the
+    /// half hour after Lord Howe's change among them. Rows whose wall-clock time comes twice
+    /// (when clocks go back) are left out: they have two instants.
+    @Test(arguments: ["Europe/Berlin", "Australia/Lord_Howe"])
+    func anOrderBookOfLocalTimesGivesTheirInstantsAllYear(zone: String) throws {
+        let timeZone = try #require(TimeZone(identifier: zone))
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = timeZone
+        let start = try #require(calendar.date(from: DateComponents(year: 2026, month: 1, day: 1)))
+        let format = DateFormatter()
+        format.locale = Locale(identifier: "en_US_POSIX")
+        format.timeZone = timeZone
+        format.dateFormat = "yyyy-MM-dd HH:mm:ss"
+        let step = 1_013.0
+        var csv = "time\n", expected: [Double] = []
+        for k in 0..<31_000 {
+            let instant = start.addingTimeInterval(Double(k) * step)
+            let local = format.string(from: instant)
+            // Ambiguous: the same wall-clock time half an hour or an hour before or after.
+            guard ![-3600.0, -1800, 1800, 3600].contains(where: { format.string(from: instant.addingTimeInterval($0)) == local })
+            else { continue }
+            csv += local + "\n"
+            expected.append(Double(k) * step)
+        }
+        let folder = try Self.folder()
+        try csv.write(toFile: folder + "/book.csv", atomically: true, encoding: .utf8)
+        let yaml = """
+            version: 1
+            start: 2026-01-01
+            timezone: \(zone)
+            horizon: 365d
+            areas:
+              a: {staff: unlimited}
+            demand:
+              d: {arrivals: book.csv, journey: j}
+            journeys:
+              j:
+                steps:
+                  - {name: s, area: a, duration: 1m}
+            """
+        let s = try ScenarioLoader.parse(yaml: yaml, file: folder + "/book.yaml")
+        guard case .scheduled(let times) = s.model.demands[0].arrivals else {
+            Issue.record("expected scheduled arrivals")
+            return
+        }
+        #expect(expected.count > 30_000)
+        #expect(times == expected)
+    }
+
+    /// A thousand demand types on one order book of 100,000 rows: each type gets exactly its own
+    /// rows. Read once per type, this was 10^8 rows parsed.
+    @Test func aThousandTypesOnOneOrderBookEachGetTheirRows() throws {
+        let types = 1_000, rows = 100_000
+        var csv = "time,demand\n"
+        for i in 0..<rows { csv += "\(3 * i)s,t\(i % types)\n" }
+        let folder = try Self.folder()
+        try csv.write(toFile: folder + "/book.csv", atomically: true, encoding: .utf8)
+        let yaml = Self.head + "areas:\n  a: {staff: unlimited}\ndemand:\n"
+            + (0..<types).map { "  t\($0): {arrivals: book.csv, journey: j}\n" }.joined() + Self.journey(1)
+        let s = try ScenarioLoader.parse(yaml: yaml, file: folder + "/book.yaml")
+        #expect(s.model.demands.count == types)
+        for (k, demand) in s.model.demands.enumerated() {
+            guard case .scheduled(let times) = demand.arrivals else {
+                Issue.record("expected scheduled arrivals for t\(k)")
+                return
+            }
+            let own = stride(from: k, to: rows, by: types).map { Double(3 * $0) }
+            if times != own { Issue.record("t\(k): \(times.count) arrivals, expected \(own.count)"); return }
+        }
+    }
+
     static func folder() throws -> String {
         let path = NSTemporaryDirectory() + "procsim-bounds-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)

@@ -24,7 +24,6 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
-        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift.git", from: "0.2.0"),
         .package(url: "https://github.com/apple/swift-system.git", from: "1.8.1"),
         .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
     ],
@@ -34,12 +33,7 @@ let package = Package(
         /// The event list, keyed random streams and distributions. No Foundation, no I/O.
         .target(name: "SimKernel"),
         /// Across-replication statistics through BLAS, percentiles, special functions.
-        .target(
-            name: "SimStatistics",
-            dependencies: [
-                "_COpenBLAS",
-                .product(name: "Histogram", package: "hdrhistogram-swift"),
-            ]),
+        .target(name: "SimStatistics", dependencies: ["_COpenBLAS"]),
         /// Areas, demand and journeys, and the engine that runs one replication of them.
         .target(name: "SimModel", dependencies: ["SimKernel", "SimStatistics"]),
         /// The expression language of expectations and targets: `p95(lead_time) <= 5d`.

@@ -150,7 +150,7 @@ public enum Experiment {
         for output in outputs {
             for i in 0..<points { wipMean[i] += output.wipSeries[i] / Double(count) }
         }
-        let method: DurationRecorder.Method = outputs.contains { $0.leadTimeMethod == .hdrHistogram } ? .hdrHistogram : .exact
+        let method: DurationRecorder.Method = outputs.contains { $0.leadTimeMethod == .histogram } ? .histogram : .exact
         let areaPoints = outputs.map(\.areaSeriesTimes.count).min() ?? 0
         let cells = areaPoints * model.areas.count
         func mean(_ series: KeyPath<ReplicationOutput, [Double]>) -> [Double] {
@@ -165,7 +165,7 @@ public enum Experiment {
             wipSeriesTimes: times, wipSeriesMean: wipMean,
             events: outputs.reduce(0) { $0 + $1.events }, modelEvents: outputs.reduce(0) { $0 + $1.modelEvents },
             leadTimeMethod: method,
-            stepMethod: outputs.contains { $0.stepMethod == .hdrHistogram } ? .hdrHistogram : .exact,
+            stepMethod: outputs.contains { $0.stepMethod == .histogram } ? .histogram : .exact,
             leadTimeDistribution: distribution(outputs))
         if let first = outputs.first, !first.leadTimeBinsByDemand.isEmpty {
             result.leadTimeDistributionByDemand = first.leadTimeBinsByDemand.indices.map { d in

@@ -15,8 +15,8 @@ extension FlowSimulation {
 
     consuming func finish() -> ReplicationOutput {
         var stepMethod = DurationRecorder.Method.exact
-        for g in 0..<stepWaits.count where stepWaits[g].method == .hdrHistogram || stepServices[g].method == .hdrHistogram || stepHandoffs[g].method == .hdrHistogram {
-            stepMethod = .hdrHistogram
+        for g in 0..<stepWaits.count where stepWaits[g].method == .histogram || stepServices[g].method == .histogram || stepHandoffs[g].method == .histogram {
+            stepMethod = .histogram
         }
         for a in 0..<model.areas.count { touchArea(a) }
         touchWIP()

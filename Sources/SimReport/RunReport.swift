@@ -120,7 +120,7 @@ public struct RunReport: Sendable {
         for (j, journey) in model.journeys.enumerated() {
             for (s, step) in journey.steps.enumerated() {
                 var fields = figures(MetricLayout.step, .step(journey: j, step: s))
-                // Means and maxima are exact; percentiles too up to the step limit, then HdrHistogram.
+                // Means and maxima are exact; percentiles too up to the step limit, then a log histogram.
                 Self.add("method", .string(result.stepMethod.rawValue), to: "wait", in: &fields)
                 Self.add("method", .string(result.stepMethod.rawValue), to: "service", in: &fields)
                 steps.append(("\(journey.name)/\(step.name)", .object([
@@ -236,7 +236,7 @@ public struct RunReport: Sendable {
         }
         lines.append("")
         let completed = r.estimate("completed")?.estimate
-        lines.append("Lead time, arrival to delivery (elapsed; \(Formatting.count(completed)) item\(completed == 1 ? "" : "s") per replication; percentiles \(r.leadTimeMethod == .exact ? "exact, nearest rank" : "from HdrHistogram, 3 significant digits"))")
+        lines.append("Lead time, arrival to delivery (elapsed; \(Formatting.count(completed)) item\(completed == 1 ? "" : "s") per replication; percentiles \(r.leadTimeMethod == .exact ? "exact, nearest rank" : "from a histogram, within 0.39%"))")
         for (label, name) in [("mean", "lead_time.mean"), ("p50", "lead_time.p50"), ("p90", "lead_time.p90"), ("p95", "lead_time.p95"), ("p99", "lead_time.p99"), ("max", "lead_time.max")] {
             lines.append("  " + pad(label, 8) + durationCell(r.estimate(name)))
         }

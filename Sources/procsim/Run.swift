@@ -19,7 +19,7 @@ extension Procsim {
 
         @OptionGroup var overrides: OverrideOptions
 
-        @Option(help: "Lead times kept per replication for exact percentiles; beyond this, HdrHistogram (3 significant digits).")
+        @Option(help: "Lead times kept per replication for exact percentiles; beyond this, a histogram within 0.39%.")
         var exactLimit: Int = 10_000_000
 
         @Option(name: [.customShort("o"), .long], help: "Also write the report to this file, atomically: JSON with --json or a .json name, else text.")

@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 rounds=${1:-5}
 horizon=${2:-20000d}
 procsim=${PROCSIM:-.build/release/procsim}
-if [[ -z ${PROCSIM:-} ]]; then swift build -c release --product procsim >/dev/null; fi
+if [[ -z ${PROCSIM:-} ]]; then scripts/build-release.sh >/dev/null; fi
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/procsim-eventlog.XXXXXX"); trap 'rm -rf "$tmp"' EXIT
 run=("$procsim" run scenarios/mm1.yaml -n 1 --threads 1 -q --json --set "horizon=$horizon")
 seconds() { local s e; s=$(date +%s.%N); "$@" >/dev/null; e=$(date +%s.%N); python3 -c "print($e - $s)"; }

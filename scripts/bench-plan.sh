@@ -4,7 +4,7 @@
 #   scripts/bench-plan.sh [extra procsim plan options]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-swift build -c release --product procsim >/dev/null
+scripts/build-release.sh >/dev/null
 procsim=.build/release/procsim
 question=(scenarios/order-to-delivery.yaml --target "p95(lead_time) <= 50h"
           --vary areas.logistics.staff=1..8 --vary areas.warehouse.staff=2..9

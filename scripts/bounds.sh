@@ -15,7 +15,7 @@ rounds=${1:-3}
 filter=${2:-}
 timeout=${BOUNDS_TIMEOUT:-60}
 procsim=${PROCSIM:-.build/release/procsim}
-if [[ ! -x $procsim ]]; then swift build -c release >&2; fi
+if [[ ! -x $procsim ]]; then scripts/build-release.sh >&2; fi
 if [[ ! -x /usr/bin/time ]]; then
     echo "bounds.sh: /usr/bin/time is missing (apt-get install time)" >&2
     exit 1

@@ -115,6 +115,36 @@ def rate(x):
     return f"{x:.3g} "
 
 
+# The sizes of the table procsim's speed work is judged by (issue 15): procsim against C only.
+LIMIT_SIZES = [("M1", 10_000_000), ("M1", 1_000_000), ("M2", 1_000_000), ("M3", 2_000_000), ("M3", 200_000)]
+
+
+def limit_table(args):
+    """C time / procsim time per (model, size), each round running every command once in a
+    rotated order; the ratio is taken within each round (same machine state), then its minimum
+    and median over the rounds are shown."""
+    cases = [(m, n) for m, n in LIMIT_SIZES if m in args.models.split(",")]
+    commands = [(case, impl) for case in cases for impl in ("procsim", "C")]
+    for (m, n), impl in commands:
+        result_of(args, m, impl, n, SEED)  # fails early, and warms the file cache
+    walls = {c: [] for c in commands}
+    for r in range(args.rounds):
+        shift = (2 * r) % len(commands)
+        order = commands[shift:] + commands[:shift]
+        for c, wall in zip(order, time_round(args, [command(args, c[0][0], c[1], c[0][1], SEED) for c in order])):
+            walls[c].append(wall)
+        print(f"  round {r + 1}/{args.rounds} done", file=sys.stderr, flush=True)
+    print(f"C / procsim, whole process, {args.rounds} rounds interleaved (ratio within each round); seed {SEED}")
+    print("| model, size | C / procsim (min) | C / procsim (median) | procsim (median) | C (median) |")
+    print("|---|---:|---:|---:|---:|")
+    for m, n in cases:
+        ps, cs = walls[((m, n), "procsim")], walls[((m, n), "C")]
+        ratios = [c / p for p, c in zip(ps, cs)]
+        size = f"{n // 1_000_000} M" if n % 1_000_000 == 0 else f"{n // 1000} k"
+        print(f"| {m} {size} | {min(ratios):.2f} | {statistics.median(ratios):.2f} | "
+              f"{statistics.median(ps):.3f} s | {statistics.median(cs):.3f} s |")
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--procsim", required=True)
@@ -127,7 +157,10 @@ def main():
     p.add_argument("--models", default="M1,M2,M3")
     p.add_argument("--quick", action="store_true")
     p.add_argument("--hyperfine", default="hyperfine")
+    p.add_argument("--limit-table", action="store_true", help="procsim against C at the sizes of LIMIT_SIZES")
     args = p.parse_args()
+    if args.limit_table:
+        return limit_table(args)
 
     models = args.models.split(",")
     impls = IMPLS if args.python else IMPLS[:2]

@@ -4,10 +4,14 @@
 # wall times, model events per second and the throughput ratios of procsim to each peer.
 #
 # usage: scripts/compare-peers.sh [--rounds N] [--models M1,M3] [--quick] [--no-python]
-#   --rounds N     rounds; each runs every model and implementation once (default 5; 2 with --quick)
-#   --models LIST  comma-separated subset of M1,M2,M3 (default all)
-#   --quick        small sizes: a smoke test of the whole pipeline
-#   --no-python    skip SimPy and Ciw
+#                                  [--limit-table] [--procsim PATH]
+#   --rounds N       rounds; each runs every model and implementation once (default 5; 2 with --quick)
+#   --models LIST    comma-separated subset of M1,M2,M3 (default all)
+#   --quick          small sizes: a smoke test of the whole pipeline
+#   --no-python      skip SimPy and Ciw
+#   --limit-table    only procsim against C, at M1 10 M and 1 M, M2 1 M, M3 2 M and 200 k
+#                    customers: C time / procsim time, min and median of the per-round ratios
+#   --procsim PATH   time this binary instead of building one (another commit's, for example)
 # Environment: PEERS_DIR (default ../shared/peers from the repository root), XDG_CACHE_HOME.
 #
 # Needs Swift; installs what else is missing with apt-get (gcc, hyperfine, python3-venv, libopenblas-dev)
@@ -15,9 +19,9 @@
 # procsim is built in release under .build-bench so as not to disturb .build.
 set -euo pipefail
 
-usage() { sed -n '2,15p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,19p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
 
-rounds="" models="M1,M2,M3" quick=0 no_python=0
+rounds="" models="M1,M2,M3" quick=0 no_python=0 limit_table=0 procsim=""
 while (($#)); do
     case $1 in
         --rounds) rounds=${2:?--rounds needs a value}; shift 2 ;;
@@ -26,6 +30,9 @@ while (($#)); do
         --models=*) models=${1#*=}; shift ;;
         --quick) quick=1; shift ;;
         --no-python) no_python=1; shift ;;
+        --limit-table) limit_table=1; no_python=1; shift ;;
+        --procsim) procsim=${2:?--procsim needs a path}; shift 2 ;;
+        --procsim=*) procsim=${1#*=}; shift ;;
         -h|--help) usage; exit 0 ;;
         *) echo "compare-peers: unknown option '$1'" >&2; usage >&2; exit 2 ;;
     esac
@@ -61,15 +68,19 @@ fi
 work=$(mktemp -d "${TMPDIR:-/tmp}/compare-peers.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 
-log "building procsim (release, --scratch-path .build-bench)"
-(cd "$root" && swift build -c release --scratch-path .build-bench --product procsim >&2)
-procsim=$root/.build-bench/release/procsim
+if [[ -z $procsim ]]; then
+    log "building procsim (release, --scratch-path .build-bench)"
+    (cd "$root" && scripts/build-release.sh --scratch-path .build-bench >&2)
+    procsim=$root/.build-bench/release/procsim
+fi
+[[ -x $procsim ]] || { echo "compare-peers: $procsim is not an executable" >&2; exit 2; }
 
 log "compiling limit.c"
 gcc -O2 -o "$work/limit" "$peers/limit.c" -lm
 
 extra_args=() versions=""
 ((quick)) && extra_args+=(--quick)
+((limit_table)) && extra_args+=(--limit-table)
 if ((!no_python)); then
     venv=${XDG_CACHE_HOME:-$HOME/.cache}/procsim-peers-venv
     if ! "$venv/bin/python" -c 'import simpy, ciw' 2>/dev/null; then

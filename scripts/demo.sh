@@ -4,5 +4,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
-swift build -c release --product procsim >&2
+scripts/build-release.sh >&2
 exec .build/release/procsim run scenarios/order-to-delivery.yaml "$@"

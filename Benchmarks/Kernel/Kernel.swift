@@ -4,7 +4,10 @@ import Benchmark
 import Foundation
 import SimKernel
 import SimModel
+import SimExperiment
+import SimReport
 import SimScenario
+import SimStatistics
 
 nonisolated(unsafe) var seedCounter: UInt64 = 0
 /// A new seed for every sample.
@@ -14,11 +17,14 @@ func nextSeed() -> UInt64 {
 }
 
 /// An M/M/1 queue at utilisation 0.9 (times in seconds) that stops after 100,000 arrivals.
-let mm1 = Model(
-    name: "M/M/1", horizon: nil, warmup: 0,
-    areas: [Area(name: "server", staff: 1)],
-    demands: [Demand(name: "customers", arrivals: .poisson(rate: 0.9 / 3600), journey: 0, maxArrivals: 100_000)],
-    journeys: [Journey(name: "visit", steps: [Step(name: "serve", area: 0, duration: .exponential(mean: 3600))])])
+func mm1Model(customers: Int) -> Model {
+    Model(
+        name: "M/M/1", horizon: nil, warmup: 0,
+        areas: [Area(name: "server", staff: 1)],
+        demands: [Demand(name: "customers", arrivals: .poisson(rate: 0.9 / 3600), journey: 0, maxArrivals: customers)],
+        journeys: [Journey(name: "visit", steps: [Step(name: "serve", area: 0, duration: .exponential(mean: 3600))])])
+}
+let mm1 = mm1Model(customers: 100_000)
 
 /// `scenarios/order-to-delivery.yaml` of the main package, found from this file's own path
 /// (Benchmarks/Kernel/Kernel.swift), so it does not depend on the working directory.
@@ -84,6 +90,55 @@ let benchmarks: @Sendable () -> Void = {
     // One replication of M/M/1 (about 200,000 kernel events).
     Benchmark("MM1Events", configuration: .init(metrics: replicationMetrics, thresholds: replicationThresholds)) { benchmark in
         measureReplication(benchmark, mm1)
+    }
+
+    // Past the exact limits: 10 M customers, so that step times (after 100,000) and lead times
+    // (after the 10 M exact limit, set lower here to 1 M) run through the histogram path.
+    Benchmark("MM1TenMillionEvents", configuration: .init(
+        metrics: replicationMetrics, maxDuration: .seconds(10), maxIterations: 3, thresholds: replicationThresholds)) { benchmark in
+        let options = ReplicationOptions(seed: nextSeed(), replication: 0, exactLimit: 1_000_000)
+        let clock = ContinuousClock()
+        benchmark.startMeasurement()
+        let start = clock.now
+        let output = FlowSimulation(model: mm1Model(customers: 10_000_000), options: options).run()
+        let elapsed = start.duration(to: clock.now)
+        benchmark.stopMeasurement()
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+        benchmark.measurement(eventsPerSecond, Int(Double(output.events) / seconds))
+    }
+
+    // A duration recorder past its exact limit: one scaled iteration is one record into the
+    // log histogram, at random exponential durations (no allocation after the switch).
+    Benchmark("DurationRecorderHistogram", configuration: .init(metrics: [.wallClock, .throughput, .mallocCountTotal], scalingFactor: .mega)) { benchmark in
+        var recorder = DurationRecorder(exactLimit: 0)
+        var stream = RandomStream(key: nextSeed())
+        let durations = (0..<4096).map { _ in -3600 * log(stream.nextOpenUnit()) }
+        benchmark.startMeasurement()
+        for i in benchmark.scaledIterations { recorder.record(durations[i & 4095]) }
+        benchmark.stopMeasurement()
+        blackHole(recorder.count)
+    }
+
+    // Writing the event log of one M/M/1 replication of 100,000 customers (about 300,000 rows;
+    // the trace is simulated outside the measurement): CSV and XES. Throughput is logs per
+    // second; rows per second are reported too.
+    let rowsPerSecond = BenchmarkMetric.custom("rowsPerSecond", polarity: .prefersLarger, useScalingFactor: false)
+    for format in ["CSV", "XES"] {
+        Benchmark("EventLog\(format)", configuration: .init(
+            metrics: [.wallClock, .throughput, rowsPerSecond], thresholds: [.wallClock: noisy, .throughput: noisy, rowsPerSecond: noisy])) { benchmark in
+            let records = Experiment.trace(mm1, seed: nextSeed(), replication: 0)
+            let log = EventLog(model: mm1, records: records, start: Date(timeIntervalSince1970: 1_767_225_600),
+                               timeZone: TimeZone(identifier: "Europe/Berlin")!)
+            let clock = ContinuousClock()
+            benchmark.startMeasurement()
+            let start = clock.now
+            let text = format == "CSV" ? log.csv : log.xes
+            let elapsed = start.duration(to: clock.now)
+            benchmark.stopMeasurement()
+            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+            benchmark.measurement(rowsPerSecond, Int(Double(records.count) / seconds))
+            blackHole(text.utf8.count)
+        }
     }
 
     // One replication of the bundled order-to-delivery scenario (loaded outside the measurement).

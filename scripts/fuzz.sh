@@ -70,4 +70,4 @@ cd "$sandbox"
     "$work" "$root/Fuzz/Corpus/$target" "$seeds" 2>&1 | tee "$log" | grep -E '^#[0-9]+(:|\s+(pulse|DONE))|INFO: fuzzed|^==[0-9]+==|^SUMMARY|Test unit written|^stat::' || true
 # Keep the corpus minimal: only inputs that add coverage go back into the committed folder.
 "$binary" -merge=1 "${flags[@]}" "$root/Fuzz/Corpus/$target" "$work" >>"$log" 2>&1 || { echo "fuzz.sh: merging the corpus failed; see $log" >&2; exit 1; }
-echo "corpus: $(ls "$root/Fuzz/Corpus/$target" | wc -l) files, $(du -sh "$root/Fuzz/Corpus/$target" | cut -f1); log: $log"
+echo "corpus: $(ls "$root/Fuzz/Corpus/$target" | wc -l) files, $(du -sh --apparent-size "$root/Fuzz/Corpus/$target" | cut -f1); log: $log"

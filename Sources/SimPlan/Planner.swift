@@ -333,6 +333,9 @@ public enum Planner {
             let e: Expectation
             do {
                 e = try ExpressionParser.expectation(text, in: context)
+            } catch let error as ExpressionError {
+                // Columns from 1, as in every other diagnostic.
+                throw PlanError("--target \(text): column \(error.offset + 1): \(error.message)")
             } catch {
                 throw PlanError("--target \(text): \(error)")
             }

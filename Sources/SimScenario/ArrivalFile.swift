@@ -57,8 +57,10 @@ extension ModelBuilder {
         var book = OrderBook(file: file)
         // Lines and cells are cut on bytes (reading a million rows as characters cost seconds);
         // a file with only carriage returns is read as lines ending in them.
-        let newline: UInt8 = text.utf8.contains(0x0A) ? 0x0A : 0x0D
-        let lines = text.utf8.split(separator: newline, omittingEmptySubsequences: false).map { line in
+        // A byte-order mark, as spreadsheets write ("CSV UTF-8"), is not part of the header.
+        let body = text.hasPrefix("\u{FEFF}") ? Substring(text.unicodeScalars.dropFirst()) : Substring(text)
+        let newline: UInt8 = body.utf8.contains(0x0A) ? 0x0A : 0x0D
+        let lines = body.utf8.split(separator: newline, omittingEmptySubsequences: false).map { line in
             Substring(line.last == 0x0D ? line.dropLast() : line)
         }
         guard let header = lines.first else {
@@ -66,7 +68,7 @@ extension ModelBuilder {
             book.failed = true
             return book
         }
-        let columns = header.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+        let columns = Self.cells(header)?.map { $0.lowercased() } ?? []
         guard let timeColumn = columns.firstIndex(of: "time") else {
             // Not an order book (a key, a password file reached through a link): nothing of it
             // is shown, since a CI log is public.
@@ -84,7 +86,13 @@ extension ModelBuilder {
         var slots: [String: Int] = demandColumn == nil ? ["": 0] : [:]
         var lists: [OrderBook.Rows] = demandColumn == nil ? [OrderBook.Rows()] : []
         for (i, line) in lines.enumerated().dropFirst() where !line.trimmedOfBlanks.isEmpty {
-            let cells = line.utf8.split(separator: UInt8(ascii: ","), omittingEmptySubsequences: false).map(Substring.init)
+            guard let cells = Self.cells(line) else {
+                reader.report(.error, file: file, line: i + 1, column: 1, source: String(line), path: "",
+                              "a quoted field is not closed on its line, or holds a comma; an order book has one row per line and no commas within a field")
+                book.failed = true
+                shapeErrors += 1
+                if shapeErrors >= 10 { break } else { continue }
+            }
             func column(_ c: Int) -> Int { cells.prefix(c).reduce(1) { $0 + $1.count + 1 } }
             guard cells.count == columns.count else {
                 reader.report(.error, file: file, line: i + 1, column: 1, source: String(line), path: "",
@@ -136,6 +144,32 @@ extension ModelBuilder {
             reader.report(.warning, file: file, line: seen.line, column: seen.column, source: seen.source, path: "", message)
         }
         return book
+    }
+}
+
+extension ModelBuilder {
+    /// The fields of a CSV line, without blanks around them and, for a field in double quotes
+    /// (as spreadsheets write every field), without its quotes (`""` inside is one quote);
+    /// `nil` when a quoted field is not closed within its field (a comma or a line break in it,
+    /// which no order book needs).
+    static func cells(_ line: Substring) -> [Substring]? {
+        let raw = line.utf8.split(separator: UInt8(ascii: ","), omittingEmptySubsequences: false).map { Substring($0).trimmedOfBlanks }
+        guard line.utf8.contains(UInt8(ascii: "\"")) else { return raw }
+        var out: [Substring] = []
+        for cell in raw {
+            guard cell.hasPrefix("\"") else {
+                if cell.contains("\"") { return nil }
+                out.append(cell)
+                continue
+            }
+            let inner = cell.dropFirst()
+            guard inner.hasSuffix("\""), !inner.isEmpty else { return nil }
+            let content = inner.dropLast()
+            // Inside, a quote is written twice; a single one would end the field early.
+            guard content.replacingOccurrences(of: "\"\"", with: "").contains("\"") == false else { return nil }
+            out.append(Substring(content.replacingOccurrences(of: "\"\"", with: "\"")))
+        }
+        return out
     }
 }
 

@@ -107,11 +107,32 @@ enum Composition {
         case .sequence(let q):
             for item in q { checkNodes(item, reader: &reader) }
         case .scalar(let s):
-            if let bad = s.string.unicodeScalars.first(where: { $0.value < 0x20 && $0 != "\t" && $0 != "\n" && $0 != "\r" || $0.value == 0x7F }) {
-                reader.error(node, "", "the value holds the control character U+\(String(format: "%04X", bad.value)) (written as an escape); values may hold tabs, line breaks and printable characters only")
+            if let bad = s.string.unicodeScalars.first(where: isForbidden) {
+                reader.error(node, "", "the value holds \(bad.value == 0x2028 || bad.value == 0x2029 ? "the separator" : "the control character") U+\(String(format: "%04X", bad.value)) (written as an escape); values may hold tabs, line breaks and printable characters only")
             }
         case .alias:
             break
+        }
+    }
+
+    /// A character no value may hold: C0 controls but tab and line breaks, DEL, C1 controls
+    /// (NEL among them) and the Unicode line and paragraph separators, which YAML, terminals
+    /// and editors each treat differently.
+    static func isForbidden(_ c: Unicode.Scalar) -> Bool {
+        (c.value < 0x20 && c != "\t" && c != "\n" && c != "\r") || (0x7F...0x9F).contains(c.value) || c.value == 0x2028 || c.value == 0x2029
+    }
+
+    /// The first forbidden character in any scalar of `node` (keys included).
+    static func forbiddenScalar(in node: Node) -> Unicode.Scalar? {
+        switch node {
+        case .scalar(let s): return s.string.unicodeScalars.first(where: isForbidden)
+        case .mapping(let m):
+            for (k, v) in m { if let bad = forbiddenScalar(in: k) ?? forbiddenScalar(in: v) { return bad } }
+            return nil
+        case .sequence(let q):
+            for item in q { if let bad = forbiddenScalar(in: item) { return bad } }
+            return nil
+        case .alias: return nil
         }
     }
 

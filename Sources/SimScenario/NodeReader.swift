@@ -131,6 +131,7 @@ struct NodeReader {
             default:
                 let invisible = scalar.value < 0x20 || scalar.value == 0x7F || (0x80...0xA0).contains(scalar.value)
                     || scalar.properties.generalCategory == .format || scalar.properties.generalCategory == .spaceSeparator && scalar != " "
+                    || scalar.properties.generalCategory == .lineSeparator || scalar.properties.generalCategory == .paragraphSeparator
                 out += invisible ? "\\u{\(String(scalar.value, radix: 16, uppercase: true))}" : String(scalar)
             }
         }
@@ -215,13 +216,30 @@ struct NodeReader {
                 error(keyNode, path, "expected \(Self.article(what)) name, found \(Self.describe(keyNode))")
                 continue
             }
-            if name.contains(".") || name.contains("/") || name.contains(" ") {
-                error(keyNode, "\(path).\(name)", "\(Self.article(what).capitalizedFirst) name may not contain spaces, '.' or '/', found '\(name)'")
+            if name.contains(".") || name.contains("/") || name.contains(where: { $0.isWhitespace || Self.isControl($0) }) {
+                error(keyNode, "\(path).\(name)", "\(Self.article(what).capitalizedFirst) name may not contain spaces, line breaks, '.' or '/', found '\(Self.shown(name))'")
                 continue
             }
             out.append((name, keyNode, value))
         }
         return out
+    }
+
+    /// A control character (C0, DEL, C1): never part of a name or a title.
+    static func isControl(_ c: Character) -> Bool {
+        c.unicodeScalars.contains { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) }
+    }
+
+    /// Text on one line, for what reports print as a line of its own (the scenario's name, a
+    /// step's): a line break there would start a line of the report's choosing, such as a CI
+    /// runner's command (`::error::`).
+    mutating func singleLine(_ node: Node, _ path: String) -> String? {
+        guard let text = string(node, path) else { return nil }
+        if text.contains(where: { $0.isNewline || Self.isControl($0) }) {
+            error(node, path, "expected text on one line, found '\(Self.shown(text))' with a line break or a control character; names and titles are printed on lines of their own")
+            return nil
+        }
+        return text
     }
 
     mutating func string(_ node: Node, _ path: String) -> String? {
@@ -274,7 +292,7 @@ struct NodeReader {
             return nil
         }
         if value > Quantities.longestDuration {
-            error(node, path, "expected \(expected) of at most 100 years, found '\(s.string)'")
+            error(node, path, "expected \(expected) of at most 36525d (a hundred years), found '\(s.string)'")
             return nil
         }
         return value

@@ -36,7 +36,7 @@ public struct Override: Sendable, Equatable, CustomStringConvertible {
 public struct OverrideError: Error, Sendable, CustomStringConvertible {
     public var override: Override
     public var reason: String
-    public var description: String { "--set \(override): \(reason)" }
+    public var description: String { "--set \(NodeReader.shown(override.description)): \(reason)" }
 }
 
 extension Override {
@@ -53,6 +53,11 @@ extension Override {
             replacement = Self.withoutMarks(parsed)
         } else {
             replacement = Node(value)
+        }
+        // The same rule as in a file: a control character in a value would end up in names,
+        // reports and CSV files (and, raw in a terminal or a CI log, forge or recolour lines).
+        if let bad = Composition.forbiddenScalar(in: replacement) {
+            throw OverrideError(override: self, reason: "the value holds the control character U+\(String(format: "%04X", bad.value)); values may hold tabs, line breaks and printable characters only")
         }
         do {
             return try TreePath.edit(segments[...], in: root, at: "", appends ? .append(replacement) : .set(replacement))

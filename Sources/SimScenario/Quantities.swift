@@ -77,11 +77,18 @@ enum Quantities {
         return nil
     }
 
+    /// A number as `Double` reads it, less hexadecimal (`0x10`, `0x1p4`), which no scenario
+    /// means; `inf` and `nan` still read, so that callers can say they are not finite.
+    static func decimal(_ text: some StringProtocol) -> Double? {
+        guard !text.utf8.contains(where: { $0 == UInt8(ascii: "x") || $0 == UInt8(ascii: "X") }) else { return nil }
+        return Double(String(text))
+    }
+
     /// `20/day`, `0.9/h`, `3/week`: arrivals per second.
     static func rate(_ text: String) -> Double? {
         let pieces = text.split(separator: "/", omittingEmptySubsequences: false)
         guard pieces.count == 2,
-              let count = Double(pieces[0].trimmingCharacters(in: .whitespaces)),
+              let count = decimal(pieces[0].trimmingCharacters(in: .whitespaces)),
               let period = periods[pieces[1].trimmingCharacters(in: .whitespaces).lowercased()]
         else { return nil }
         return count / period
@@ -97,7 +104,7 @@ enum Quantities {
     /// `3200/month` → money per second.
     static func costRate(_ text: String) -> Double? {
         let parts = text.split(separator: "/", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
-        guard parts.count == 2, let amount = Double(parts[0].replacingOccurrences(of: ",", with: "")), amount.isFinite,
+        guard parts.count == 2, let amount = decimal(parts[0].replacingOccurrences(of: ",", with: "")), amount.isFinite,
               let period = costPeriods[parts[1].lowercased()] else { return nil }
         return amount / period
     }
@@ -106,8 +113,8 @@ enum Quantities {
     static func fraction(_ text: String) -> Double? {
         let t = text.trimmingCharacters(in: .whitespaces)
         if t.hasSuffix("%") {
-            return Double(t.dropLast().trimmingCharacters(in: .whitespaces)).map { $0 / 100 }
+            return decimal(t.dropLast().trimmingCharacters(in: .whitespaces)).map { $0 / 100 }
         }
-        return Double(t)
+        return decimal(t)
     }
 }

@@ -30,6 +30,9 @@ public struct Scenario: Sendable {
     /// Each demand type's `rate` as the file writes it (per second; its weekly mean when a
     /// pattern shapes it, campaigns not included).
     public var rates: [String: Double] = [:]
+    /// Every file read to make this scenario: the file, the files it `extends`, its order
+    /// books. An output must not be any of them.
+    public var inputFiles: [String] = []
     /// `tolerances:`, for `check --baseline`.
     public var tolerances: ToleranceTable
     /// The model's part of the tree a run sees (the file with its `extends`, variant and
@@ -128,8 +131,12 @@ public enum ScenarioLoader {
     public static func duration(_ text: String) -> Double? { Quantities.duration(text) }
 
     /// The fingerprint of a file's bytes as provenance records it, or `nil` when it cannot be read.
+    /// `nil` too for a file that does not look like a scenario (no `version:` or `extends:`
+    /// line): the hash of a secret printed in a public CI log would let anyone test guesses.
     public static func fingerprint(path: String) -> String? {
-        (try? readScenario(path)).map(fnv1a64Hex)
+        guard let bytes = try? readScenario(path), let text = String(validating: bytes, as: UTF8.self),
+              text.split(whereSeparator: \.isNewline).contains(where: NodeReader.startsScenarioKey) else { return nil }
+        return fnv1a64Hex(bytes)
     }
 
     /// Where the first byte that is not UTF-8 sits, as line and column.
@@ -159,6 +166,13 @@ public enum ScenarioLoader {
             return Diagnostic(
                 severity: .error, file: file, line: 1, column: 1, path: "",
                 message: "the file is UTF-16 text (it starts with a UTF-16 byte-order mark); save it as UTF-8")
+        }
+        if looksLikeUTF16(bytes) {
+            // Text with a character beyond ASCII (μ, ≈) saved as UTF-16: its NULs come first,
+            // but so does a byte that is not UTF-8.
+            return Diagnostic(
+                severity: .error, file: file, line: 1, column: 1, path: "",
+                message: "the file looks like UTF-16 text without a byte-order mark (a NUL byte beside most characters); save it as UTF-8")
         }
         if offset < bytes.count, (0xC2...0xF4).contains(bytes[offset]) {
             // A byte that starts a character whose continuation is missing or wrong.
@@ -203,9 +217,12 @@ public enum ScenarioLoader {
         return nil
     }
 
-    /// NULs at every other byte of the first hundred: ASCII text written as UTF-16.
-    static func looksLikeUTF16(_ text: String) -> Bool {
-        let head = Array(text.utf8.prefix(100))
+    /// NULs at nine in ten of the even or of the odd bytes of the first hundred, and none at
+    /// the others: text written as UTF-16 (mostly ASCII, as YAML keys are).
+    static func looksLikeUTF16(_ text: String) -> Bool { looksLikeUTF16(Array(text.utf8)) }
+
+    static func looksLikeUTF16(_ bytes: [UInt8]) -> Bool {
+        let head = Array(bytes.prefix(100))
         guard head.count >= 4 else { return false }
         let even = stride(from: 0, to: head.count, by: 2).filter { head[$0] == 0 }.count
         let odd = stride(from: 1, to: head.count, by: 2).filter { head[$0] == 0 }.count
@@ -379,6 +396,7 @@ struct Composed {
         scenario.start = builder.clock.start
         scenario.rates = builder.rates
         scenario.timeZone = builder.clock.calendar.timeZone
+        scenario.inputFiles = reader.files.map(\.path) + builder.orderBooks.values.map(\.file).sorted()
         return scenario
     }
 }
@@ -424,7 +442,7 @@ struct ModelBuilder {
             reader.error(v, "version", "this procsim reads version 1 scenarios, found version \(NodeReader.scalarText(v))")
         }
         let defaultName = ((file as NSString).lastPathComponent as NSString).deletingPathExtension
-        let name = top["name"].flatMap { reader.string($0, "name") } ?? defaultName
+        let name = top["name"].flatMap { reader.singleLine($0, "name") } ?? defaultName
         if let d = top["description"] { _ = reader.string(d, "description") }
         var seed: UInt64?
         if let s = top["seed"] {
@@ -735,7 +753,7 @@ struct ModelBuilder {
             let stepPath = "\(path).steps[\(i)]"
             nodes[stepPath] = stepNode
             guard let f = reader.mapping(stepNode, stepPath, allowed: Format.stepKeys, required: ["name", "area", "duration"], what: "step \(i + 1) of journey '\(name)'") else { continue }
-            if let n = f["name"] { _ = reader.string(n, "\(stepPath).name") }
+            if let n = f["name"] { _ = reader.singleLine(n, "\(stepPath).name") }
             var area: Int?
             var extraAreas: [Int] = []
             if let a = f["area"], case .sequence(let list) = a {

@@ -88,12 +88,13 @@ extension Procsim {
                     guard baseline == nil, overrides.variant == nil else {
                         throw ValidationError("with a folder, baselines are found in --baselines (<stem>.json, <stem>.<variant>.json); --baseline and --variant apply to one file")
                     }
-                    (checks, failures) = try checkFolder()
+                    (checks, failures) = try checkFolder(outputs)
                 } else {
                     // A file that cannot be checked still gets its report, so that CI shows why.
                     do {
                         let recorded = try baseline.map { ($0, try BaselineDocument(path: $0)) }
                         let loaded = try ScenarioLoader.load(path: scenario, variant: overrides.variant, overrides: overrides.parsed, root: common.readRoot)
+                        try outputs.protectLoaded(loaded.inputFiles)
                         if !common.quiet { for w in loaded.warnings { Terminal.error(w.description) } }
                         guard !loaded.expectations.isEmpty || recorded != nil else {
                             throw ValidationError("\(scenario) has no 'expect:' section and no --baseline was given: nothing to check")
@@ -170,7 +171,7 @@ extension Procsim {
         }
 
         /// Every scenario of the folder with expectations or a baseline, and each variant with one.
-        func checkFolder() throws -> ([(check: ScenarioCheck, seconds: Double)], [(name: String, code: Int32, message: String)]) {
+        func checkFolder(_ outputs: Outputs) throws -> ([(check: ScenarioCheck, seconds: Double)], [(name: String, code: Int32, message: String)]) {
             let files = ((try? FileManager.default.contentsOfDirectory(atPath: scenario)) ?? [])
                 .filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") }.sorted()
                 .filter { name in
@@ -223,6 +224,7 @@ extension Procsim {
                             continue
                         }
                         let loaded = try ScenarioLoader.load(path: path, variant: variant, overrides: overrides.parsed, root: common.readRoot)
+                        try outputs.protectLoaded(loaded.inputFiles)
                         if !common.quiet { for w in loaded.warnings { Terminal.error(w.description) } }
                         if loaded.expectations.isEmpty && recorded == nil { continue }
                         if recorded == nil && !common.quiet {

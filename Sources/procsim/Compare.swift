@@ -62,6 +62,7 @@ extension Procsim {
                         let loaded: Scenario
                         do {
                             loaded = try ScenarioLoader.load(path: scenarios[0], variant: variant, overrides: overrides, root: common.readRoot)
+                            try outputs.protectLoaded(loaded.inputFiles)
                         } catch let error as UnknownVariant {
                             throw ValidationError("--variants \(error.name): \(error.message)")
                         }
@@ -74,6 +75,7 @@ extension Procsim {
                     let stems = scenarios.map { (($0 as NSString).lastPathComponent as NSString).deletingPathExtension }
                     for (path, stem) in zip(scenarios, stems) {
                         let loaded = try ScenarioLoader.load(path: path, overrides: overrides, root: common.readRoot)
+                        try outputs.protectLoaded(loaded.inputFiles)
                         // Files with the same name in different folders are told apart by path.
                         let name = stems.filter { $0 == stem }.count > 1 ? path : stem
                         designs.append((.init(name: name, file: path, variant: nil, scenarioHash: loaded.contentHash), loaded))

@@ -51,6 +51,17 @@ final class Outputs {
     func protect(_ paths: [String]) {
         inputs += paths.compactMap { path in FileID(path).map { (path, $0) } }
     }
+    /// Refuses, after a scenario is loaded, an output already claimed that is one of the files
+    /// it read (a base it `extends`, an order book): known only once the file is read, and
+    /// replaced by the output it would be lost.
+    func protectLoaded(_ paths: [String]) throws {
+        protect(paths.map { ($0 as NSString).standardizingPath })
+        for (name, target, _) in targets {
+            guard case .file(let path, _, _) = target, let id = FileID(path),
+                  let input = inputs.first(where: { $0.id == id }) else { continue }
+            throw ValidationError("the output \(name) is the input \(input.path); writing it would destroy it")
+        }
+    }
     private var createdFolders: [String] = []
     private var committed = false
 

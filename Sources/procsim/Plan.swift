@@ -107,7 +107,9 @@ extension Procsim {
                 defer { outputs.discard() }
                 outputs.protect([scenario])
                 let html = try export.claim(in: outputs)
-                let seed = common.seed ?? (try? ScenarioLoader.load(path: scenario, variant: overrides.variant, overrides: overrides.parsed, root: common.readRoot).seed) ?? 1
+                let first = try? ScenarioLoader.load(path: scenario, variant: overrides.variant, overrides: overrides.parsed, root: common.readRoot)
+                if let first { try outputs.protectLoaded(first.inputFiles) }
+                let seed = common.seed ?? first?.seed ?? 1
                 let t = try tolerances()
                 var settings = PlanSettings(
                     seed: seed, threads: common.threadCount, confidence: Self.percent(confidence)!, relativeTolerance: t.relative,

@@ -98,6 +98,7 @@ extension Procsim {
                 let log = try eventLog.map(outputs.claim)
                 let sets = overrides.parsed
                 var loaded = try ScenarioLoader.load(path: scenario, variant: overrides.variant, overrides: sets, root: common.readRoot)
+                try outputs.protectLoaded(loaded.inputFiles)
                 if !common.quiet {
                     for warning in loaded.warnings { Terminal.error(warning.description) }
                 }

@@ -82,6 +82,7 @@ extension Procsim {
                 outputs.protect([scenario])
                 let html = try export.claim(in: outputs)
                 let base = try ScenarioLoader.load(path: scenario, root: common.readRoot)
+                try outputs.protectLoaded(base.inputFiles)
                 let seed = common.seed ?? base.seed ?? 1
                 let rows = Study.design(ranges.map(\.factor), full: design == "full", levels: levels, points: points, seed: seed)
                 if rows.count > 10_000 { throw ValidationError("the design has \(rows.count) points; use --design lhs or fewer levels") }
@@ -104,6 +105,7 @@ extension Procsim {
                     let loaded: Scenario
                     do {
                         loaded = try ScenarioLoader.load(path: scenario, overrides: overrides, root: common.readRoot)
+                        try outputs.protectLoaded(loaded.inputFiles)
                     } catch let error as OverrideError {
                         throw ValidationError("--vary: " + error.reason)
                     } catch let error as ScenarioError {

@@ -280,6 +280,28 @@ import Testing
         }
     }
 
+    /// An order book as a spreadsheet exports it ("CSV UTF-8": a byte-order mark, every field
+    /// in quotes, a quote inside written twice) reads as the plain one does; a quoted field
+    /// with a comma in it is a located error, not a silently shifted row.
+    @Test func aSpreadsheetsOrderBookReads() throws {
+        let folder = try Self.folder()
+        try "\u{FEFF}\"time\",\"demand\"\r\n\"1h\",\"d\"\r\n2h,d\r\n\"3h\",\"e\"\r\n".write(toFile: folder + "/book.csv", atomically: true, encoding: .utf8)
+        let yaml = Self.head + "areas:\n  a: {staff: unlimited}\ndemand:\n  d: {arrivals: book.csv, journey: j}\n  e: {arrivals: book.csv, journey: j}\n" + Self.journey(1)
+        let s = try ScenarioLoader.parse(yaml: yaml, file: folder + "/book.yaml")
+        guard case .scheduled(let d) = s.model.demands[0].arrivals, case .scheduled(let e) = s.model.demands[1].arrivals else {
+            Issue.record("expected scheduled arrivals")
+            return
+        }
+        #expect(d == [3600, 7200] && e == [10_800])
+        try "time,demand\n\"1h\",\"d,e\"\n".write(toFile: folder + "/bad.csv", atomically: true, encoding: .utf8)
+        let bad = Self.head + "areas:\n  a: {staff: unlimited}\ndemand:\n  d: {arrivals: bad.csv, journey: j}\n" + Self.journey(1)
+        #expect {
+            try ScenarioLoader.parse(yaml: bad, file: folder + "/bad.yaml")
+        } throws: { error in
+            "\(error)".contains("bad.csv:2:1: error: a quoted field is not closed on its line, or holds a comma")
+        }
+    }
+
     static func folder() throws -> String {
         let path = NSTemporaryDirectory() + "procsim-bounds-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)

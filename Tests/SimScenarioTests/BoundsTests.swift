@@ -178,25 +178,7 @@ import Testing
         for i in 0..<rows { csv += "\(172_800 + 2 * i)s\n" }
         let folder = try Self.folder()
         try csv.write(toFile: folder + "/book.csv", atomically: true, encoding: .utf8)
-        let yaml = """
-            version: 1
-            start: 2026-03-28
-            timezone: Europe/Berlin
-            horizon: 5d
-            areas:
-              a: {staff: unlimited}
-            demand:
-              d: {arrivals: book.csv, journey: j}
-            journeys:
-              j:
-                steps:
-                  - {name: s, area: a, duration: 1m}
-            """
-        let s = try ScenarioLoader.parse(yaml: yaml, file: folder + "/book.yaml")
-        guard case .scheduled(let times) = s.model.demands[0].arrivals else {
-            Issue.record("expected scheduled arrivals")
-            return
-        }
+        let times = try Self.orderBookTimes(in: folder, start: "2026-03-28", zone: "Europe/Berlin", horizon: "5d")
         #expect(times.count == rows + 2)
         // From midnight on the 28th (CET, UTC+1) to 01:59:30 on the 29th: 25 h 59.5 min.
         let first: Double = 86_400 + 3600 + 59 * 60 + 30
@@ -235,25 +217,7 @@ import Testing
         }
         let folder = try Self.folder()
         try csv.write(toFile: folder + "/book.csv", atomically: true, encoding: .utf8)
-        let yaml = """
-            version: 1
-            start: 2026-01-01
-            timezone: \(zone)
-            horizon: 365d
-            areas:
-              a: {staff: unlimited}
-            demand:
-              d: {arrivals: book.csv, journey: j}
-            journeys:
-              j:
-                steps:
-                  - {name: s, area: a, duration: 1m}
-            """
-        let s = try ScenarioLoader.parse(yaml: yaml, file: folder + "/book.yaml")
-        guard case .scheduled(let times) = s.model.demands[0].arrivals else {
-            Issue.record("expected scheduled arrivals")
-            return
-        }
+        let times = try Self.orderBookTimes(in: folder, start: "2026-01-01", zone: zone, horizon: "365d")
         #expect(expected.count > 30_000)
         #expect(times == expected)
     }
@@ -301,6 +265,16 @@ import Testing
             "\(error)".contains("bad.csv:2:1: error: a quoted field is not closed on its line, or holds a comma")
         }
     }
+
+    /// The arrival times a one-step scenario on dates reads from `book.csv` in `folder`.
+    static func orderBookTimes(in folder: String, start: String, zone: String, horizon: String) throws -> [Double] {
+        let yaml = head.replacingOccurrences(of: "horizon: 30d", with: "horizon: \(horizon)")
+            + "start: \(start)\ntimezone: \(zone)\nareas:\n  a: {staff: unlimited}\ndemand:\n  d: {arrivals: book.csv, journey: j}\n" + journey(1)
+        let s = try ScenarioLoader.parse(yaml: yaml, file: folder + "/book.yaml")
+        guard case .scheduled(let times) = s.model.demands[0].arrivals else { throw ScenarioShape.notScheduled }
+        return times
+    }
+    enum ScenarioShape: Error { case notScheduled }
 
     static func folder() throws -> String {
         let path = NSTemporaryDirectory() + "procsim-bounds-" + UUID().uuidString

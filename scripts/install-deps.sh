@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Installs what procsim needs beyond the Swift toolchain, only when it is missing:
-#   libopenblas-dev (BLAS/LAPACK for the statistics), and, with --test, Python's jsonschema and
+#   libopenblas-dev (BLAS/LAPACK for the statistics) and, for the release build, libopenblas0-serial
+#   (the single-threaded OpenBLAS scripts/build-release.sh links; see there), and, with --test,
+#   Python's jsonschema and
 #   PyYAML (the JSON Schema checks of outputs and of the scenario format in the test suite) and
 #   xmllint (libxml2-utils: the JUnit report is validated against the JUnit XSD) and Debian's
 #   chromium (the HTML report is rendered headless), and pm4py in a virtual environment
@@ -12,6 +14,9 @@ need_apt=()
 if ! { [ -e /usr/include/x86_64-linux-gnu/cblas.h ] || [ -e /usr/include/cblas.h ] || [ -e /usr/include/aarch64-linux-gnu/cblas.h ]; } \
    || ! ldconfig -p 2>/dev/null | grep -q 'libopenblas\.so'; then
   need_apt+=(libopenblas-dev)
+fi
+if [ "${1:-}" != "--test" ] && [ ! -e "/usr/lib/$(uname -m)-linux-gnu/openblas-serial/libopenblas.so.0" ]; then
+  need_apt+=(libopenblas0-serial)
 fi
 if [ "${1:-}" = "--test" ] && ! command -v python3 >/dev/null 2>&1; then
   need_apt+=(python3 python3-pip)

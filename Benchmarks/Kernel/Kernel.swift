@@ -46,7 +46,8 @@ func measureReplication(_ benchmark: Benchmark, _ model: Model) {
     let clock = ContinuousClock()
     benchmark.startMeasurement()
     let start = clock.now
-    let output = FlowSimulation(model: model, options: options).run()
+    var engine = Replication(CompiledModel(model))
+    let output = engine.run(options)
     let elapsed = start.duration(to: clock.now)
     benchmark.stopMeasurement()
     let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
@@ -100,7 +101,8 @@ let benchmarks: @Sendable () -> Void = {
         let clock = ContinuousClock()
         benchmark.startMeasurement()
         let start = clock.now
-        let output = FlowSimulation(model: mm1Model(customers: 10_000_000), options: options).run()
+        var engine = Replication(CompiledModel(mm1Model(customers: 10_000_000)))
+        let output = engine.run(options)
         let elapsed = start.duration(to: clock.now)
         benchmark.stopMeasurement()
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18

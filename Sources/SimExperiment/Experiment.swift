@@ -88,7 +88,8 @@ public enum Experiment {
         _ model: Model, settings: ExperimentSettings, targets: [Int], relative: Double, batch: Int, maxReplications: Int,
         progress: Progress? = nil
     ) -> (result: ExperimentResult, reached: Bool) {
-        var outputs = replications(model, settings: settings, range: 0..<min(settings.replications, maxReplications), progress: progress)
+        let compiled = CompiledModel(model)
+        var outputs = replications(compiled, settings: settings, range: 0..<min(settings.replications, maxReplications), progress: progress)
         while true {
             let rows = outputs.count
             var matrix: [Double] = []
@@ -104,13 +105,19 @@ public enum Experiment {
                 final.replications = rows
                 return (reduce(model, settings: final, outputs: outputs), reached)
             }
-            outputs += replications(model, settings: settings, range: rows..<min(rows + batch, maxReplications), progress: progress)
+            outputs += replications(compiled, settings: settings, range: rows..<min(rows + batch, maxReplications), progress: progress)
         }
     }
 
     /// Replications `range` of the experiment, in order: replication r always gets the same
     /// streams, whichever worker runs it.
     public static func replications(_ model: Model, settings: ExperimentSettings, range: Range<Int>, progress: Progress? = nil) -> [ReplicationOutput] {
+        replications(CompiledModel(model), settings: settings, range: range, progress: progress)
+    }
+
+    /// The same, of a model compiled once: every worker shares it, and keeps one replication
+    /// state that it resets for each replication it runs.
+    public static func replications(_ compiled: CompiledModel, settings: ExperimentSettings, range: Range<Int>, progress: Progress? = nil) -> [ReplicationOutput] {
         let count = range.count
         guard count > 0 else { return [] }
         LinearAlgebra.useSingleThread()
@@ -125,9 +132,10 @@ public enum Experiment {
         let first = range.lowerBound
         // Results land in slot r, so the reduction sees them in replication order.
         let work: @Sendable (Int) -> Void = { worker in
+            var replication = Replication(compiled)
             for i in stride(from: worker, to: count, by: workers) {
                 let options = ReplicationOptions(seed: settings.seed, replication: first + i, exactLimit: settings.exactLimit, seriesPoints: settings.seriesPoints)
-                shared.buffer[i] = FlowSimulation(model: model, options: options).run()
+                shared.buffer[i] = replication.run(options)
                 progress?(first + i)
             }
         }
@@ -223,7 +231,8 @@ extension Experiment {
     public static func trace(_ model: Model, seed: UInt64, replication: Int, exactLimit: Int = ReplicationOptions.defaultExactLimit) -> [ServiceRecord] {
         var options = ReplicationOptions(seed: seed, replication: replication, exactLimit: exactLimit)
         options.trace = true
-        return FlowSimulation(model: model, options: options).run().trace
+        var engine = Replication(CompiledModel(model))
+        return engine.run(options).trace
     }
 }
 
@@ -247,7 +256,8 @@ extension Experiment {
     /// of the model: outputs of one model have the same shape, whatever the replication.
     public static func retainedBytes(_ model: Model, settings: ExperimentSettings) -> Int {
         let options = ReplicationOptions(seed: settings.seed, replication: 0, exactLimit: settings.exactLimit, seriesPoints: settings.seriesPoints)
-        return FlowSimulation(model: model, options: options).run().retainedBytes
+        var engine = Replication(CompiledModel(model))
+        return engine.run(options).retainedBytes
     }
 
     /// The most replications of a model whose outputs fit `memoryBudget`; `replications` itself

@@ -1,3 +1,5 @@
+import SimModel
+
 /// How dimensions combine under arithmetic and comparison.
 ///
 /// The rules are the ones an analyst checks by hand: like adds to like, scaling by a plain number

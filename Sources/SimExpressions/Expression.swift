@@ -1,22 +1,6 @@
 // The expression language of expectations (`expect:`) and targets (`--target`); see docs/expressions.md.
 import SimModel
 
-/// What kind of quantity a figure or a value is. Values are always held in SI units, so the
-/// dimension is what lets the language refuse `p95(lead_time) <= 95%` instead of comparing
-/// seconds with a share.
-public enum Dimension: Sendable {
-    /// Seconds.
-    case duration
-    /// A share in [0, 1], such as `on_time` or `utilisation`.
-    case fraction
-    /// Per second, such as `arrival_rate` or `20/day`.
-    case rate
-    /// A number of items (or a time-averaged number of items, such as `queue.mean`).
-    case count
-    /// A plain number without unit: a ratio of two like quantities, or a literal such as `0.02`.
-    case number
-}
-
 /// One figure of a replication's metric vector: its JSON field name and the scope it is taken in.
 public struct MetricReference: Sendable, Equatable {
     /// The JSON field name, which is also the name in `MetricLayout` (`lead_time.p95`, `utilisation`).

@@ -1,27 +1,10 @@
 import SimModel
 
-/// What a scope argument names. `system` is the figure for all items together (no argument).
-enum ScopeKind: String, CaseIterable, Sendable {
-    case system, demand, area, step
-
-    /// The word for messages: "per demand type".
-    var noun: String {
-        switch self {
-        case .system: return "the system"
-        case .demand: return "demand type"
-        case .area: return "area"
-        case .step: return "step"
-        }
-    }
-
-    /// The keys a user may write before a colon, in the order messages list them.
-    static let keys: [ScopeKind] = [.demand, .area, .step]
-}
-
 /// One named figure of the metric vector, as the language exposes it.
 ///
-/// The catalog is data, not code paths, so that the table in docs/expressions.md, the parser and
-/// the tests that check every entry against `MetricLayout` all read the same thing.
+/// Built from `FigureCatalog`, the one table of figures, so that the table in
+/// docs/expressions.md, the parser and the tests that check every entry against `MetricLayout`
+/// all read the same thing.
 struct MetricInfo: Sendable {
     /// The base name: `lead_time`, `utilisation`. A distribution's JSON fields are `name.statistic`.
     let name: String
@@ -48,44 +31,19 @@ struct MetricInfo: Sendable {
     }
 }
 
+extension MetricInfo {
+    init(_ figure: Figure) {
+        self.init(name: figure.name, dimension: figure.dimension, scopes: figure.scopes, natural: figure.natural,
+                  statistics: figure.statistics.map(\.rawValue))
+    }
+}
+
 enum MetricCatalog {
     /// Statistic functions, which are also the JSON suffixes: `p95(lead_time)` reads `lead_time.p95`.
-    static let statistics = ["mean", "p50", "p90", "p95", "p99", "max"]
+    static let statistics = Statistic.allCases.map(\.rawValue)
 
-    static let metrics: [MetricInfo] = {
-        let all = statistics
-        let outcome: [ScopeKind] = [.system, .demand]
-        func plain(_ name: String, _ d: Dimension, _ scopes: [ScopeKind] = [.system, .demand], natural: ScopeKind = .demand) -> MetricInfo {
-            MetricInfo(name: name, dimension: d, scopes: scopes, natural: natural, statistics: [])
-        }
-        return [
-            MetricInfo(name: "lead_time", dimension: .duration, scopes: outcome, natural: .demand, statistics: all),
-            MetricInfo(name: "business_lead_time", dimension: .duration, scopes: outcome, natural: .demand, statistics: all),
-            MetricInfo(name: "unfinished_age", dimension: .duration, scopes: outcome, natural: .demand, statistics: ["mean", "max"]),
-            MetricInfo(name: "wait", dimension: .duration, scopes: [.step], natural: .step, statistics: all),
-            MetricInfo(name: "service", dimension: .duration, scopes: [.step], natural: .step, statistics: all),
-            MetricInfo(name: "handoff", dimension: .duration, scopes: [.step], natural: .step, statistics: all),
-            MetricInfo(name: "queue", dimension: .count, scopes: [.area], natural: .area, statistics: ["mean"]),
-            MetricInfo(name: "busy", dimension: .count, scopes: [.area], natural: .area, statistics: ["mean"]),
-            MetricInfo(name: "on_duty", dimension: .count, scopes: [.area], natural: .area, statistics: ["mean"]),
-            MetricInfo(name: "wip", dimension: .count, scopes: [.system], natural: nil, statistics: ["mean"]),
-            plain("on_time", .fraction),
-            plain("throughput", .rate),
-            plain("arrival_rate", .rate),
-            plain("arrivals", .count),
-            plain("completed", .count),
-            plain("rework", .count),
-            plain("cancelled", .count),
-            plain("turned_away", .count, [.system, .demand, .area]),
-            plain("abandoned", .count, [.system, .demand, .step]),
-            plain("failed", .count, [.step], natural: .step),
-            plain("setups", .count, [.area], natural: .area),
-            plain("unfinished", .count),
-            plain("utilisation", .fraction, [.area], natural: .area),
-            plain("visits", .count, [.step], natural: .step),
-            plain("waited", .fraction, [.step], natural: .step),
-        ]
-    }()
+    /// The figures of `FigureCatalog`, as the language sees them.
+    static let metrics: [MetricInfo] = FigureCatalog.figures.map(MetricInfo.init)
 
     /// `share(m)` is `m / arrivals` in the same scope: the part of the arrivals that ended this way.
     static let shareable = ["completed", "cancelled", "turned_away", "abandoned", "unfinished"]

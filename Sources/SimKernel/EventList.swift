@@ -57,6 +57,13 @@ public struct EventList: ~Copyable {
 
     deinit { storage.deallocate() }
 
+    /// Drops every pending event and restarts the scheduling sequence, keeping the storage: a
+    /// list reused for the next replication orders its events exactly as a new one would.
+    public mutating func removeAll() {
+        _count = 0
+        nextSequence = 0
+    }
+
     /// Whether no event is pending.
     @inlinable public var isEmpty: Bool { _count == 0 }
 

@@ -2,15 +2,12 @@
 /// store, with none of `Array`'s uniqueness checks on write (they cost the order-flow model 1.3×).
 ///
 /// Indices are checked in debug builds only; the model addresses slots it has allocated itself.
-public struct Slots<Element>: ~Copyable {
+///
+/// Elements may be noncopyable (a duration recorder that owns its buffer): they are then made
+/// one by one and reached in place.
+public struct Slots<Element: ~Copyable>: ~Copyable {
     @usableFromInline var base: UnsafeMutablePointer<Element>
     public private(set) var count: Int
-
-    public init(repeating value: Element, count: Int) {
-        self.count = count
-        base = .allocate(capacity: Swift.max(count, 1))
-        base.initialize(repeating: value, count: count)
-    }
 
     /// Slots each made by `make(index)`: for elements that own memory, which must not be copied
     /// from one template.
@@ -35,6 +32,20 @@ public struct Slots<Element>: ~Copyable {
             assert(i >= 0 && i < count, "slot index out of range")
             return base + i
         }
+    }
+
+}
+
+extension Slots where Element: Copyable {
+    public init(repeating value: Element, count: Int) {
+        self.count = count
+        base = .allocate(capacity: Swift.max(count, 1))
+        base.initialize(repeating: value, count: count)
+    }
+
+    /// Sets every slot to `value`: storage reused from one run to the next.
+    public mutating func fill(_ value: Element) {
+        base.update(repeating: value, count: count)
     }
 
     /// Grows to `newCount` slots, filling the new ones with `value`.
@@ -66,6 +77,12 @@ public struct IndexRing {
     }
 
     public func release() { buffer.deallocate() }
+
+    /// Empties the queue, keeping its buffer.
+    @inlinable public mutating func removeAll() {
+        head = 0
+        _count = 0
+    }
 
     @inlinable public var isEmpty: Bool { _count == 0 }
 

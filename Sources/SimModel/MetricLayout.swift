@@ -12,23 +12,13 @@ public enum MetricScope: Hashable, Sendable {
 /// columns the statistics reduce in one BLAS pass. Names are the metric names of the expression
 /// language and of the JSON output (`lead_time.p95`, `utilisation`, `wait.mean`).
 public struct MetricLayout: Sendable {
-    /// Figures about delivered items, for the system and for each demand type.
+    /// The fields of each block, in vector order, from `FigureCatalog`: the figures of each
+    /// demand type (the system has the same and `wip.mean`), of each area, of each step.
     /// `waited` (per step) is the share of visits that had to queue at all.
-    public static let outcome = [
-        "lead_time.mean", "lead_time.p50", "lead_time.p90", "lead_time.p95", "lead_time.p99", "lead_time.max",
-        "business_lead_time.mean", "business_lead_time.p50", "business_lead_time.p90", "business_lead_time.p95",
-        "business_lead_time.p99", "business_lead_time.max",
-        "on_time", "throughput", "arrival_rate", "arrivals", "completed", "rework", "cancelled", "turned_away", "abandoned",
-        "unfinished", "unfinished_age.mean", "unfinished_age.max",
-    ]
-    public static let systemOnly = ["wip.mean"]
-    public static let area = ["utilisation", "busy.mean", "queue.mean", "on_duty.mean", "turned_away", "setups"]
-    public static let step = [
-        "visits", "waited", "wait.mean", "wait.p50", "wait.p90", "wait.p95", "wait.p99", "wait.max",
-        "service.mean", "service.p50", "service.p90", "service.p95", "service.p99", "service.max",
-        "handoff.mean", "handoff.p50", "handoff.p90", "handoff.p95", "handoff.p99", "handoff.max",
-        "abandoned", "failed",
-    ]
+    public static let outcome = FigureCatalog.fields(in: .demand)
+    public static let systemOnly = FigureCatalog.fields(in: .system).filter { !outcome.contains($0) }
+    public static let area = FigureCatalog.fields(in: .area)
+    public static let step = FigureCatalog.fields(in: .step)
 
     public let demandCount: Int
     public let areaCount: Int
@@ -56,7 +46,7 @@ public struct MetricLayout: Sendable {
     /// The values a figure can take: shares lie in [0, 1]; every other figure (times, counts,
     /// rates, queue lengths) is non-negative.
     public static func range(of name: String) -> ClosedRange<Double> {
-        FigureKind(key: name) == .share ? 0...1 : 0...Double.infinity
+        FigureCatalog.figure(ofKey: name)?.figure.range ?? 0...Double.infinity
     }
 
     /// The range of every figure, in vector order.
@@ -72,7 +62,12 @@ public struct MetricLayout: Sendable {
     /// The number of figures per replication.
     public var count: Int { stepStart + stepCount * Self.step.count }
 
-    /// The position of a figure in the vector, or `nil` when the scope has no such figure.
+    /// The position of a figure's field in the vector, or `nil` when the scope has no such figure.
+    public func index(_ figure: Figure, _ statistic: Statistic? = nil, _ scope: MetricScope = .system) -> Int? {
+        index(figure.field(statistic), scope)
+    }
+
+    /// The position of a field in the vector, or `nil` when the scope has no such figure.
     public func index(_ name: String, _ scope: MetricScope = .system) -> Int? {
         switch scope {
         case .system:

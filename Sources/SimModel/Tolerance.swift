@@ -34,17 +34,13 @@ public enum FigureKind: Sendable {
     /// Everything else: counts, queue lengths.
     case count
 
+    /// The kind of the figure a key names (`demand.orders.lead_time.p95`), from `FigureCatalog`.
     public init(key: String) {
-        let parts = key.split(separator: ".")
-        let last = parts.last.map(String.init) ?? ""
-        if ["on_time", "waited", "utilisation"].contains(last) {
-            self = .share
-        } else if ["throughput", "arrival_rate"].contains(last) {
-            self = .rate
-        } else if parts.count >= 2, ["lead_time", "business_lead_time", "wait", "service", "handoff", "unfinished_age"].contains(String(parts[parts.count - 2])) {
-            self = .time
-        } else {
-            self = .count
+        switch FigureCatalog.figure(ofKey: key)?.figure.dimension {
+        case .duration: self = .time
+        case .fraction: self = .share
+        case .rate: self = .rate
+        case .count, .number, nil: self = .count
         }
     }
 }
@@ -64,39 +60,20 @@ public struct FigureRule: Sendable, Equatable {
         self.arrivalsFloor = arrivalsFloor
     }
 
-    /// Which way a figure gets worse, with the documented default tolerance: times and counts
-    /// 2% relative, shares 1 percentage point. Figures without a direction (utilisation,
-    /// arrivals, visits, staff on duty, work per step) are `nil`: more of them is neither better
-    /// nor worse for a customer.
+    /// Which way a figure gets worse, with its default tolerance, from `FigureCatalog`.
+    /// Figures without a direction (utilisation, arrivals, visits, staff on duty, work per
+    /// step) are `nil`: more of them is neither better nor worse for a customer.
     public static func direction(for key: String) -> FigureRule? {
-        let parts = key.split(separator: ".").map(String.init)
-        let last = parts.last ?? ""
-        let pair = parts.suffix(2).joined(separator: ".")
-        // Work per step is what the process takes, not what the customer suffers.
-        if FigureKind(key: key) == .time && parts[parts.count - 2] != "service" { return .init(worseIfHigher: true, tolerance: .relative(0.02)) }
-        if last == "on_time" { return .init(worseIfHigher: false, tolerance: .absolute(0.01)) }
-        if last == "waited" { return .init(worseIfHigher: true, tolerance: .absolute(0.01)) }
-        if ["abandoned", "turned_away", "cancelled"].contains(last) {
-            return .init(worseIfHigher: true, tolerance: .relative(0.02), arrivalsFloor: 0.001)
-        }
-        if ["rework", "unfinished", "failed"].contains(last) || pair == "queue.mean" || pair == "wip.mean" {
-            return .init(worseIfHigher: true, tolerance: .relative(0.02))
-        }
-        if last == "throughput" || last == "completed" { return .init(worseIfHigher: false, tolerance: .relative(0.02)) }
-        return nil
+        guard let figure = FigureCatalog.figure(ofKey: key)?.figure, let direction = figure.direction else { return nil }
+        return .init(worseIfHigher: direction == .worseIfHigher, tolerance: figure.tolerance, arrivalsFloor: figure.arrivalsFloor)
     }
 
-    /// The figures a check judges when the scenario names none: what customers feel, for all
-    /// of them and per demand type: lead times (mean and percentiles), on-time shares, items
-    /// lost (abandoned, turned away, cancelled) and throughput. Queues, waits and rework inside
-    /// the process explain a change but do not fail it by default: a redesign that moves a
-    /// queue from one area to another and delivers sooner is an improvement. Left out too, as
-    /// too noisy for a gate: maxima (one replication's worst item) and what is unfinished at
-    /// the horizon. A `tolerances:` entry that names a figure makes it judged.
+    /// The figures a check judges when the scenario names none (`Figure.judgedByDefault`), for
+    /// the system and per demand type, maxima left out: one replication's worst item is too
+    /// noisy for a gate. A `tolerances:` entry that names a figure makes it judged.
     public static func standard(for key: String) -> FigureRule? {
-        if key.hasPrefix("areas.") || key.hasPrefix("steps.") || key.hasSuffix(".max") { return nil }
-        let last = key.split(separator: ".").last.map(String.init) ?? ""
-        if ["wip", "rework", "unfinished", "unfinished_age", "completed"].contains(where: { key.hasSuffix($0) || key.contains($0 + ".") }) && last != "on_time" { return nil }
+        if key.hasPrefix("areas.") || key.hasPrefix("steps.") { return nil }
+        guard let (figure, statistic) = FigureCatalog.figure(ofKey: key), figure.judgedByDefault, statistic != .max else { return nil }
         return direction(for: key)
     }
 }

@@ -417,17 +417,16 @@ public enum Planner {
     /// lead-time percentiles and on-time shares as if lead times were exponential around that
     /// mean (pessimistic for journeys of several steps). `nil` for anything else.
     static func approximate(_ e: Expectation, estimate: QueueingEstimate, model: Model) -> Double? {
-        guard case .metric(let reference) = e.expression else { return nil }
-        let name = reference.name
-        if name == "utilisation", case .area(let a) = reference.scope { return estimate.utilisation[a] }
+        guard case .metric(let reference) = e.expression,
+              let (figure, statistic) = FigureCatalog.figure(ofKey: reference.name) else { return nil }
+        if figure == .utilisation, case .area(let a) = reference.scope { return estimate.utilisation[a] }
         if case .step(let j, let s) = reference.scope {
             let area = model.journeys[j].steps[s].area
             let c = estimate.waitProbability[area], theta = estimate.waitDecay[area]
-            if name == "waited" { return c }
-            if name == "wait.mean" { return theta.isInfinite ? 0 : c / theta }
-            if name.hasPrefix("wait.p"), let q = Double(name.dropFirst("wait.p".count)) {
-                return theta.isInfinite ? 0 : max(0, log(c / (1 - q / 100)) / theta)
-            }
+            if figure == .waited { return c }
+            guard figure == .wait else { return nil }
+            if statistic == .mean { return theta.isInfinite ? 0 : c / theta }
+            if let q = statistic?.level { return theta.isInfinite ? 0 : max(0, log(c / (1 - q)) / theta) }
             return nil
         }
         let demands: [Int]
@@ -441,9 +440,9 @@ public enum Planner {
         let total = weights.reduce(0, +)
         guard total > 0 else { return nil }
         let mean = zip(demands, weights).reduce(0) { $0 + estimate.leadTime[$1.0] * $1.1 } / total
-        if name == "lead_time.mean" { return mean }
-        if name.hasPrefix("lead_time.p"), let q = Double(name.dropFirst("lead_time.p".count)) { return -log(1 - q / 100) * mean }
-        if name == "on_time", let promise = demands.compactMap({ model.demands[$0].promise }).min() { return exp(-promise / mean) == 0 ? 1 : 1 - exp(-promise / mean) }
+        if figure == .leadTime, statistic == .mean { return mean }
+        if figure == .leadTime, let q = statistic?.level { return -log(1 - q) * mean }
+        if figure == .onTime, let promise = demands.compactMap({ model.demands[$0].promise }).min() { return exp(-promise / mean) == 0 ? 1 : 1 - exp(-promise / mean) }
         return nil
     }
 

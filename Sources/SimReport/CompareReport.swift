@@ -91,19 +91,17 @@ public struct CompareReport: Sendable {
     /// How a figure is shown; durations in one unit chosen from the base's value, as `run` does,
     /// so that a difference of an hour is not hidden in "1d 7h".
     static func format(_ key: String, scale: Double?) -> (Double?) -> String {
-        let last = key.split(separator: ".").suffix(2).joined(separator: ".")
-        if isShare(key) { return Formatting.percent }
-        if last.hasPrefix("throughput") || last.hasSuffix("arrival_rate") { return Formatting.ratePerDay }
-        if ["lead_time", "wait", "service", "handoff", "unfinished_age"].contains(where: { key.contains($0 + ".") }) {
+        switch FigureKind(key: key) {
+        case .share: return Formatting.percent
+        case .rate: return Formatting.ratePerDay
+        case .time:
             let unit = Formatting.unit(for: abs(scale ?? 3600))
             return { Formatting.duration($0, unit: unit) }
+        case .count: return Formatting.number
         }
-        return Formatting.number
     }
 
-    static func isShare(_ key: String) -> Bool {
-        key.hasSuffix("utilisation") || key.hasSuffix("on_time") || key.hasSuffix("waited")
-    }
+    static func isShare(_ key: String) -> Bool { FigureKind(key: key) == .share }
 
     func cell(_ e: Estimate, _ f: (Double?) -> String) -> String {
         guard let x = e.estimate else { return "–" }

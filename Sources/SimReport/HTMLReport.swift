@@ -66,8 +66,14 @@ public enum HTMLReport {
         var html = "<h2>Differences from \(escape(report.designs[0].name)) (paired by replication, 95% intervals, Holm-adjusted p)</h2>\n<table class=\"figures\">\n<tr><th>design</th><th>figure</th><th>base</th><th>design</th><th>difference</th><th>p (Holm)</th></tr>\n"
         for c in report.comparisons {
             for m in c.metrics where keys.contains(m.key) || (m.key.hasPrefix("areas.") && (m.key.hasSuffix(".utilisation") || m.key.hasSuffix(".queue.mean"))) {
-                let share = m.key.hasSuffix("on_time") || m.key.hasSuffix("utilisation")
-                let f: (Double) -> String = share ? { String(format: "%.2f%%", $0 * 100) } : m.key == "throughput" ? { Formatting.ratePerDay($0) } : (m.key == "abandoned" || m.key.hasSuffix("queue.mean")) ? { String(format: "%.3g", $0) } : { Formatting.duration($0, unit: Formatting.unit(for: abs(m.base.estimate ?? 3600))) }
+                let kind = FigureKind(key: m.key)
+                let share = kind == .share
+                let f: (Double) -> String = switch kind {
+                case .share: { String(format: "%.2f%%", $0 * 100) }
+                case .rate: { Formatting.ratePerDay($0) }
+                case .count: { String(format: "%.3g", $0) }
+                case .time: { Formatting.duration($0, unit: Formatting.unit(for: abs(m.base.estimate ?? 3600))) }
+                }
                 let d: (Double) -> String = share ? { String(format: "%.2fpp", $0 * 100) } : f
                 let signed: (Double) -> String = { $0 < 0 ? "−" + d(-$0) : "+" + d($0) }
                 let diff = m.difference.estimate.map { x in signed(x) + (m.difference.ci95.map { " [\(signed($0.low)), \(signed($0.high))]" } ?? "") } ?? "–"

@@ -4,7 +4,11 @@
 /// `LogHistogram` (within 0.39%, or 0.49 ms for durations under a millisecond), so memory stays
 /// flat for any number of items and each record costs the same; `method` says which produced
 /// the figures.
-public struct DurationRecorder: Sendable {
+///
+/// Noncopyable: the values live in a buffer with exactly one owner, so a record is a compare
+/// and a store, with none of `Array`'s uniqueness checks or reference counting in the event
+/// loop. `reset()` keeps the buffers for the next replication.
+public struct DurationRecorder: ~Copyable, @unchecked Sendable {
     public enum Method: String, Sendable { case exact, histogram }
 
     public let exactLimit: Int
@@ -15,24 +19,54 @@ public struct DurationRecorder: Sendable {
     @usableFromInline var _sum = 0.0
     @usableFromInline var _maximum = -Double.infinity
     @usableFromInline var _minimum = Double.infinity
-    @usableFromInline var values: [Double] = []
-    /// Made only when the recorder switches to it (43 KB), empty before.
-    @usableFromInline var histogram = LogHistogram.empty
+    /// The exact values: `stored` of them, room for `capacity`.
+    @usableFromInline var values: UnsafeMutablePointer<Double>
+    @usableFromInline var stored = 0
+    @usableFromInline var capacity: Int
+    /// Used once the exact values would pass `exactLimit`.
+    @usableFromInline var histogram = LogHistogram()
     @usableFromInline var usesHistogram = false
 
     /// - Parameter expectedCount: room to reserve for exact values, to avoid regrowing.
     public init(exactLimit: Int, expectedCount: Int = 0) {
-        values.reserveCapacity(Swift.min(exactLimit, expectedCount))
         self.exactLimit = exactLimit
-        if exactLimit == 0 { switchToHistogram() }
+        capacity = Swift.max(16, Swift.min(exactLimit, expectedCount))
+        values = .allocate(capacity: capacity)
+        if exactLimit == 0 { usesHistogram = true }
+    }
+
+    deinit { values.deallocate() }
+
+    /// Forgets every duration, keeping the buffers (a replication's recorders are reused).
+    public mutating func reset() {
+        _count = 0
+        _sum = 0
+        _maximum = -.infinity
+        _minimum = .infinity
+        stored = 0
+        if usesHistogram { histogram.reset() }
+        usesHistogram = exactLimit == 0
+    }
+
+    /// Makes room for `count` exact values (at most the limit) before they come.
+    public mutating func reserve(_ count: Int) {
+        let wanted = Swift.min(count, exactLimit)
+        if wanted > capacity { resize(to: wanted) }
+    }
+
+    @usableFromInline
+    mutating func resize(to newCapacity: Int) {
+        let bigger = UnsafeMutablePointer<Double>.allocate(capacity: newCapacity)
+        bigger.initialize(from: values, count: stored)
+        values.deallocate()
+        values = bigger
+        capacity = newCapacity
     }
 
     @usableFromInline
     mutating func switchToHistogram() {
-        var fresh = LogHistogram()
-        for v in values { fresh.record(v) }
-        histogram = fresh
-        values = []
+        for i in 0..<stored { histogram.record(values[i]) }
+        stored = 0
         usesHistogram = true
     }
 
@@ -40,15 +74,17 @@ public struct DurationRecorder: Sendable {
 
     public var mean: Double? { _count == 0 ? nil : _sum / Double(_count) }
 
-    /// Records one duration. Inlined into the event loop: the exact path is an append.
+    /// Records one duration. Inlined into the event loop: the exact path is a store.
     @inlinable @inline(__always)
     public mutating func record(_ seconds: Double) {
         _count &+= 1
         _sum += seconds
         if seconds > _maximum { _maximum = seconds }
         if seconds < _minimum { _minimum = seconds }
-        if !usesHistogram && values.count < exactLimit {
-            values.append(seconds)
+        if !usesHistogram && stored < exactLimit {
+            if stored == capacity { resize(to: Swift.min(exactLimit, 2 * capacity)) }
+            values[stored] = seconds
+            stored &+= 1
         } else {
             recordInHistogram(seconds)
         }
@@ -64,7 +100,7 @@ public struct DurationRecorder: Sendable {
     public func percentiles(_ ps: [Double]) -> [Double?] {
         guard count > 0 else { return ps.map { _ in nil } }
         if usesHistogram { return histogram.percentiles(ps, minimum: _minimum, maximum: _maximum) }
-        return Percentiles.select(ps, from: values)
+        return Percentiles.select(ps, from: UnsafeBufferPointer(start: values, count: stored))
     }
 
     /// Bins of a distribution that need no logarithm: bin 0 holds durations under a second; then
@@ -93,7 +129,7 @@ public struct DurationRecorder: Sendable {
     public func binShares() -> [Double]? {
         guard !usesHistogram else { return nil }
         var counts = [Double](repeating: 0, count: Self.binCount)
-        for v in values { counts[Self.bin(v)] += 1 }
+        for i in 0..<stored { counts[Self.bin(values[i])] += 1 }
         if count > 0 { for b in counts.indices { counts[b] /= Double(count) } }
         return counts
     }

@@ -7,7 +7,11 @@
 /// within 1/256 (0.39%) of any value in it. Durations under 2⁻¹⁰ s share one bucket, reported as
 /// its middle (within 0.49 ms); durations from 2³² s share the last, reported as the largest
 /// value recorded.
-public struct LogHistogram: Sendable {
+///
+/// The buffer has one owner (the type is noncopyable), so an increment is a plain store: an
+/// `Array` would check on every record that nobody else shares it. The buffer is allocated on
+/// the first record, so a histogram that is never used costs nothing.
+public struct LogHistogram: ~Copyable, @unchecked Sendable {
     @usableFromInline static let subBucketBits = 7
     @usableFromInline static let subBuckets = 1 << subBucketBits
     @usableFromInline static let minExponent = -10, maxExponent = 32
@@ -18,18 +22,19 @@ public struct LogHistogram: Sendable {
     /// for values in the octaves (and an absolute 2⁻¹¹ s below them).
     public static let relativeError = 1.0 / Double(2 * subBuckets)
 
-    @usableFromInline var counts: [UInt64]
+    @usableFromInline var counts: UnsafeMutablePointer<UInt64>?
     @usableFromInline var _count = 0
     public var count: Int { _count }
 
-    public init() {
-        counts = [UInt64](repeating: 0, count: Self.bucketCount)
+    public init() {}
+
+    deinit { counts?.deallocate() }
+
+    /// Forgets every value; the buffer is kept for the next use.
+    public mutating func reset() {
+        counts?.update(repeating: 0, count: Self.bucketCount)
+        _count = 0
     }
-
-    private init(counts: [UInt64]) { self.counts = counts }
-
-    /// No buckets: a placeholder that records nothing (a recorder that never needs one).
-    static let empty = LogHistogram(counts: [])
 
     /// The bucket of a duration: exponent and top significand bits, read from the bit pattern
     /// (no logarithm). Negative durations and NaN count as the smallest.
@@ -45,8 +50,16 @@ public struct LogHistogram: Sendable {
 
     @inlinable @inline(__always)
     public mutating func record(_ seconds: Double) {
-        counts[Self.bucket(seconds)] &+= 1
+        if counts == nil { allocate() }
+        counts.unsafelyUnwrapped[Self.bucket(seconds)] &+= 1
         _count &+= 1
+    }
+
+    @usableFromInline
+    mutating func allocate() {
+        let buffer = UnsafeMutablePointer<UInt64>.allocate(capacity: Self.bucketCount)
+        buffer.initialize(repeating: 0, count: Self.bucketCount)
+        counts = buffer
     }
 
     /// The middle of bucket `b` (for the octaves; the caller clamps the ends).
@@ -60,7 +73,7 @@ public struct LogHistogram: Sendable {
     /// ⌈p·n⌉-th smallest value, kept within the smallest and largest values recorded. One
     /// pass over the buckets for all of them.
     public func percentiles(_ ps: [Double], minimum: Double, maximum: Double) -> [Double?] {
-        guard count > 0 else { return ps.map { _ in nil } }
+        guard count > 0, let counts else { return ps.map { _ in nil } }
         let ranks = ps.map { p in Swift.max(1, Swift.min(count, Int((p * Double(count)).rounded(.up)))) }
         let order = ranks.indices.sorted { ranks[$0] < ranks[$1] }
         var out = [Double?](repeating: nil, count: ps.count)

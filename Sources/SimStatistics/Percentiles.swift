@@ -26,6 +26,11 @@ public enum Percentiles {
     static let radixThreshold = 1 << 20
 
     public static func select(_ ps: [Double], from values: [Double]) -> [Double?] {
+        values.withUnsafeBufferPointer { select(ps, from: $0) }
+    }
+
+    /// The same, of values in memory someone else owns (a duration recorder's buffer).
+    public static func select(_ ps: [Double], from values: UnsafeBufferPointer<Double>) -> [Double?] {
         assert(values.allSatisfy { $0 >= 0 }, "radix selection needs non-negative values")
         let n = values.count
         guard n > 0 else { return ps.map { _ in nil } }
@@ -51,8 +56,7 @@ public enum Percentiles {
             return ranks.map { found[$0] }
         }
         let ranks = ps.map { rankIndex($0, count: n) }
-        return values.withUnsafeBufferPointer { raw in
-            raw.withMemoryRebound(to: UInt64.self) { bits in
+        return values.withMemoryRebound(to: UInt64.self) { bits in
                 // Pass 1: the top 16 bits.
                 var counts = [Int](repeating: 0, count: 1 << 16)
                 for b in bits { counts[Int(b &>> 48)] &+= 1 }
@@ -82,7 +86,6 @@ public enum Percentiles {
                 }
                 for k in slivers.indices { slivers[k].sort() }
                 return zip(keys, targets).map { key, target in slivers[distinct.firstIndex(of: key)!][target.rank] }
-            }
         }
     }
 

@@ -2,7 +2,7 @@ import SimKernel
 import SimStatistics
 
 /// Handoffs between steps and the contacts items cause (complaints, late contacts).
-extension FlowSimulation {
+extension Replication {
     // MARK: - Handoffs
 
     /// The item moves on to `step`: through the step's handoff (a delay, a batch collected at set
@@ -10,8 +10,8 @@ extension FlowSimulation {
     @inline(__always)
     mutating func enter(slot: Int, step: Int) {
         itemStep[slot] = Int32(step)
-        itemVisits[slot * journeyLength + Int(stepLocal[step])] &+= 1
-        guard stepHasHandoff[step], let handoff = stepHandoff[step] else {
+        itemVisits[slot * plan.journeyLength + Int(plan.steps[step].local)] &+= 1
+        guard plan.steps[step].hasHandoff, let handoff = plan.stepHandoff[step] else {
             join(slot: slot, step: step)
             return
         }
@@ -64,17 +64,5 @@ extension FlowSimulation {
         if tracing { admittingParent = contactParent[i] }
         admit(demand: Int(contactDemand[i]), key: contactKey[i])
         admittingParent = -1
-    }
-
-    func holds(_ condition: Condition, slot: Int) -> Bool {
-        let base = slot * attributeCount
-        return condition.holds { itemAttributes[base + $0] }
-    }
-
-    /// The stream for one draw of one item at one step: (item key, journey-qualified step, visit, purpose).
-    @inline(__always)
-    func drawStream(slot: Int, step: Int, purpose: DrawPurpose) -> RandomStream {
-        let visit = itemVisits[slot * journeyLength + Int(stepLocal[step])]
-        return RandomStream(key: StreamKeying.drawKey(item: itemKey[slot], step: stepKey[step], visit: visit, purpose: purpose))
     }
 }

@@ -1,9 +1,8 @@
 import SimKernel
 import SimStatistics
 
-// MARK: - Several areas at once
-
-extension FlowSimulation {
+/// Steps that need several areas at once (a pharmacist and a technician).
+extension Replication {
     @inline(__always)
     func hasFreeStaff(_ a: Int) -> Bool { areaStaff[a] < 0 || areaBusy[a] < areaStaff[a] }
 
@@ -18,7 +17,7 @@ extension FlowSimulation {
     /// nobody is waiting ahead of it; otherwise it waits in its own FIFO queue, counted in the
     /// queue of each area it needs. Nothing is held while waiting, so nothing can deadlock.
     mutating func joinJoint(slot: Int, step: Int, joint j: Int) {
-        let areas = jointAreas[j]
+        let areas = plan.jointAreas[j]
         if jointQueues[j].isEmpty && allFree(areas) {
             seize(slot: slot, step: step, joint: j)
             return
@@ -34,7 +33,7 @@ extension FlowSimulation {
 
     /// Takes one person from every area of a joint step and starts the work.
     mutating func seize(slot: Int, step: Int, joint j: Int) {
-        let areas = jointAreas[j]
+        let areas = plan.jointAreas[j]
         for b in areas.dropFirst() {
             touchArea(b)
             areaBusy[b] += 1
@@ -57,22 +56,6 @@ extension FlowSimulation {
         return nil
     }
 
-    mutating func liveHead(ofArea a: Int) -> (slot: Int, queue: Int)? {
-        for c in 0..<classCount {
-            let q = a * classCount + c
-            while let first = queues[q].first {
-                let slot = Int(first)
-                if itemAbandoned[slot] {
-                    _ = queues[q].pop()
-                    freeAbandoned(slot)
-                    continue
-                }
-                return (slot, q)
-            }
-        }
-        return nil
-    }
-
     /// Area `a` has someone free: the item that has waited longest among those it could start
     /// (its own queue's head, by priority class, and the heads of joint steps whose every area
     /// now has someone free) starts; repeated while anyone is free.
@@ -82,14 +65,14 @@ extension FlowSimulation {
             if let own = liveHead(ofArea: a) {
                 best = (own.slot, itemEnter[own.slot], -1, own.queue)
             }
-            for j in areaJoints[a] {
-                guard let head = liveHead(ofJoint: j), allFree(jointAreas[j]) else { continue }
+            for j in plan.areaJoints[a] {
+                guard let head = liveHead(ofJoint: j), allFree(plan.jointAreas[j]) else { continue }
                 if best == nil || itemEnter[head] < best!.enter { best = (head, itemEnter[head], j, -1) }
             }
             guard let chosen = best else { return }
             if chosen.joint >= 0 {
                 _ = jointQueues[chosen.joint].pop()
-                for b in jointAreas[chosen.joint] {
+                for b in plan.jointAreas[chosen.joint] {
                     touchArea(b)
                     areaQueued[b] -= 1
                 }

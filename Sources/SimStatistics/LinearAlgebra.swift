@@ -2,6 +2,79 @@
 import Accelerate
 #else
 import _COpenBLAS
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+
+/// OpenBLAS, opened on first use instead of by the dynamic loader at start-up: its 15,000
+/// relocations and the Fortran runtime it brings were a third of the start-up of every command,
+/// most of which (`validate`, `--version`, `help`) compute no statistics.
+///
+/// The library is found as the dynamic loader would: through the executable's run path (the
+/// single-threaded build, which scripts/build-release.sh puts first), then the system's paths.
+/// A missing library is a broken installation, as a missing C library would be: procsim says
+/// what to install and exits with 70, which is what the dynamic loader would have done (with
+/// 127) before anything ran. It is the one place outside the command-line tool that exits.
+struct OpenBLAS: @unchecked Sendable {
+    let dgemv: procsim_dgemv_t
+    let dsyrk: procsim_dsyrk_t
+    let dgesv: procsim_dgesv_t
+    let setThreads: procsim_set_threads_t
+
+    /// The process's one handle: opened once, immutable, like the library it stands for.
+    static let shared = OpenBLAS.open()
+
+    static func open() -> OpenBLAS {
+        var problems: [String] = []
+        for name in ["libopenblas.so.0", "libopenblas.so"] {
+            guard let handle = dlopen(name, RTLD_NOW | RTLD_LOCAL) else {
+                problems.append(dlerror().map { String(cString: $0) } ?? name)
+                continue
+            }
+            func symbol<T>(_ name: String, as type: T.Type) -> T? {
+                dlsym(handle, name).map { unsafeBitCast($0, to: type) }
+            }
+            if let dgemv = symbol("cblas_dgemv", as: procsim_dgemv_t.self),
+               let dsyrk = symbol("cblas_dsyrk", as: procsim_dsyrk_t.self),
+               let dgesv = symbol("dgesv_", as: procsim_dgesv_t.self),
+               let setThreads = symbol("openblas_set_num_threads", as: procsim_set_threads_t.self) {
+                return OpenBLAS(dgemv: dgemv, dsyrk: dsyrk, dgesv: dgesv, setThreads: setThreads)
+            }
+            problems.append("\(name) lacks cblas_dgemv, cblas_dsyrk, dgesv_ or openblas_set_num_threads")
+        }
+        let message = "procsim: OpenBLAS could not be loaded (\(problems.joined(separator: "; "))).\n"
+            + "Install it with scripts/install-deps.sh, or: apt-get install libopenblas0\n"
+        _ = message.utf8CString.withUnsafeBufferPointer { write(2, $0.baseAddress, $0.count - 1) }
+        exit(70)
+    }
+}
+
+private func cblas_dgemv(
+    _ order: CBLAS_ORDER, _ trans: CBLAS_TRANSPOSE, _ m: Int32, _ n: Int32, _ alpha: Double, _ a: UnsafePointer<Double>,
+    _ lda: Int32, _ x: UnsafePointer<Double>, _ incx: Int32, _ beta: Double, _ y: UnsafeMutablePointer<Double>, _ incy: Int32
+) {
+    OpenBLAS.shared.dgemv(order, trans, m, n, alpha, a, lda, x, incx, beta, y, incy)
+}
+
+private func cblas_dsyrk(
+    _ order: CBLAS_ORDER, _ uplo: CBLAS_UPLO, _ trans: CBLAS_TRANSPOSE, _ n: Int32, _ k: Int32, _ alpha: Double,
+    _ a: UnsafePointer<Double>, _ lda: Int32, _ beta: Double, _ c: UnsafeMutablePointer<Double>, _ ldc: Int32
+) {
+    OpenBLAS.shared.dsyrk(order, uplo, trans, n, k, alpha, a, lda, beta, c, ldc)
+}
+
+private func dgesv_(
+    _ n: UnsafePointer<Int32>, _ nrhs: UnsafePointer<Int32>, _ a: UnsafeMutablePointer<Double>, _ lda: UnsafePointer<Int32>,
+    _ ipiv: UnsafeMutablePointer<Int32>, _ b: UnsafeMutablePointer<Double>, _ ldb: UnsafePointer<Int32>, _ info: UnsafeMutablePointer<Int32>
+) {
+    OpenBLAS.shared.dgesv(n, nrhs, a, lda, ipiv, b, ldb, info)
+}
+
+private func openblas_set_num_threads(_ count: Int32) {
+    OpenBLAS.shared.setThreads(count)
+}
 #endif
 
 /// The one door to BLAS and LAPACK: OpenBLAS on Linux, Accelerate on Apple platforms.

@@ -7,6 +7,9 @@ import SimScenario
 extension Procsim {
     struct Baseline: ParsableCommand {
         static let configuration = CommandConfiguration(
+            // Named here rather than derived from the type: deriving it costs a dynamic cast
+            // per subcommand at every start-up.
+            commandName: "baseline",
             abstract: "Record a baseline for `procsim check --baseline`: the seed, the resolved scenario and every figure of every replication.")
 
         @Argument(help: "The scenario file (YAML).")

@@ -7,6 +7,9 @@ import SimScenario
 extension Procsim {
     struct Compare: ParsableCommand {
         static let configuration = CommandConfiguration(
+            // Named here rather than derived from the type: deriving it costs a dynamic cast
+            // per subcommand at every start-up.
+            commandName: "compare",
             abstract: "Compare designs on common random numbers: paired differences with intervals and Holm's correction.",
             discussion: """
                 procsim compare FILE --variants base,no-credit-check     (base: the file as written)

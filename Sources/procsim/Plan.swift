@@ -7,6 +7,9 @@ import SimScenario
 extension Procsim {
     struct Plan: ParsableCommand {
         static let configuration = CommandConfiguration(
+            // Named here rather than derived from the type: deriving it costs a dynamic cast
+            // per subcommand at every start-up.
+            commandName: "plan",
             abstract: "Find the cheapest staffing that meets every target, or the most demand a staffing serves. Exit 0 found, 1 infeasible, 2 undecided.",
             discussion: """
                 procsim plan FILE --target "p95(lead_time) <= 3d" --vary areas.logistics.staff=1..8 --vary areas.sales.staff=2..6 --cost logistics=3200/month --cost sales=2900/month

@@ -10,6 +10,9 @@ import SimScenario
 extension Procsim {
     struct Run: ParsableCommand {
         static let configuration = CommandConfiguration(
+            // Named here rather than derived from the type: deriving it costs a dynamic cast
+            // per subcommand at every start-up.
+            commandName: "run",
             abstract: "Run a scenario as a Monte Carlo experiment and report lead times, utilisation and queues.")
 
         @Argument(help: "The scenario file (YAML).")

@@ -4,6 +4,9 @@ import SimReport
 extension Procsim {
     struct Schema: ParsableCommand {
         static let configuration = CommandConfiguration(
+            // Named here rather than derived from the type: deriving it costs a dynamic cast
+            // per subcommand at every start-up.
+            commandName: "schema",
             abstract: "Print the JSON Schema of the scenario format, for editors (YAML language server).",
             discussion: """
                 Save it and point your editor at it, or add this first line to a scenario file:

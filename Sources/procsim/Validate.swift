@@ -6,6 +6,9 @@ import SimScenario
 extension Procsim {
     struct Validate: ParsableCommand {
         static let configuration = CommandConfiguration(
+            // Named here rather than derived from the type: deriving it costs a dynamic cast
+            // per subcommand at every start-up.
+            commandName: "validate",
             abstract: "Check a scenario file and print every problem found, without simulating.",
             discussion: "Exits 0 when there are only warnings, 65 when there are errors (with --strict, warnings count as errors).")
 

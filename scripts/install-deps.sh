@@ -6,7 +6,8 @@
 #   PyYAML (the JSON Schema checks of outputs and of the scenario format in the test suite) and
 #   xmllint (libxml2-utils: the JUnit report is validated against the JUnit XSD) and Debian's
 #   chromium (the HTML report is rendered headless), and pm4py in a virtual environment
-#   (.build/pm4py: event logs are imported by a process-mining library).
+#   (.build/pm4py: event logs are imported by a process-mining library), and, as root, Slurm's
+#   slurmctld, slurmd and slurm-client (a sharded study runs on a single-node cluster).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -26,6 +27,10 @@ if [ "${1:-}" = "--test" ] && ! command -v xmllint >/dev/null 2>&1; then
 fi
 if [ "${1:-}" = "--test" ] && ! command -v chromium >/dev/null 2>&1; then
   need_apt+=(chromium)
+fi
+if [ "${1:-}" = "--test" ] && [ "$(id -u)" -eq 0 ] && ! command -v slurmd >/dev/null 2>&1; then
+  # A single-node Slurm cluster (scripts/slurm-local.sh) runs a sharded study in the tests.
+  need_apt+=(slurmctld slurmd slurm-client)
 fi
 if [ "${1:-}" = "--test" ] && ! python3 -m venv --help >/dev/null 2>&1; then
   need_apt+=(python3-venv)

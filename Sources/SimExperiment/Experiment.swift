@@ -118,7 +118,13 @@ public enum Experiment {
     /// The same, of a model compiled once: every worker shares it, and keeps one replication
     /// state that it resets for each replication it runs.
     public static func replications(_ compiled: CompiledModel, settings: ExperimentSettings, range: Range<Int>, progress: Progress? = nil) -> [ReplicationOutput] {
-        let count = range.count
+        replications(compiled, settings: settings, indices: Array(range), progress: progress)
+    }
+
+    /// Runs the replications numbered `indices` (from 0), in that order in the result, whatever
+    /// the number of threads: a shard runs its share this way.
+    public static func replications(_ compiled: CompiledModel, settings: ExperimentSettings, indices: [Int], progress: Progress? = nil) -> [ReplicationOutput] {
+        let count = indices.count
         guard count > 0 else { return [] }
         LinearAlgebra.useSingleThread()
         let slots = UnsafeMutableBufferPointer<ReplicationOutput?>.allocate(capacity: count)
@@ -129,14 +135,13 @@ public enum Experiment {
         }
         let shared = SendableBuffer(slots)
         let workers = max(1, min(settings.threads, count))
-        let first = range.lowerBound
-        // Results land in slot r, so the reduction sees them in replication order.
+        // Results land in slot i, so the reduction sees them in replication order.
         let work: @Sendable (Int) -> Void = { worker in
             var replication = Replication(compiled)
             for i in stride(from: worker, to: count, by: workers) {
-                let options = ReplicationOptions(seed: settings.seed, replication: first + i, exactLimit: settings.exactLimit, seriesPoints: settings.seriesPoints)
+                let options = ReplicationOptions(seed: settings.seed, replication: indices[i], exactLimit: settings.exactLimit, seriesPoints: settings.seriesPoints)
                 shared.buffer[i] = replication.run(options)
-                progress?(first + i)
+                progress?(indices[i])
             }
         }
         if workers == 1 { work(0) } else { DispatchQueue.concurrentPerform(iterations: workers, execute: work) }

@@ -68,12 +68,15 @@ final class ResolvedText: @unchecked Sendable {
 public struct UnreadableFile: Error, Sendable, CustomStringConvertible {
     public var path: String
     public var reason: String
+    /// What the file was to be: "scenario file", "partial result".
+    public var what: String
 
-    public init(path: String, reason: String) {
+    public init(path: String, reason: String, what: String = "scenario file") {
         self.path = path
         self.reason = reason
+        self.what = what
     }
-    public var description: String { "\(path): error: cannot read the scenario file: \(reason)" }
+    public var description: String { "\(path): error: cannot read the \(what): \(reason)" }
 }
 
 /// A named window of elapsed time.

@@ -40,7 +40,7 @@ struct Procsim: ParsableCommand {
             scenario; 66 unreadable input; 70 internal error; 73 output not writable.
             """,
         version: versionLine,
-        subcommands: [Run.self, Validate.self, Check.self, Baseline.self, Compare.self, StudyCommand.self, Plan.self, Schema.self])
+        subcommands: [Run.self, Validate.self, Check.self, Baseline.self, Compare.self, StudyCommand.self, Plan.self, Merge.self, Schema.self])
 }
 
 extension Procsim {
@@ -120,6 +120,9 @@ func withExitCodes(_ body: () throws -> Void) throws {
     } catch let error as OutputError {
         Terminal.error(error.description)
         throw ExitCode(73)
+    } catch let error as PartialError {
+        Terminal.error(error.description)
+        throw ExitCode(65)
     } catch let error as ExitCode {
         throw error
     } catch let error as CleanExit {

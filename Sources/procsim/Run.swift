@@ -30,6 +30,8 @@ extension Procsim {
 
         @OptionGroup var export: ExportOptions
 
+        @OptionGroup var sharding: ShardOptions
+
         @Option(help: ArgumentHelp("Also write one replication as an event log for process mining: XES for a .xes name, else CSV (case:concept:name, concept:name, org:resource, start_timestamp, time:timestamp, lifecycle:transition, demand).", valueName: "file"))
         var eventLog: String?
 
@@ -85,23 +87,36 @@ extension Procsim {
                 throw ValidationError("--replication must be between 1 and the replications run (\(common.replications)), found \(replication)")
             }
             if !precisionFor.isEmpty && precision == nil { throw ValidationError("--precision-for needs --precision") }
+            if sharding.shard != nil && precision != nil {
+                throw ValidationError("--precision cannot be sharded: whether to add replications depends on all of them; give a fixed -n (the count a --precision run reported, for example)")
+            }
             guard (2...1_000_000).contains(maxReplications) else {
                 throw ValidationError("--max-replications must be between 2 and 1,000,000, found \(maxReplications)")
             }
         }
 
         func run() throws {
+            try withExitCodes { try execute(sharding.driver(command: Self.configuration.commandName!)) }
+        }
+
+        /// The whole command, with its experiments run by `driver`: here, as one shard, or from
+        /// the shards' parts (`procsim merge`).
+        func execute(_ driver: ExperimentDriver) throws {
             try withExitCodes {
                 // Claim the outputs first: a run must not be wasted on one that cannot be written.
+                // A shard writes only its partial result; the merge writes the rest.
                 let outputs = Outputs()
                 defer { outputs.discard() }
                 outputs.protect([scenario])
-                let file = try output.map(outputs.claim)
-                let html = try export.claim(in: outputs)
-                let log = try eventLog.map(outputs.claim)
+                let sharded = driver.shard != nil
+                let part = try sharding.partial.map(outputs.claim)
+                let file = sharded ? nil : try output.map(outputs.claim)
+                let html = sharded ? nil : try export.claim(in: outputs)
+                let log = sharded ? nil : try eventLog.map(outputs.claim)
                 let sets = overrides.parsed
                 var loaded = try ScenarioLoader.load(path: scenario, variant: overrides.variant, overrides: sets, root: common.readRoot)
                 try outputs.protectLoaded(loaded.inputFiles)
+                try driver.read(scenario: scenario, hash: loaded.contentHash)
                 if !common.quiet {
                     for warning in loaded.warnings { Terminal.error(warning.description) }
                 }
@@ -120,7 +135,7 @@ extension Procsim {
                         pilotModel.warmup = 0
                         var pilotSettings = settings
                         pilotSettings.seriesPoints = Self.pilotPoints
-                        let pilot = Experiment.run(pilotModel, settings: pilotSettings)
+                        let pilot = try driver.runWhole(pilotModel, settings: pilotSettings)
                         guard let cut = MSER.truncation(pilot.wipSeriesMean) else {
                             throw ValidationError("--warmup auto: the run is too short for MSER-5")
                         }
@@ -168,10 +183,16 @@ extension Procsim {
                     result = run.result
                     precisionReport = .init(target: share, figures: texts, reached: run.reached, replications: run.result.settings.replications)
                 } else {
-                    let line = ProgressLine(total: settings.replications, quiet: common.quiet)
-                    result = Experiment.run(loaded.model, settings: settings, progress: line.callback)
+                    let line = ProgressLine(total: driver.shard.map { $0.units(of: 0..<settings.replications).count } ?? settings.replications,
+                                            quiet: common.quiet || driver.isMerging)
+                    let run = try driver.run(loaded.model, settings: settings, progress: line.callback)
                     line.finish()
+                    guard let run else {
+                        return try sharding.writePartial(driver, to: outputs, claimed: part, quiet: common.quiet)
+                    }
+                    result = run
                 }
+                try driver.finish()
                 let report = RunReport(
                     result: result,
                     provenance: Provenance(

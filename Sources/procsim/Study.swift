@@ -41,6 +41,8 @@ extension Procsim {
 
         @OptionGroup var export: ExportOptions
 
+        @OptionGroup var sharding: ShardOptions
+
         struct Range {
             var factor: Study.Factor
             var unit: String
@@ -75,14 +77,22 @@ extension Procsim {
         }
 
         func run() throws {
+            try withExitCodes { try execute(sharding.driver(command: Self.configuration.commandName!)) }
+        }
+
+        /// The study, with every design point's replications run by `driver`: here, as one shard
+        /// (its share of each point's replications), or from the shards' parts.
+        func execute(_ driver: ExperimentDriver) throws {
             try withExitCodes {
                 let ranges = vary.compactMap(Self.parse)
                 let outputs = Outputs()
                 defer { outputs.discard() }
                 outputs.protect([scenario])
-                let html = try export.claim(in: outputs)
+                let part = try sharding.partial.map(outputs.claim)
+                let html = driver.shard != nil ? nil : try export.claim(in: outputs)
                 let base = try ScenarioLoader.load(path: scenario, root: common.readRoot)
                 try outputs.protectLoaded(base.inputFiles)
+                try driver.read(scenario: scenario, hash: base.contentHash)
                 let seed = common.seed ?? base.seed ?? 1
                 let rows = Study.design(ranges.map(\.factor), full: design == "full", levels: levels, points: points, seed: seed)
                 if rows.count > 10_000 { throw ValidationError("the design has \(rows.count) points; use --design lhs or fewer levels") }
@@ -112,7 +122,8 @@ extension Procsim {
                         // A value a factor takes is not valid for that key: a command-line problem.
                         throw ValidationError("--vary: at \(zip(ranges, point).map { "\($0.factor.path)=\($1)" }.joined(separator: ", ")): " + (error.diagnostics.first(where: { $0.severity == .error })?.message ?? "invalid"))
                     }
-                    let result = Experiment.run(loaded.model, settings: settings)
+                    // Every point reads the same file: its hash was checked above.
+                    guard let result = try driver.run(loaded.model, settings: settings) else { continue }
                     // Each figure's mean over the replications: the expression per replication, averaged.
                     let reps = result.settings.replications
                     ys.append(expressions.map { e in
@@ -122,6 +133,8 @@ extension Procsim {
                     xs.append(zip(ranges, point).map { $0.factor.coded($1) })
                     values.append(point)
                 }
+                if driver.shard != nil { return try sharding.writePartial(driver, to: outputs, claimed: part, quiet: common.quiet) }
+                try driver.finish()
                 let fits = texts.indices.map { t in Study.fit(xs, ys.map { $0[t] }) }
                 let json = JSONValue.object([
                     ("schema", .string("procsim.study/1")),

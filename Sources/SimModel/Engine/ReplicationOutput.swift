@@ -50,4 +50,16 @@ public struct ReplicationOutput: Sendable {
     /// How step percentiles (waits, work, handoffs) were computed: from a histogram when any
     /// step had more than `stepExactLimit` of them.
     public var stepMethod: DurationRecorder.Method
+
+    public init(metrics: [Double], wipSeries: [Double], seriesTimes: [Double], events: Int, modelEvents: Int,
+                leadTimeMethod: DurationRecorder.Method, leadTimeBins: [Double], stepMethod: DurationRecorder.Method) {
+        self.metrics = metrics
+        self.wipSeries = wipSeries
+        self.seriesTimes = seriesTimes
+        self.events = events
+        self.modelEvents = modelEvents
+        self.leadTimeMethod = leadTimeMethod
+        self.leadTimeBins = leadTimeBins
+        self.stepMethod = stepMethod
+    }
 }

@@ -1,0 +1,129 @@
+import SimModel
+
+/// Runs a command's experiments in one process, as one shard of many, or from the shards'
+/// partial results, so that a command is written once and gives the same bytes every way.
+///
+/// - `whole`: every replication runs here.
+/// - `shard`: only the shard's share runs; `run` returns `nil` and the command, instead of
+///   reporting, writes `partial` (the command line, the scenario hashes, the replications).
+/// - `merge`: nothing runs; the n-th experiment the command asks for is answered with the n-th
+///   experiment of the merged parts, reduced in replication order exactly as `whole` reduces it.
+///
+/// The experiments a command asks for must not depend on results in shard mode (a shard does
+/// not have them): a fixed number of replications per experiment, in an order set by the command
+/// line. A sequential rule (add replications until an interval is narrow) cannot be split by
+/// replication; `requireFixed` refuses it with the reason.
+public final class ExperimentDriver {
+    public enum Mode {
+        case whole
+        case shard(Shard)
+        case merge(MergedParts)
+    }
+
+    public let mode: Mode
+    /// What a shard writes; in `whole` and `merge` mode it is kept too, but unused.
+    public private(set) var partial: PartialResult?
+    private var calls = 0
+    private var inputCount = 0
+
+    public init(_ mode: Mode = .whole, procsim: String = "", command: String = "", arguments: [String] = []) {
+        self.mode = mode
+        if case .shard(let shard) = mode {
+            partial = PartialResult(procsim: procsim, command: command, arguments: arguments, shard: shard)
+        }
+    }
+
+    public var shard: Shard? {
+        if case .shard(let s) = mode { return s }
+        return nil
+    }
+
+    public var isMerging: Bool {
+        if case .merge = mode { return true }
+        return false
+    }
+
+    /// Records a scenario's content hash (shard), or checks it against the shards' (merge): a
+    /// merge must read the very files the shards read.
+    public func read(scenario file: String, hash: String) throws(PartialError) {
+        defer { inputCount += 1 }
+        switch mode {
+        case .whole: return
+        case .shard: partial?.inputs.append(hash)
+        case .merge(let parts):
+            guard inputCount < parts.inputs.count else {
+                throw PartialError(file: file, "the partial results were made without reading this file; merge with the same command line")
+            }
+            if parts.inputs[inputCount] != hash {
+                throw PartialError(file: file, "the scenario file has changed since the shards ran (its hash is \(hash), the shards read \(parts.inputs[inputCount])); merge with the files the shards read")
+            }
+        }
+    }
+
+    /// Runs `settings.replications` replications of `model` (all, this shard's share, or none);
+    /// `nil` in shard mode, where no result exists until the merge.
+    public func run(_ model: Model, settings: ExperimentSettings, progress: Experiment.Progress? = nil) throws(PartialError) -> ExperimentResult? {
+        defer { calls += 1 }
+        switch mode {
+        case .whole:
+            return Experiment.run(model, settings: settings, progress: progress)
+        case .shard(let shard):
+            let indices = shard.units(of: 0..<settings.replications)
+            let outputs = Experiment.replications(CompiledModel(model), settings: settings, indices: indices, progress: progress)
+            partial?.experiments.append(ExperimentRecord(
+                seed: settings.seed, replications: settings.replications, whole: false,
+                outputs: zip(indices, outputs).map { ReplicationRecord(replication: $0, $1) }))
+            return nil
+        case .merge(let parts):
+            return Experiment.reduce(model, settings: settings, outputs: try parts.outputs(call: calls, settings: settings, whole: false))
+        }
+    }
+
+    /// An experiment every shard needs in full before it can go on (a warm-up pilot that sets the
+    /// main run's warm-up): each shard runs it whole; shard 1 keeps its replications so that the
+    /// merge need not run it again.
+    public func runWhole(_ model: Model, settings: ExperimentSettings) throws(PartialError) -> ExperimentResult {
+        defer { calls += 1 }
+        switch mode {
+        case .whole:
+            return Experiment.run(model, settings: settings)
+        case .shard(let shard):
+            let outputs = Experiment.replications(model, settings: settings, range: 0..<settings.replications)
+            partial?.experiments.append(ExperimentRecord(
+                seed: settings.seed, replications: settings.replications, whole: true,
+                outputs: shard.index == 1 ? outputs.enumerated().map { ReplicationRecord(replication: $0, $1) } : []))
+            return Experiment.reduce(model, settings: settings, outputs: outputs)
+        case .merge(let parts):
+            return Experiment.reduce(model, settings: settings, outputs: try parts.outputs(call: calls, settings: settings, whole: true))
+        }
+    }
+
+    /// Refuses, in shard or merge mode, a procedure whose next experiment depends on the last one.
+    public func requireFixed(_ what: String, because reason: String) throws(PartialError) {
+        switch mode {
+        case .whole: return
+        case .shard, .merge: throw PartialError("\(what) cannot be sharded: \(reason)")
+        }
+    }
+
+    /// In merge mode: every experiment of the parts has been asked for (a command line that asks
+    /// for fewer is not the one the shards ran).
+    public func finish() throws(PartialError) {
+        if case .merge(let parts) = mode, calls != parts.experiments.count || inputCount != parts.inputs.count {
+            throw PartialError("the partial results hold \(parts.experiments.count) experiments, the command asked for \(calls); merge with the same command line")
+        }
+    }
+}
+
+extension MergedParts {
+    func outputs(call: Int, settings: ExperimentSettings, whole: Bool) throws(PartialError) -> [ReplicationOutput] {
+        guard call < experiments.count else {
+            throw PartialError("the command asks for more experiments than the partial results hold (\(experiments.count)); merge with the same command line")
+        }
+        let e = experiments[call]
+        guard e.outputs.count == settings.replications, e.seed == settings.seed else {
+            throw PartialError("experiment \(call + 1) of the partial results has \(e.outputs.count) replications from seed \(e.seed), the command asks for \(settings.replications) from seed \(settings.seed)")
+        }
+        return e.outputs
+    }
+}

@@ -1,0 +1,175 @@
+import Foundation
+import Testing
+
+/// `--shard I/N` and `procsim merge`: the merged outputs are the bytes one process writes, and
+/// parts that do not make one whole experiment are refused.
+@Suite struct ShardTests {
+    typealias CLI = CommandLineTests
+
+    /// Runs `arguments` once whole and once as `count` shards merged (parts given in reverse
+    /// order), each writing its outputs under its own folder via `{out}`; returns both folders.
+    func wholeAndMerged(_ arguments: [String], shards count: Int, threads: [String] = []) throws -> (whole: CLI.Outcome, merged: CLI.Outcome, wholeFolder: URL, mergedFolder: URL) {
+        let folder = try CLI.temporaryFolder()
+        let wholeFolder = folder.appendingPathComponent("whole"), mergedFolder = folder.appendingPathComponent("merged")
+        func args(_ out: URL) -> [String] { arguments.map { $0.replacingOccurrences(of: "{out}", with: out.path) } }
+        let whole = try CLI.procsim(args(wholeFolder))
+        #expect(whole.status == 0, "\(whole.stderr)")
+        var parts: [String] = []
+        for i in 1...count {
+            let part = folder.appendingPathComponent("part-\(i).json").path
+            // Shards on differently sized nodes: the thread count is not part of the experiment.
+            let extra = threads.isEmpty ? [] : ["--threads", threads[(i - 1) % threads.count]]
+            let r = try CLI.procsim(args(mergedFolder) + extra + ["--shard", "\(i)/\(count)", "--partial", part])
+            #expect(r.status == 0, "\(r.stderr)")
+            #expect(r.stdout.isEmpty, "a shard prints no report")
+            parts.append(part)
+        }
+        #expect(!FileManager.default.fileExists(atPath: mergedFolder.path), "a shard writes only its partial result")
+        let merged = try CLI.procsim(["merge"] + parts.reversed())
+        return (whole, merged, wholeFolder, mergedFolder)
+    }
+
+    func contents(_ folder: URL) throws -> [String: Data] {
+        var files: [String: Data] = [:]
+        let names = FileManager.default.enumerator(atPath: folder.path)?.compactMap { $0 as? String } ?? []
+        for name in names {
+            var isFolder: ObjCBool = false
+            let url = folder.appendingPathComponent(name)
+            if FileManager.default.fileExists(atPath: url.path, isDirectory: &isFolder), !isFolder.boolValue {
+                files[name] = try Data(contentsOf: url)
+            }
+        }
+        return files
+    }
+
+    @Test func mergedRunIsByteIdenticalToOneProcess() throws {
+        // 7 replications over 3 shards: an uneven deal (3, 2, 2).
+        let r = try wholeAndMerged(["run", "scenarios/order-to-delivery.yaml", "-n", "7", "--seed", "3",
+                                    "-o", "{out}/run.json", "--report", "{out}/run.html", "--csv", "{out}/csv"],
+                                   shards: 3, threads: ["1", "2"])
+        #expect(r.merged.status == 0, "\(r.merged.stderr)")
+        #expect(r.merged.stdout == r.whole.stdout)
+        let whole = try contents(r.wholeFolder), merged = try contents(r.mergedFolder)
+        #expect(whole["run.json"] != nil && whole["run.html"] != nil)
+        #expect(whole.keys.contains { $0.hasPrefix("csv/") })
+        #expect(merged == whole)
+    }
+
+    @Test func mergedRunWithAutomaticWarmupMatches() throws {
+        // The pilot decides the warm-up before the main run: every shard runs it whole.
+        let r = try wholeAndMerged(["run", "scenarios/mmc.yaml", "-n", "5", "--warmup", "auto", "--json"], shards: 2)
+        #expect(r.merged.status == 0, "\(r.merged.stderr)")
+        #expect(r.merged.stdout == r.whole.stdout)
+        #expect(r.whole.stdout.contains("\"warmup\""))
+    }
+
+    @Test func mergedStudyIsByteIdenticalToOneProcess() throws {
+        let r = try wholeAndMerged(["study", "scenarios/order-to-delivery.yaml", "--vary", "areas.warehouse.staff=3..4",
+                                    "--vary", "areas.logistics.staff=2..3", "-n", "3", "--json", "--csv", "{out}/csv"], shards: 4)
+        #expect(r.merged.status == 0, "\(r.merged.stderr)")
+        #expect(r.merged.stdout == r.whole.stdout)
+        #expect(r.whole.stdout.contains("\"schema\": \"procsim.study/1\""))
+        #expect(try contents(r.mergedFolder) == contents(r.wholeFolder))
+    }
+
+    @Test func moreShardsThanReplicationsStillMerge() throws {
+        // Shards 3 and 4 of 4 run nothing of 2 replications; their parts still count.
+        let r = try wholeAndMerged(["run", "scenarios/mm1.yaml", "-n", "2", "--json"], shards: 4)
+        #expect(r.merged.status == 0, "\(r.merged.stderr)")
+        #expect(r.merged.stdout == r.whole.stdout)
+    }
+
+    /// Parts of `run scenarios/mm1.yaml -n N` in `folder`.
+    func parts(_ folder: URL, n: Int = 4, of count: Int, _ indices: [Int], name: String = "p", extra: [String] = []) throws -> [String] {
+        try indices.map { i in
+            let path = folder.appendingPathComponent("\(name)\(i).json").path
+            let r = try CLI.procsim(["run", "scenarios/mm1.yaml", "-n", "\(n)", "-q"] + extra + ["--shard", "\(i)/\(count)", "--partial", path])
+            #expect(r.status == 0, "\(r.stderr)")
+            return path
+        }
+    }
+
+    @Test func missingDuplicatedAndForeignShardsAreRefused() throws {
+        let folder = try CLI.temporaryFolder()
+        let p = try parts(folder, of: 3, [1, 2, 3])
+        let missing = try CLI.procsim("merge", p[0], p[2])
+        #expect(missing.status == 65)
+        #expect(missing.stderr.contains("error: 1 of 3 shards missing: 2/3"))
+        #expect(missing.stdout.isEmpty)
+        let twice = try CLI.procsim("merge", p[0], p[1], p[1], p[2])
+        #expect(twice.status == 65)
+        #expect(twice.stderr.contains("shard 2/3 is given twice"))
+        // A shard of another command line (another replication count).
+        let other = try parts(folder, n: 5, of: 3, [2], name: "q")[0]
+        let foreign = try CLI.procsim("merge", p[0], other, p[2])
+        #expect(foreign.status == 65)
+        #expect(foreign.stderr.contains("\(other): error: not a shard of the same experiment as \(p[0]): its command is 'procsim run scenarios/mm1.yaml -n 5 -q'"))
+        // Another shard count.
+        let four = try parts(folder, of: 4, [4], name: "r")[0]
+        let counts = try CLI.procsim("merge", p[0], p[1], four)
+        #expect(counts.status == 65)
+        #expect(counts.stderr.contains("its shard count is 4, there 3"))
+    }
+
+    @Test func aChangedScenarioIsRefused() throws {
+        let folder = try CLI.temporaryFolder()
+        let scenario = folder.appendingPathComponent("mm1.yaml")
+        try FileManager.default.copyItem(at: CLI.root.appendingPathComponent("scenarios/mm1.yaml"), to: scenario)
+        var paths: [String] = []
+        for i in 1...2 {
+            let path = folder.appendingPathComponent("p\(i).json").path
+            let r = try CLI.procsim("run", scenario.path, "-n", "2", "--shard", "\(i)/2", "--partial", path, "-q")
+            #expect(r.status == 0, "\(r.stderr)")
+            paths.append(path)
+        }
+        #expect(try CLI.procsim(["merge"] + paths).status == 0)
+        try (String(contentsOf: scenario, encoding: .utf8) + "# edited\n").write(to: scenario, atomically: true, encoding: .utf8)
+        let r = try CLI.procsim(["merge"] + paths)
+        #expect(r.status == 65)
+        #expect(r.stderr.contains("\(scenario.path): error: the scenario file has changed since the shards ran"))
+        #expect(r.stdout.isEmpty)
+    }
+
+    @Test func filesThatAreNotPartsAreRefused() throws {
+        let folder = try CLI.temporaryFolder()
+        let report = folder.appendingPathComponent("run.json")
+        #expect(try CLI.procsim("run", "scenarios/mm1.yaml", "-n", "2", "-o", report.path, "-q").status == 0)
+        let notPart = try CLI.procsim("merge", report.path)
+        #expect(notPart.status == 65)
+        #expect(notPart.stderr.contains("error: not a procsim partial result: expected \"schema\": \"procsim.partial/1\", found \"procsim.run/1\""))
+        let text = folder.appendingPathComponent("notes.txt")
+        try "hello\n".write(to: text, atomically: true, encoding: .utf8)
+        #expect(try CLI.procsim("merge", text.path).stderr.contains("not a procsim partial result: not a JSON object"))
+        // A part whose numbers were damaged.
+        let part = try parts(folder, of: 1, [1])[0]
+        var json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: part))) as! [String: Any]
+        var experiments = json["experiments"] as! [[String: Any]]
+        var outputs = experiments[0]["outputs"] as! [[String: Any]]
+        outputs[0]["metrics"] = "not base64!"
+        experiments[0]["outputs"] = outputs
+        json["experiments"] = experiments
+        try JSONSerialization.data(withJSONObject: json).write(to: URL(fileURLWithPath: part))
+        let damaged = try CLI.procsim("merge", part)
+        #expect(damaged.status == 65)
+        #expect(damaged.stderr.contains("a damaged partial result: expected the base64 of 8-byte numbers at experiments[0].outputs[0].metrics"))
+        let absent = try CLI.procsim("merge", folder.appendingPathComponent("none.json").path)
+        #expect(absent.status == 66)
+        #expect(absent.stderr.contains("none.json: error: cannot read the partial result: no such file"))
+        #expect(try CLI.procsim("merge", folder.path).status == 66)
+    }
+
+    @Test func shardOptionsAreChecked() throws {
+        for (arguments, message) in [
+            (["--shard", "1/3"], "--shard needs --partial FILE"),
+            (["--shard", "0/3", "--partial", "p.json"], "--shard expects I/N with 1 ≤ I ≤ N"),
+            (["--shard", "4/3", "--partial", "p.json"], "--shard expects I/N"),
+            (["--partial", "p.json"], "--partial needs --shard I/N"),
+            (["--shard", "1/2", "--partial", "p.json", "--precision", "5%"], "--precision cannot be sharded"),
+        ] {
+            let r = try CLI.procsim(["run", "scenarios/mm1.yaml"] + arguments)
+            #expect(r.status == 64, "\(arguments)")
+            #expect(r.stderr.contains(message), "\(arguments): \(r.stderr)")
+        }
+        #expect(try CLI.procsim("merge").status == 64)
+    }
+}

@@ -34,6 +34,8 @@ extension Procsim {
 
         @OptionGroup var export: ExportOptions
 
+        @OptionGroup var sharding: ShardOptions
+
         func validate() throws {
             if scenarios.isEmpty { throw ValidationError("give a scenario file with --variants, or two or more files") }
             if variants == nil && scenarios.count < 2 {
@@ -49,12 +51,21 @@ extension Procsim {
         }
 
         func run() throws {
+            try withExitCodes { try execute(sharding.driver(command: Self.configuration.commandName!)) }
+        }
+
+        /// The comparison, with every design's replications run by `driver`: here, as one shard
+        /// (its share of each design's replications, the same indices for every design, so the
+        /// pairs stay paired), or from the shards' parts.
+        func execute(_ driver: ExperimentDriver) throws {
             try withExitCodes {
                 let outputs = Outputs()
                 defer { outputs.discard() }
                 outputs.protect(scenarios)
-                let file = try output.map(outputs.claim)
-                let html = try export.claim(in: outputs)
+                let sharded = driver.shard != nil
+                let part = try sharding.partial.map(outputs.claim)
+                let file = sharded ? nil : try output.map(outputs.claim)
+                let html = sharded ? nil : try export.claim(in: outputs)
                 let overrides = sets.compactMap(Override.init(argument:))
                 var designs: [(CompareReport.Design, Scenario)] = []
                 if let variants {
@@ -89,11 +100,16 @@ extension Procsim {
                         for warning in loaded.warnings { Terminal.error("[\(design.name)] " + warning.description) }
                     }
                 }
+                for (design, loaded) in designs { try driver.read(scenario: design.file, hash: loaded.contentHash) }
                 let seed = common.seed ?? designs[0].1.seed ?? 1
                 let settings = ExperimentSettings(seed: seed, replications: common.replications, threads: common.threadCount)
-                let line = ProgressLine(total: settings.replications * designs.count, quiet: common.quiet)
-                let results = designs.map { Experiment.run($0.1.model, settings: settings, progress: line.callback) }
+                let share = driver.shard.map { $0.units(of: 0..<settings.replications).count } ?? settings.replications
+                let line = ProgressLine(total: share * designs.count, quiet: common.quiet || driver.isMerging)
+                let runs = try designs.map { try driver.run($0.1.model, settings: settings, progress: line.callback) }
                 line.finish()
+                if sharded { return try sharding.writePartial(driver, to: outputs, claimed: part, quiet: common.quiet) }
+                try driver.finish()
+                let results = runs.map { $0! }
                 for (i, result) in results.enumerated().dropFirst() {
                     let shared = Set(DesignComparison.keys(result).map(\.key)).intersection(DesignComparison.keys(results[0]).map(\.key)).count
                     if shared < DesignComparison.keys(results[0]).count / 2 && !common.quiet {

@@ -103,6 +103,7 @@ extension Procsim {
                 switch merged.command {
                 case "run": try parse(Run.self).execute(driver)
                 case "study": try parse(StudyCommand.self).execute(driver)
+                case "compare": try parse(Compare.self).execute(driver)
                 default: throw PartialError(file: parts[0], "a partial result of 'procsim \(merged.command)', which this procsim cannot merge")
                 }
             }

@@ -72,6 +72,18 @@ import Testing
         #expect(try contents(r.mergedFolder) == contents(r.wholeFolder))
     }
 
+    @Test func mergedCompareIsByteIdenticalToOneProcess() throws {
+        // Both designs' shards run the same replication indices: the pairs stay paired.
+        let r = try wholeAndMerged(["compare", "scenarios/credit-approval-removed.yaml", "--variants", "base,no-credit-check",
+                                    "-n", "5", "--report", "{out}/compare.html"], shards: 2)
+        #expect(r.merged.status == 0, "\(r.merged.stderr)")
+        #expect(r.merged.stdout == r.whole.stdout)
+        #expect(r.whole.stdout.contains("no-credit-check"))
+        #expect(try contents(r.mergedFolder) == contents(r.wholeFolder))
+        let files = try wholeAndMerged(["compare", "scenarios/order-to-delivery.yaml", "scenarios/director-approval.yaml", "-n", "3", "--json"], shards: 3)
+        #expect(files.merged.stdout == files.whole.stdout)
+    }
+
     @Test func moreShardsThanReplicationsStillMerge() throws {
         // Shards 3 and 4 of 4 run nothing of 2 replications; their parts still count.
         let r = try wholeAndMerged(["run", "scenarios/mm1.yaml", "-n", "2", "--json"], shards: 4)

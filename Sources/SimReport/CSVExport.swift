@@ -15,9 +15,7 @@ public enum CSVExport {
         var figures = "design,figure,unit,estimate,ci95_low,ci95_high,n\n"
         var series = "design,time_s,local_time,series,area,unit,value\n"
         var distribution = "design,demand,bin_low_s,bin_high_s,share,share_ci95_low,share_ci95_high,ecdf,ecdf_ci95_low,ecdf_ci95_high\n"
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime]
-        if let timeZone { formatter.timeZone = timeZone }
+        var stamps = Timestamps(start: start ?? Date(timeIntervalSince1970: 0), zone: timeZone ?? TimeZone(identifier: "UTC")!, fractional: false)
         for (name, r) in designs {
             let d = field(name)
             let width = r.layout.count
@@ -29,7 +27,7 @@ public enum CSVExport {
                 figures += "\(d),\(field(key)),\(unit(key)),\(value(e.estimate)),\(value(e.ci95?.low)),\(value(e.ci95?.high)),\(e.n)\n"
             }
             let areas = r.model.areas.count
-            let local = { (t: Double) -> String in r.model.calendarTime && start != nil ? formatter.string(from: start!.addingTimeInterval(t)) : "" }
+            func local(_ t: Double) -> String { r.model.calendarTime && start != nil ? stamps.string(t) : "" }
             // Work in progress at each sample; each area's averages over the interval whose middle is the time.
             for (t, time) in r.wipSeriesTimes.enumerated() {
                 series += "\(d),\(value(time)),\(local(time)),wip,,count,\(value(r.wipSeriesMean[t]))\n"

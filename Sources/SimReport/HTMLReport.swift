@@ -271,10 +271,14 @@ public enum HTMLReport {
             if !u.isEmpty { util.legend.append((r.model.areas[a].name, colour)) }
             queue.legend.append((r.model.areas[a].name, colour))
         }
-        let dateFormatter = DateFormatter()
-        dateFormatter.dateFormat = "d MMM"
-        dateFormatter.locale = Locale(identifier: "en_GB")
-        if let calendar { dateFormatter.timeZone = calendar.timeZone }
+        // "2 Mar": by hand, since Foundation's DateFormatter traps on Linux where the machine has
+        // no time-zone database (a minimal container).
+        let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+        func dayAndMonth(_ date: Date, in zone: TimeZone) -> String {
+            let local = date.timeIntervalSince1970 + Double(zone.secondsFromGMT(for: date))
+            let (_, month, day) = Timestamps.civil(Int((local / 86_400).rounded(.down)))
+            return "\(day) \(months[month - 1])"
+        }
         if r.model.calendarTime, let calendar {
             // Ticks at local midnights, every day, two days or week, whichever gives at most eight.
             var cal = Foundation.Calendar(identifier: .gregorian)
@@ -286,7 +290,7 @@ public enum HTMLReport {
             var day = first
             while day.timeIntervalSince(calendar.start) <= times.last! {
                 let t = day.timeIntervalSince(calendar.start)
-                if t >= times.first! { ticks.append((util.x(xScale, t), dateFormatter.string(from: day))) }
+                if t >= times.first! { ticks.append((util.x(xScale, t), dayAndMonth(day, in: calendar.timeZone))) }
                 day = cal.date(byAdding: .day, value: step, to: day)!
             }
             util.xTicks = ticks

@@ -352,7 +352,8 @@ public enum JUnitReport {
         let isFailure: (Case.Outcome) -> Bool = { if case .failed = $0 { true } else { false } }
         let isError: (Case.Outcome) -> Bool = { if case .error = $0 { true } else { false } }
         let isSkipped: (Case.Outcome) -> Bool = { if case .skipped = $0 { true } else { false } }
-        let stamp = ISO8601DateFormatter().string(from: timestamp).replacingOccurrences(of: "Z", with: "")
+        var stamps = Timestamps(start: timestamp, zone: TimeZone(identifier: "UTC")!, fractional: false)
+        let stamp = stamps.string(0).replacingOccurrences(of: "Z", with: "")
         let host = ProcessInfo.processInfo.hostName.isEmpty ? "localhost" : ProcessInfo.processInfo.hostName
         var xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
         // The XSD allows no attributes on the root; the totals are the suites'.

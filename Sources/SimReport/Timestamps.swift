@@ -7,9 +7,15 @@ import Foundation
 /// each. Civil dates come from integer arithmetic; the offset is asked of the zone once per hour
 /// of UTC in which it does not change. Years outside 1600–9999 go to the formatter (its calendar
 /// is Julian before 1582).
+///
+/// Also what every other timestamp goes through (CSV series, JUnit): Foundation's formatters on
+/// Linux trap where the machine has no time-zone database, as a minimal container may not.
 struct Timestamps {
     let start: Date
     let zone: TimeZone
+    /// Milliseconds, rounded (`.withFractionalSeconds`); else whole seconds, cut down as
+    /// `[.withInternetDateTime]` cuts them.
+    let fractional: Bool
     private var hour = Int.min
     private var hourOffset: Int?
     private var fallback: ISO8601DateFormatter?
@@ -18,18 +24,27 @@ struct Timestamps {
     private var day = Int.min, dayText: [UInt8] = []
     private var shownOffset = Int.min, offsetText: [UInt8] = []
 
-    init(start: Date, zone: TimeZone) {
+    init(start: Date, zone: TimeZone, fractional: Bool = true) {
         self.start = start
         self.zone = zone
+        self.fractional = fractional
+    }
+
+    /// The instant `seconds` after the start, as text.
+    mutating func string(_ seconds: Double) -> String {
+        var out: [UInt8] = []
+        append(seconds, to: &out)
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// The instant `seconds` after the start, to the millisecond, appended to `out`.
     mutating func append(_ seconds: Double, to out: inout [UInt8]) {
-        let date = start.addingTimeInterval((seconds * 1000).rounded() / 1000)
+        let date = fractional ? start.addingTimeInterval((seconds * 1000).rounded() / 1000) : start.addingTimeInterval(seconds)
         let t = date.timeIntervalSince1970
         var whole = t.rounded(.down)
         var ms = Int(((t - whole) * 1000).rounded())
         if ms == 1000 { ms = 0; whole += 1 }
+        if !fractional { ms = 0 }
         guard abs(whole) < 2e11 else { return appendFormatted(date, to: &out) }
         let utc = Int(whole)
         let offset = offset(at: utc, date)
@@ -56,8 +71,8 @@ struct Timestamps {
         }
         out.append(contentsOf: dayText)
         Self.pair(second / 3600, &out); out.append(0x3A); Self.pair(second / 60 % 60, &out); out.append(0x3A)
-        Self.pair(second % 60, &out); out.append(0x2E)
-        out.append(UInt8(0x30 + ms / 100)); Self.pair(ms % 100, &out)
+        Self.pair(second % 60, &out)
+        if fractional { out.append(0x2E); out.append(UInt8(0x30 + ms / 100)); Self.pair(ms % 100, &out) }
         out.append(contentsOf: offsetText)
     }
 
@@ -84,7 +99,7 @@ struct Timestamps {
         if fallback == nil {
             let f = ISO8601DateFormatter()
             f.timeZone = zone
-            f.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+            f.formatOptions = fractional ? [.withInternetDateTime, .withFractionalSeconds] : [.withInternetDateTime]
             fallback = f
         }
         out.append(contentsOf: fallback!.string(from: date).utf8)

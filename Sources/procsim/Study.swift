@@ -104,7 +104,9 @@ extension Procsim {
                         throw ValidationError("--target '\(text)': \(error.message)")
                     }
                 }
-                let settings = ExperimentSettings(seed: seed, replications: common.replications, threads: common.threadCount)
+                // No series: the study reads only each replication's figures (and a shard's partial
+                // result is then a tenth of the size).
+                let settings = ExperimentSettings(seed: seed, replications: common.replications, threads: common.threadCount, seriesPoints: 0)
                 var xs: [[Double]] = [], ys: [[Double]] = []
                 var values: [[Double]] = []
                 for row in rows {

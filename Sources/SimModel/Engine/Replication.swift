@@ -10,6 +10,7 @@ public struct ReplicationOptions: Sendable {
     /// exact regardless.
     public var exactLimit: Int
     /// How many points the work-in-progress time series has over the horizon.
+    /// Samples of work in progress and of each area over the horizon; 0 for none.
     public var seriesPoints: Int
     /// Record every service (item, step, area, start, end) for an event log. Off in
     /// experiments: it allocates per event.
@@ -281,7 +282,8 @@ public struct Replication: ~Copyable {
         stepFailed.fill(0)
         resetRecorders(exactLimit: options.exactLimit)
 
-        seriesStep = plan.model.horizon.map { $0 / Double(max(options.seriesPoints, 1)) } ?? 0
+        // No series at all for 0 points (a study reads only the figures).
+        seriesStep = options.seriesPoints > 0 ? plan.model.horizon.map { $0 / Double(options.seriesPoints) } ?? 0 : 0
         wipSeries = []
         seriesTimes = []
         areaBusySeries = []

@@ -1,0 +1,117 @@
+import Foundation
+import Testing
+
+/// The shard and merge commands of the Kubernetes manifests (docs/kubernetes/) and of the CI
+/// matrices (docs/ci.md), run as those systems run them: with the index variable each sets, by
+/// `sh`, with procsim on PATH. Paths are moved into a temporary folder and the replication count
+/// made small; the merged study must be the one-process study. Reads the YAML with Python's
+/// PyYAML (installed by the test command).
+@Suite struct DocsExampleTests {
+    typealias CLI = CommandLineTests
+
+    static func sh(_ script: String, environment: [String: String] = [:]) throws -> CLI.Outcome {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        process.arguments = ["-c", script]
+        process.currentDirectoryURL = CLI.root
+        var env = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        env["PATH"] = CLI.executable.deletingLastPathComponent().path + ":" + (env["PATH"] ?? "/usr/bin:/bin")
+        process.environment = env
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let stdout = out.fileHandleForReading.readDataToEndOfFile(), stderr = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return .init(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self), stderr: String(decoding: stderr, as: UTF8.self))
+    }
+
+    /// Python prints the value of `expression` over the YAML documents `docs` as JSON.
+    static func yaml(_ file: String, _ expression: String, block marker: String? = nil) throws -> Any {
+        let text = try String(contentsOf: CLI.root.appendingPathComponent(file), encoding: .utf8)
+        var source = text
+        if let marker {
+            // The fenced ```yaml block of a Markdown file that contains `marker`.
+            let blocks = text.components(separatedBy: "```yaml\n").dropFirst().map { $0.components(separatedBy: "```")[0] }
+            source = try #require(blocks.first { $0.contains(marker) }, "no yaml block with \(marker) in \(file)")
+        }
+        let folder = try CLI.temporaryFolder()
+        let input = folder.appendingPathComponent("in.yaml")
+        try source.write(to: input, atomically: true, encoding: .utf8)
+        let expressionFile = folder.appendingPathComponent("expression.txt")
+        try expression.write(to: expressionFile, atomically: true, encoding: .utf8)
+        let r = try sh("python3 -c 'import json, sys, yaml; docs = list(yaml.safe_load_all(open(sys.argv[1]))); print(json.dumps(eval(open(sys.argv[2]).read())))' \(input.path) \(expressionFile.path)")
+        try #require(r.status == 0, "\(r.stderr)")
+        return try JSONSerialization.jsonObject(with: Data(r.stdout.utf8), options: .fragmentsAllowed)
+    }
+
+    /// The study of the examples, small: the shards' command with `-n 2`.
+    func small(_ command: String, parts: URL) -> String {
+        command.replacingOccurrences(of: "-n 1200", with: "-n 2")
+            .replacingOccurrences(of: "/scenarios/", with: CLI.root.path + "/scenarios/")
+            .replacingOccurrences(of: "/parts/", with: parts.path + "/")
+            .replacingOccurrences(of: "parts/part-", with: parts.path + "/part-")
+    }
+
+    func oneProcess(_ scenario: String = "scenarios/order-to-delivery.yaml") throws -> String {
+        let r = try CLI.procsim("study", scenario, "--vary", "areas.warehouse.staff=3..5",
+                                "--vary", "areas.logistics.staff=2..4", "-n", "2", "--json")
+        try #require(r.status == 0, "\(r.stderr)")
+        return r.stdout
+    }
+
+    @Test func kubernetesIndexedJobAndMerge() throws {
+        let shards = try Self.yaml("docs/kubernetes/study-shards.yaml", "[d for d in docs if d['kind'] == 'Job'][0]['spec']") as! [String: Any]
+        #expect(shards["completionMode"] as? String == "Indexed")
+        let count = try #require(shards["completions"] as? Int)
+        let container = ((shards["template"] as! [String: Any])["spec"] as! [String: Any])["containers"] as! [[String: Any]]
+        #expect(container[0]["command"] as? [String] == ["sh", "-c"])
+        let shardCommand = try #require((container[0]["args"] as? [String])?.first)
+        let merge = try Self.yaml("docs/kubernetes/study-merge.yaml", "docs[0]['spec']['template']['spec']['containers'][0]['args'][0]") as! String
+        let parts = try CLI.temporaryFolder()
+        for index in 0..<count {
+            let r = try Self.sh(small(shardCommand, parts: parts), environment: ["JOB_COMPLETION_INDEX": "\(index)"])
+            #expect(r.status == 0, "index \(index): \(r.stderr)")
+        }
+        let merged = try Self.sh(small(merge, parts: parts))
+        #expect(merged.status == 0, "\(merged.stderr)")
+        #expect(merged.stdout == (try oneProcess(CLI.root.path + "/scenarios/order-to-delivery.yaml")))
+    }
+
+    @Test func gitlabParallelJobsAndMerge() throws {
+        let config = try Self.yaml("docs/ci.md", "docs[0]", block: "study-shard:") as! [String: Any]
+        let shard = config["study-shard"] as! [String: Any], merge = config["study-merge"] as! [String: Any]
+        let count = try #require(shard["parallel"] as? Int)
+        let parts = try CLI.temporaryFolder()
+        for index in 1...count {
+            for line in shard["script"] as! [String] {
+                let r = try Self.sh(small(line, parts: parts), environment: ["CI_NODE_INDEX": "\(index)", "CI_NODE_TOTAL": "\(count)"])
+                #expect(r.status == 0, "node \(index): \(r.stderr)")
+            }
+        }
+        let out = try CLI.temporaryFolder()
+        for line in merge["script"] as! [String] {
+            // In the checkout, as the job runs: the scenario path is relative.
+            let r = try Self.sh(small(line, parts: parts).replacingOccurrences(of: "> study.json", with: "> \(out.path)/study.json"))
+            #expect(r.status == 0, "\(r.stderr)")
+        }
+        #expect(try String(contentsOf: out.appendingPathComponent("study.json"), encoding: .utf8) == (try oneProcess()))
+    }
+
+    @Test func githubMatrixAndMerge() throws {
+        let workflow = try Self.yaml("docs/ci.md", "docs[0]['jobs']", block: "nightly study") as! [String: Any]
+        let shard = workflow["shard"] as! [String: Any], merge = workflow["merge"] as! [String: Any]
+        let matrix = ((shard["strategy"] as! [String: Any])["matrix"] as! [String: Any])["shard"] as! [Int]
+        let run = try #require((shard["steps"] as! [[String: Any]]).compactMap { $0["run"] as? String }.first)
+        let parts = try CLI.temporaryFolder()
+        for index in matrix {
+            let r = try Self.sh(small(run.replacingOccurrences(of: "${{ matrix.shard }}", with: "\(index)"), parts: parts))
+            #expect(r.status == 0, "shard \(index): \(r.stderr)")
+        }
+        let mergeRun = try #require((merge["steps"] as! [[String: Any]]).compactMap { $0["run"] as? String }.first)
+        let out = try CLI.temporaryFolder()
+        let r = try Self.sh(small(mergeRun, parts: parts).replacingOccurrences(of: "> study.json", with: "> \(out.path)/study.json"))
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(try String(contentsOf: out.appendingPathComponent("study.json"), encoding: .utf8) == (try oneProcess()))
+    }
+}

@@ -88,29 +88,25 @@ public enum Experiment {
         _ model: Model, settings: ExperimentSettings, targets: [Int], relative: Double, batch: Int, maxReplications: Int,
         progress: Progress? = nil
     ) -> (result: ExperimentResult, reached: Bool) {
-        let compiled = CompiledModel(model)
-        var outputs = replications(compiled, settings: settings, range: 0..<min(settings.replications, maxReplications), progress: progress)
-        while true {
-            let rows = outputs.count
+        let plan = SequentialPlan(first: min(settings.replications, maxReplications), batch: batch, cap: maxReplications)
+        // Only the target columns are summarised at a look; the whole reduction runs once, at the end.
+        let (reached, outputs) = sequential(model, settings: settings, plan: plan, progress: progress) { look -> Bool? in
+            let rows = look.outputs.count
             var matrix: [Double] = []
             matrix.reserveCapacity(rows * targets.count)
-            for output in outputs { for c in targets { matrix.append(output.metrics[c]) } }
+            for output in look.outputs { for c in targets { matrix.append(output.metrics[c]) } }
             let summary = ReplicationSummary(matrix: matrix, rows: rows, columns: targets.count)
             let reached = summary.estimates.allSatisfy { e in
                 guard let x = e.estimate, let ci = e.ci95 else { return false }
                 return (ci.high - ci.low) / 2 <= relative * abs(x)
             }
-            if reached || rows >= maxReplications {
-                var final = settings
-                final.replications = rows
-                return (reduce(model, settings: final, outputs: outputs), reached)
-            }
-            outputs += replications(compiled, settings: settings, range: rows..<min(rows + batch, maxReplications), progress: progress)
+            return reached || look.atCap ? reached : nil
         }
+        var final = settings
+        final.replications = outputs.count
+        return (reduce(model, settings: final, outputs: outputs), reached)
     }
 
-    /// Replications `range` of the experiment, in order: replication r always gets the same
-    /// streams, whichever worker runs it.
     public static func replications(_ model: Model, settings: ExperimentSettings, range: Range<Int>, progress: Progress? = nil) -> [ReplicationOutput] {
         replications(CompiledModel(model), settings: settings, range: range, progress: progress)
     }

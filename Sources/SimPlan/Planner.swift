@@ -455,16 +455,15 @@ public enum Planner {
 
     /// Decides one design: a first look, then batches until the check decides or the cap.
     static func evaluate(_ design: PlanDesign, model: Model, check: FeasibilityCheck, expectations: [Expectation], settings: PlanSettings) -> PlanDesign {
-        var d = design
-        var outputs: [ReplicationOutput] = []
-        var n = settings.firstLook
-        while true {
-            let s = ExperimentSettings(seed: settings.seed, replications: n, threads: settings.threads)
-            outputs += Experiment.replications(model, settings: s, range: outputs.count..<n)
-            let result = Experiment.reduce(model, settings: .init(seed: settings.seed, replications: outputs.count, threads: settings.threads), outputs: outputs)
+        let plan = SequentialPlan(first: settings.firstLook, batch: settings.batch, cap: settings.maxReplications)
+        let experiment = ExperimentSettings(seed: settings.seed, replications: plan.first, threads: settings.threads)
+        return Experiment.sequential(model, settings: experiment, plan: plan) { look -> PlanDesign? in
+            var s = experiment
+            s.replications = look.outputs.count
+            let result = Experiment.reduce(model, settings: s, outputs: look.outputs)
             let perTarget = expectations.map { values(of: $0, in: result) }
             var decisions = check.decide(perTarget.map(\.values)).map(\.decision)
-            if n >= settings.maxReplications {
+            if look.atCap {
                 // At the cap the triangle may still be open for a target far from its threshold
                 // (a tolerance much smaller than the noise): a one-sided interval at level 1 − β
                 // decides it then, with the same error bound.
@@ -473,14 +472,13 @@ public enum Planner {
                 }
             }
             let decision = FeasibilityCheck.combine(decisions)
+            guard decision != .undecided || look.atCap else { return nil }
+            var d = design
             d.estimates = perTarget.map(\.estimate)
-            d.replications = outputs.count
-            if decision != .undecided || n >= settings.maxReplications {
-                d.status = decision == .feasible ? .feasible : decision == .infeasible ? .infeasible : .undecided
-                return d
-            }
-            n = min(n + settings.batch, settings.maxReplications)
-        }
+            d.replications = look.outputs.count
+            d.status = decision == .feasible ? .feasible : decision == .infeasible ? .infeasible : .undecided
+            return d
+        }.verdict
     }
 
     /// Feasible when the one-sided (1 − β) upper bound of the mean lies below the threshold

@@ -102,10 +102,10 @@ public struct ScenarioCheck: Sendable {
                 throw BaselineError(path: file, reason: "it shares only \(shared) of \(MetricLayout.figures(of: scenario.model).count) figure names with \(scenario.file): it was recorded from a different process; record a baseline of this one")
             }
         }
-        var n = min(options.replications ?? baseline?.document.provenance.replications ?? 20, options.maxReplications)
-        let looks = 1 + Int((Double(max(options.maxReplications - n, 0)) / Double(options.batch)).rounded(.up))
+        let plan = SequentialPlan(first: min(options.replications ?? baseline?.document.provenance.replications ?? 20, options.maxReplications),
+                                  batch: options.batch, cap: options.maxReplications)
         // Every look is a test at α/K (Bonferroni over the K looks the cap allows).
-        let alphaPerLook = options.alpha / Double(looks)
+        let alphaPerLook = options.alpha / Double(plan.looks)
         let confidence = 1 - alphaPerLook
         var table = scenario.tolerances
         table.entries += options.tolerances.entries
@@ -117,19 +117,16 @@ public struct ScenarioCheck: Sendable {
             return table.rule(for: key)
         }
         var document = baseline?.document
-        var outputs: [ReplicationOutput] = []
-        var result: ExperimentResult
-        var verdicts: [ExpectationResult]
-        var comparison: BaselineComparison?
-        while true {
-            var settings = ExperimentSettings(seed: seed, replications: n, threads: options.threads)
-            outputs += Experiment.replications(scenario.model, settings: settings, range: outputs.count..<n)
-            settings.replications = outputs.count
-            result = Experiment.reduce(scenario.model, settings: settings, outputs: outputs)
-            verdicts = scenario.expectations.map { ExpectationResult($0, result: result, confidence: confidence) }
+        let settings = ExperimentSettings(seed: seed, replications: plan.first, threads: options.threads)
+        let ((result, verdicts, comparison), _) = try Experiment.sequential(scenario.model, settings: settings, plan: plan) { look in
+            var s = settings
+            s.replications = look.outputs.count
+            let result = Experiment.reduce(scenario.model, settings: s, outputs: look.outputs)
+            let verdicts = scenario.expectations.map { ExpectationResult($0, result: result, confidence: confidence) }
+            var comparison: BaselineComparison?
             if document != nil {
                 // Unpaired too: a comparison is only as precise as its smaller side.
-                try document!.extend(to: n, threads: options.threads)
+                try document!.extend(to: look.outputs.count, threads: options.threads)
                 comparison = BaselineComparison.judge(
                     base: document!.figures, current: result.figureValues, pairing: paired ? .paired : .unpaired,
                     rules: rule, alpha: alphaPerLook)
@@ -137,8 +134,7 @@ public struct ScenarioCheck: Sendable {
             // A failure is final; otherwise look again while anything is undecided.
             let failed = verdicts.contains { $0.verdict == .violated } || !(comparison?.worse.isEmpty ?? true)
             let open = verdicts.contains { $0.verdict == .undecided } || !(comparison?.undecided.isEmpty ?? true)
-            if failed || !open || n >= options.maxReplications { break }
-            n = min(n + options.batch, options.maxReplications)
+            return failed || !open || look.atCap ? (result, verdicts, comparison) : nil
         }
         if let comparison, comparison.figures.isEmpty {
             throw CheckError("no figure is left to judge against the baseline: the tolerances ignore every one; name at least one figure without 'ignore'")
@@ -149,8 +145,8 @@ public struct ScenarioCheck: Sendable {
         }
         var provenance = base
         provenance.seed = seed
-        provenance.replications = n
-        return ScenarioCheck(scenario: scenario, provenance: provenance, looks: looks, confidence: confidence,
+        provenance.replications = result.settings.replications
+        return ScenarioCheck(scenario: scenario, provenance: provenance, looks: plan.looks, confidence: confidence,
                              expectations: verdicts, baseline: against, alpha: options.alpha, warnings: warnings,
                              maxReplications: options.maxReplications)
     }

@@ -25,6 +25,11 @@ public final class ExperimentDriver {
     public private(set) var partial: PartialResult?
     private var calls = 0
     private var inputCount = 0
+    /// The unit running now: its calls so far (shard: recorded; merge: to be replayed).
+    private var unitIndex: Int?
+    private var unitCalls: [CallRecord] = []
+    private var replay: [(seed: UInt64, first: Int, outputs: [ReplicationOutput])] = []
+    private var unitsRun = 0
 
     public init(_ mode: Mode = .whole, procsim: String = "", command: String = "", arguments: [String] = []) {
         self.mode = mode
@@ -98,6 +103,59 @@ public final class ExperimentDriver {
         }
     }
 
+    /// Runs unit `k` of a procedure whose units are independent (the designs of an exhaustive
+    /// plan) but each sequential inside: whole, in the shard that owns it (`k mod N = I-1`), with
+    /// every replication it asks for (through `replications`) recorded; `nil` in other shards.
+    /// In merge mode the unit runs again with its replications taken from the record, so it takes
+    /// the very decisions it took in its shard, without simulating.
+    public func unit<T>(_ k: Int, _ body: () throws -> T) throws -> T? {
+        precondition(unitIndex == nil, "units do not nest")
+        switch mode {
+        case .whole:
+            return try body()
+        case .shard(let shard):
+            guard shard.owns(k) else { return nil }
+            unitIndex = k
+            unitCalls = []
+            defer { unitIndex = nil }
+            let value = try body()
+            partial?.units.append(UnitRecord(unit: k, calls: unitCalls))
+            return value
+        case .merge(let parts):
+            guard let calls = parts.units[k] else {
+                throw PartialError("unit \(k + 1) is in none of the partial results; merge with the same command line")
+            }
+            unitIndex = k
+            replay = calls
+            defer { unitIndex = nil; unitsRun += 1 }
+            let value = try body()
+            if !replay.isEmpty { throw PartialError("unit \(k + 1) of the partial results holds replications the command did not ask for; merge with the same command line") }
+            return value
+        }
+    }
+
+    /// The replications `range` of `compiled`: simulated (and, inside a shard's unit, recorded),
+    /// or in merge mode the ones the unit's shard recorded for this request.
+    public func replications(_ compiled: CompiledModel, settings: ExperimentSettings, range: Range<Int>,
+                             progress: Experiment.Progress? = nil) throws -> [ReplicationOutput] {
+        switch mode {
+        case .merge:
+            guard unitIndex != nil else { throw PartialError("a merge simulates only inside a unit; merge with the same command line") }
+            guard let next = replay.first, next.seed == settings.seed, next.first == range.lowerBound, next.outputs.count == range.count else {
+                throw PartialError("unit \(unitIndex! + 1) of the partial results does not hold the replications the command asks for; merge with the same command line")
+            }
+            replay.removeFirst()
+            return next.outputs
+        case .whole, .shard:
+            let outputs = Experiment.replications(compiled, settings: settings, range: range, progress: progress)
+            if unitIndex != nil, shard != nil {
+                unitCalls.append(CallRecord(seed: settings.seed, first: range.lowerBound,
+                                            outputs: zip(range, outputs).map { ReplicationRecord(replication: $0, $1) }))
+            }
+            return outputs
+        }
+    }
+
     /// Refuses, in shard or merge mode, a procedure whose next experiment depends on the last one.
     public func requireFixed(_ what: String, because reason: String) throws(PartialError) {
         switch mode {
@@ -109,8 +167,8 @@ public final class ExperimentDriver {
     /// In merge mode: every experiment of the parts has been asked for (a command line that asks
     /// for fewer is not the one the shards ran).
     public func finish() throws(PartialError) {
-        if case .merge(let parts) = mode, calls != parts.experiments.count || inputCount != parts.inputs.count {
-            throw PartialError("the partial results hold \(parts.experiments.count) experiments, the command asked for \(calls); merge with the same command line")
+        if case .merge(let parts) = mode, calls != parts.experiments.count || inputCount != parts.inputs.count || unitsRun != parts.units.count {
+            throw PartialError("the partial results hold \(parts.experiments.count) experiments and \(parts.units.count) units, the command asked for \(calls) and \(unitsRun); merge with the same command line")
         }
     }
 }

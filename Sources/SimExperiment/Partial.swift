@@ -27,6 +27,9 @@ public struct PartialResult: Codable, Sendable {
     public var shard: ShardRecord
     /// Every experiment the command ran, in the order it ran them.
     public var experiments: [ExperimentRecord] = []
+    /// Whole units of a sequential procedure this shard ran (designs of `plan --exhaustive`):
+    /// every replication each simulated, so that the merge can take the same decisions again.
+    public var units: [UnitRecord] = []
 
     public struct ShardRecord: Codable, Sendable, Equatable {
         public var index: Int
@@ -41,7 +44,7 @@ public struct PartialResult: Codable, Sendable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case schema, procsim, command, arguments, inputs, shard, experiments
+        case schema, procsim, command, arguments, inputs, shard, experiments, units
         case streamKeying = "stream_keying"
     }
 
@@ -76,6 +79,20 @@ public struct ExperimentRecord: Codable, Sendable {
     public var replications: Int
     /// Run whole by every shard (a warm-up pilot that decides the rest): kept by shard 1 only.
     public var whole: Bool
+    public var outputs: [ReplicationRecord]
+}
+
+/// One unit of work that runs whole in one shard, and the replications it simulated, in the
+/// order it asked for them.
+public struct UnitRecord: Codable, Sendable {
+    public var unit: Int
+    public var calls: [CallRecord]
+}
+
+/// One request for replications inside a unit: `range` of the experiment with `seed`.
+public struct CallRecord: Codable, Sendable {
+    public var seed: UInt64
+    public var first: Int
     public var outputs: [ReplicationRecord]
 }
 
@@ -200,6 +217,8 @@ public struct MergedParts: Sendable {
     public let shardCount: Int
     /// Per experiment, in call order: every replication's output, in replication order.
     let experiments: [(seed: UInt64, outputs: [ReplicationOutput])]
+    /// Per unit: its requests for replications, in order.
+    let units: [Int: [(seed: UInt64, first: Int, outputs: [ReplicationOutput])]]
 
     public init(_ parts: [(file: String, part: PartialResult)]) throws(PartialError) {
         guard let (firstFile, first) = parts.first else { throw PartialError("no partial results given") }
@@ -259,6 +278,30 @@ public struct MergedParts: Sendable {
             }
             experiments.append((head.seed, slots.map { $0! }))
         }
+        var units: [Int: [(seed: UInt64, first: Int, outputs: [ReplicationOutput])]] = [:]
+        for index in 1...count {
+            let (file, part) = byIndex[index]!
+            let shard = Shard(index: index, count: count)!
+            for u in part.units {
+                guard shard.owns(u.unit), units[u.unit] == nil else {
+                    throw PartialError(file: file, "a damaged partial result: unit \(u.unit + 1) does not belong to shard \(shard)")
+                }
+                var calls: [(seed: UInt64, first: Int, outputs: [ReplicationOutput])] = []
+                for call in u.calls {
+                    var outputs: [ReplicationOutput] = []
+                    for r in call.outputs {
+                        guard let o = r.output else { throw PartialError(file: file, "a damaged partial result: replication \(r.replication + 1) names an unknown percentile method") }
+                        outputs.append(o)
+                    }
+                    guard call.outputs.map(\.replication) == Array(call.first..<call.first + outputs.count) else {
+                        throw PartialError(file: file, "a damaged partial result: unit \(u.unit + 1) holds replications out of order")
+                    }
+                    calls.append((call.seed, call.first, outputs))
+                }
+                units[u.unit] = calls
+            }
+        }
+        self.units = units
         command = first.command
         arguments = first.arguments
         inputs = first.inputs

@@ -38,19 +38,32 @@ extension Experiment {
 
     /// Runs `model` under `plan` until `rule` returns a verdict (it is called after every look
     /// and must return one when `atCap`); returns the verdict and every replication run.
+    ///
+    /// `source` supplies the replications: simulated here by default; an `ExperimentDriver`'s
+    /// records them in a shard and replays them in a merge.
     public static func sequential<Verdict>(
         _ model: Model, settings: ExperimentSettings, plan: SequentialPlan, progress: Progress? = nil,
+        source: (CompiledModel, ExperimentSettings, Range<Int>, Progress?) throws -> [ReplicationOutput],
         rule: (Look) throws -> Verdict?
     ) rethrows -> (verdict: Verdict, outputs: [ReplicationOutput]) {
         let compiled = CompiledModel(model)
         var outputs: [ReplicationOutput] = []
         var n = plan.first
         while true {
-            outputs += replications(compiled, settings: settings, range: outputs.count..<n, progress: progress)
+            outputs += try source(compiled, settings, outputs.count..<n, progress)
             let atCap = n >= plan.cap
             if let verdict = try rule(Look(outputs: outputs, atCap: atCap)) { return (verdict, outputs) }
             precondition(!atCap, "a stopping rule must decide at the cap")
             n = min(n + plan.batch, plan.cap)
         }
+    }
+
+    /// The same, with every replication simulated here.
+    public static func sequential<Verdict>(
+        _ model: Model, settings: ExperimentSettings, plan: SequentialPlan, progress: Progress? = nil,
+        rule: (Look) throws -> Verdict?
+    ) rethrows -> (verdict: Verdict, outputs: [ReplicationOutput]) {
+        try sequential(model, settings: settings, plan: plan, progress: progress,
+                       source: { Experiment.replications($0, settings: $1, range: $2, progress: $3) }, rule: rule)
     }
 }

@@ -165,8 +165,11 @@ public struct PlanResult: Sendable {
 /// so that all decisions are right together with the stated confidence.
 public enum Planner {
     /// `overrides` are the command line's `--set`, applied before the plan's own.
+    ///
+    /// `driver` runs the designs of an exhaustive plan: all here, those of one shard (the result
+    /// then holds only theirs, for the partial result), or from the shards' records (merge).
     public static func plan(path: String, variant: String? = nil, overrides: [Override] = [], factors: [PlanFactor],
-                            targets: [String], settings: PlanSettings) throws -> PlanResult {
+                            targets: [String], settings: PlanSettings, driver: ExperimentDriver = ExperimentDriver()) throws -> PlanResult {
         let base = try ScenarioLoader.load(path: path, variant: variant, overrides: overrides, root: settings.root)
         try validate(factors, in: base)
         let expectations = try parse(targets, model: base.model)
@@ -231,8 +234,8 @@ public enum Planner {
                 : designs[a].staff.reduce(0, +) != designs[b].staff.reduce(0, +) ? designs[a].staff.reduce(0, +) < designs[b].staff.reduce(0, +)
                 : designs[a].staff.lexicographicallyPrecedes(designs[b].staff)
         }
-        func decide(_ i: Int) {
-            designs[i] = evaluate(designs[i], model: models[i]!, check: check, expectations: expectations, settings: settings)
+        func decide(_ i: Int) throws {
+            designs[i] = try evaluate(designs[i], model: models[i]!, check: check, expectations: expectations, settings: settings, driver: driver)
             for t in expectations.indices {
                 if t < designs[i].approximation.count, let a = designs[i].approximation[t], a > 0, a.isFinite, let x = designs[i].estimates[t].estimate, x > 0 {
                     calibration[t] = x / a
@@ -248,7 +251,8 @@ public enum Planner {
 
         var chosen: Int?
         if settings.exhaustive {
-            for i in candidates { decide(i) }
+            // Each design is decided whole, by itself: the unit a shard runs.
+            for (k, i) in candidates.enumerated() { _ = try driver.unit(k) { try decide(i) } }
             chosen = candidates.filter { designs[$0].status == .feasible }.min(by: order)
         } else {
             while true {
@@ -261,7 +265,7 @@ public enum Planner {
                 // The cheapest design the (calibrated) estimates accept is likely the answer;
                 // without one, the median design splits what is left.
                 let pick = open.filter(approxFeasible).min(by: order) ?? open.sorted(by: order)[open.count / 2]
-                decide(pick)
+                try decide(pick)
                 if designs[pick].status == .feasible { chosen = pick }
             }
             for i in candidates where designs[i].status == .undecided && designs[i].replications == 0 { designs[i].status = .skipped }
@@ -280,7 +284,7 @@ public enum Planner {
             factors: factors, targets: expectations, tolerances: tolerances, designs: designs, chosen: chosen, closest: closest,
             undecidedCheaper: undecidedCheaper, errorPerDecision: beta, monotone: monotone, costed: costed, seed: settings.seed,
             firstLook: settings.firstLook)
-        if let chosen, settings.confirmation > 1, let model = models[chosen] {
+        if let chosen, settings.confirmation > 1, let model = models[chosen], driver.shard == nil {
             // Fresh seeds: a claim that holds only for the streams it was found on is no claim.
             let seed = settings.seed &+ 0x5DEE_CE66
             let run = Experiment.run(model, settings: .init(seed: seed, replications: settings.confirmation, threads: settings.threads))
@@ -454,10 +458,14 @@ public enum Planner {
     }
 
     /// Decides one design: a first look, then batches until the check decides or the cap.
-    static func evaluate(_ design: PlanDesign, model: Model, check: FeasibilityCheck, expectations: [Expectation], settings: PlanSettings) -> PlanDesign {
+    static func evaluate(_ design: PlanDesign, model: Model, check: FeasibilityCheck, expectations: [Expectation], settings: PlanSettings,
+                         driver: ExperimentDriver? = nil) throws -> PlanDesign {
         let plan = SequentialPlan(first: settings.firstLook, batch: settings.batch, cap: settings.maxReplications)
         let experiment = ExperimentSettings(seed: settings.seed, replications: plan.first, threads: settings.threads)
-        return Experiment.sequential(model, settings: experiment, plan: plan) { look -> PlanDesign? in
+        let source = { (c: CompiledModel, s: ExperimentSettings, r: Range<Int>, p: Experiment.Progress?) throws -> [ReplicationOutput] in
+            try driver?.replications(c, settings: s, range: r, progress: p) ?? Experiment.replications(c, settings: s, range: r, progress: p)
+        }
+        return try Experiment.sequential(model, settings: experiment, plan: plan, source: source) { look -> PlanDesign? in
             var s = experiment
             s.replications = look.outputs.count
             let result = Experiment.reduce(model, settings: s, outputs: look.outputs)
@@ -605,7 +613,7 @@ extension Planner {
                 return false
             }
             let m = try model(factor)
-            let d = evaluate(PlanDesign(staff: [], costPerMonth: 0, status: .undecided), model: m, check: check, expectations: expectations, settings: settings)
+            let d = try evaluate(PlanDesign(staff: [], costPerMonth: 0, status: .undecided), model: m, check: check, expectations: expectations, settings: settings)
             points.append(.init(factor: factor, status: d.status, replications: d.replications, estimates: d.estimates))
             return d.status == .feasible ? true : d.status == .infeasible ? false : nil
         }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SimExperiment
 import SimPlan
 import SimReport
 import SimScenario
@@ -60,9 +61,14 @@ extension Procsim {
 
         @OptionGroup var export: ExportOptions
 
+        @OptionGroup var sharding: ShardOptions
+
         static func percent(_ text: String) -> Double? { ScenarioLoader.fraction(text) }
 
         func validate() throws {
+            if sharding.shard != nil && (!exhaustive || maxDemand != nil) {
+                throw ValidationError("--shard needs --exhaustive: the search chooses each design to run from the answers before it, so only an exhaustive plan splits; each shard then decides whole designs")
+            }
             if target.isEmpty { throw ValidationError("give at least one target with --target, such as --target \"p95(lead_time) <= 3d\"") }
             if maxDemand == nil && vary.isEmpty { throw ValidationError("give the staff to plan with --vary areas.NAME.staff=LOW..HIGH, or ask --max-demand NAME") }
             if maxDemand != nil && !vary.isEmpty { throw ValidationError("--max-demand keeps the current staffing; leave out --vary (or set staff with --set)") }
@@ -105,13 +111,21 @@ extension Procsim {
         }
 
         func run() throws {
+            try withExitCodes { try execute(sharding.driver(command: Self.configuration.commandName!)) }
+        }
+
+        /// The plan, with its designs decided by `driver`: here, those of one shard (each whole),
+        /// or again from the shards' records (merge), which takes the same decisions.
+        func execute(_ driver: ExperimentDriver) throws {
             try withExitCodes {
                 let outputs = Outputs()
                 defer { outputs.discard() }
                 outputs.protect([scenario])
-                let html = try export.claim(in: outputs)
+                let part = try sharding.partial.map(outputs.claim)
+                let html = driver.shard != nil ? nil : try export.claim(in: outputs)
                 let first = try? ScenarioLoader.load(path: scenario, variant: overrides.variant, overrides: overrides.parsed, root: common.readRoot)
                 if let first { try outputs.protectLoaded(first.inputFiles) }
+                try driver.read(scenario: scenario, hash: ScenarioLoader.fingerprint(path: scenario) ?? "")
                 let seed = common.seed ?? first?.seed ?? 1
                 let t = try tolerances()
                 var settings = PlanSettings(
@@ -134,7 +148,10 @@ extension Procsim {
                         code = limit.exitCode
                     } else {
                         let plan = try Planner.plan(path: scenario, variant: overrides.variant, overrides: overrides.parsed,
-                                                    factors: vary.compactMap(PlanFactor.init(argument:)), targets: target, settings: settings)
+                                                    factors: vary.compactMap(PlanFactor.init(argument:)), targets: target, settings: settings,
+                                                    driver: driver)
+                        if driver.shard != nil { return try sharding.writePartial(driver, to: outputs, claimed: part, quiet: common.quiet) }
+                        try driver.finish()
                         let report = PlanReport(plan: plan, provenance: provenance)
                         try Terminal.output(common.json ? report.json.rendered() : report.text, colour: common.colour)
                         if let html { try outputs.write(HTMLReport.plan(report), to: html) }

@@ -52,7 +52,10 @@ struct ShardOptions: ParsableArguments {
         if !quiet {
             let runs = partial.experiments.filter { !$0.whole }
             let mine = runs.reduce(0) { $0 + $1.outputs.count }, all = runs.reduce(0) { $0 + $1.replications }
-            Terminal.error("shard \(shard): \(mine) of \(all) replications in \(runs.count) experiment\(runs.count == 1 ? "" : "s") → \(self.partial!); merge all \(shard.count) with 'procsim merge'")
+            let what = partial.units.isEmpty
+                ? "\(mine) of \(all) replications in \(runs.count) experiment\(runs.count == 1 ? "" : "s")"
+                : "\(partial.units.count) design\(partial.units.count == 1 ? "" : "s") decided whole"
+            Terminal.error("shard \(shard): \(what) → \(self.partial!); merge all \(shard.count) with 'procsim merge'")
         }
     }
 }
@@ -104,6 +107,7 @@ extension Procsim {
                 case "run": try parse(Run.self).execute(driver)
                 case "study": try parse(StudyCommand.self).execute(driver)
                 case "compare": try parse(Compare.self).execute(driver)
+                case "plan": try parse(Plan.self).execute(driver)
                 default: throw PartialError(file: parts[0], "a partial result of 'procsim \(merged.command)', which this procsim cannot merge")
                 }
             }

@@ -84,6 +84,25 @@ import Testing
         #expect(files.merged.stdout == files.whole.stdout)
     }
 
+    @Test func mergedExhaustivePlanIsByteIdenticalToOneProcess() throws {
+        // Each design is decided whole by its sequential check in one shard; the merge replays the
+        // recorded replications through the same checks, so every decision is the same.
+        let plan = ["plan", "scenarios/order-to-delivery.yaml", "--target", "p95(lead_time) <= 50h",
+                    "--vary", "areas.logistics.staff=2..4", "--vary", "areas.warehouse.staff=3..5",
+                    "--cost", "logistics=3200/month", "--cost", "warehouse=2900/month", "--exhaustive"]
+        let text = try wholeAndMerged(plan + ["--report", "{out}/plan.html", "--csv", "{out}/csv"], shards: 3)
+        #expect(text.merged.status == text.whole.status, "\(text.merged.stderr)")
+        #expect(text.merged.stdout == text.whole.stdout)
+        #expect(text.whole.stdout.contains("Cheapest staffing that meets every target"))
+        #expect(try contents(text.mergedFolder) == contents(text.wholeFolder))
+        let json = try wholeAndMerged(plan + ["--json"], shards: 4)
+        #expect(json.merged.stdout == json.whole.stdout)
+        // The search cannot be split: which design runs next depends on the last answer.
+        let search = try CLI.procsim(Array(plan.dropLast()) + ["--shard", "1/2", "--partial", "p.json"])
+        #expect(search.status == 64)
+        #expect(search.stderr.contains("--shard needs --exhaustive"))
+    }
+
     @Test func moreShardsThanReplicationsStillMerge() throws {
         // Shards 3 and 4 of 4 run nothing of 2 replications; their parts still count.
         let r = try wholeAndMerged(["run", "scenarios/mm1.yaml", "-n", "2", "--json"], shards: 4)

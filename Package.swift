@@ -48,7 +48,7 @@ let package = Package(
         /// Replications in parallel, reduced in replication order; summaries with intervals.
         .target(name: "SimExperiment", dependencies: ["SimModel", "SimStatistics"]),
         /// Capacity planning: the cheapest staffing that meets targets, the most demand a staffing serves.
-        .target(name: "SimPlan", dependencies: ["SimExperiment", "SimExpressions", "SimScenario", "SimModel", "SimStatistics"]),
+        .target(name: "SimPlan", dependencies: ["SimExperiment", "SimExpressions", "SimModel", "SimStatistics"]),
         /// Text and JSON renderings of experiment results.
         .target(name: "SimReport", dependencies: ["SimExperiment", "SimExpressions", "SimPlan", "SimScenario", "SimModel", "SimKernel", "SimStatistics"]),
         /// The command-line tool: parses arguments, prints, sets exit codes. Nothing else.

@@ -5,7 +5,7 @@ import SimKernel
 /// Times are in seconds; rates per second. Names are kept for reports and random-stream keys.
 /// A `Model` is produced by the scenario loader, which has already checked every reference and
 /// range, so the engine trusts it.
-public struct Model: Sendable {
+public struct Model: Sendable, Equatable {
     public var name: String
     /// The end of the simulated period; `nil` runs until every demand stream has reached its
     /// `maxArrivals` and the last item has left.
@@ -22,6 +22,9 @@ public struct Model: Sendable {
     /// Whether the scenario lives on a real calendar (a start date, working hours): only then
     /// do business lead times mean something. Abstract queueing models have no weekdays.
     public var calendarTime: Bool
+    /// The campaigns, as the file writes them; their multipliers are already in the demand
+    /// types' rate profiles (see `withCampaign(_:multiplier:)`).
+    public var campaigns: [Campaign] = []
 
     public init(name: String, horizon: Double?, warmup: Double, areas: [Area], demands: [Demand], journeys: [Journey], calendarTime: Bool = false) {
         self.name = name
@@ -55,6 +58,9 @@ public struct Area: Sendable, Equatable {
     /// Who is employed when, whatever their hours: the base staff for the whole run and each
     /// shift from its start to its end. Costs are paid on this, not on hours on duty.
     public var roster: [Hire] = []
+    /// The base staff and each shift as the file writes them, summed into `schedule`; empty
+    /// when the staff never change. Kept so that a plan can restaff one (`withShift`).
+    public var shifts: [Shift] = []
 
     /// People employed from `from` until `until` (elapsed seconds).
     public struct Hire: Sendable, Equatable {
@@ -201,6 +207,12 @@ public struct Demand: Sendable, Equatable {
     public var attributes: [AttributeDraw] = []
     /// Priorities that depend on attributes; empty: `priority` for every item.
     public var priorityRules: [PriorityRule] = []
+    /// The Poisson rate shaped by the pattern, before campaigns, when `arrivals` is one made
+    /// from them: what a campaign's new multiplier is applied to.
+    public var shape: DemandShape?
+    /// The `rate` as the file writes it (per second; the weekly mean when a pattern shapes
+    /// it, campaigns not included), so that an answer can be typed back into the file.
+    public var writtenRate: Double?
 
     public init(
         name: String, arrivals: ArrivalProcess, journey: Int, priority: Int = 0, promise: Double? = nil,

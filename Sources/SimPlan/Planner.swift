@@ -2,7 +2,6 @@ import Foundation
 import SimExperiment
 import SimExpressions
 import SimModel
-import SimScenario
 import SimStatistics
 
 /// A staffing decision the planner varies: an area's staff, or its staff in a named period
@@ -39,8 +38,6 @@ public struct PlanFactor: Sendable, Equatable, CustomStringConvertible {
 /// What a plan may spend and how sure it must be.
 public struct PlanSettings: Sendable {
     public var seed: UInt64
-    /// Where files the scenario names may be read from (`--root`); `nil`: the scenario's folder.
-    public var root: ReadRoot? = nil
     public var threads: Int
     /// The probability that every feasibility decision of the search is right at once, outside
     /// the tolerance: split evenly over the candidates and targets (Bonferroni).
@@ -164,27 +161,27 @@ public struct PlanResult: Sendable {
 /// numbers (the same seed for all designs), with β = (1 − confidence)/(candidates × targets),
 /// so that all decisions are right together with the stated confidence.
 public enum Planner {
-    /// `overrides` are the command line's `--set`, applied before the plan's own.
+    /// Each design is `base` with the factors' staff edited into it (`design`): the scenario is
+    /// read once, by the caller.
     ///
     /// `driver` runs the designs of an exhaustive plan: all here, those of one shard (the result
     /// then holds only theirs, for the partial result), or from the shards' records (merge).
-    public static func plan(path: String, variant: String? = nil, overrides: [Override] = [], factors: [PlanFactor],
-                            targets: [String], settings: PlanSettings, driver: ExperimentDriver = ExperimentDriver()) throws -> PlanResult {
-        let base = try ScenarioLoader.load(path: path, variant: variant, overrides: overrides, root: settings.root)
+    public static func plan(_ base: Model, factors: [PlanFactor], targets: [String], settings: PlanSettings,
+                            driver: ExperimentDriver = ExperimentDriver()) throws -> PlanResult {
         try validate(factors, in: base)
-        let expectations = try parse(targets, model: base.model)
-        let areaNames = base.model.areas.map(\.name)
+        let expectations = try parse(targets, model: base)
+        let areaNames = base.areas.map(\.name)
         for (name, rate) in settings.costs {
             guard areaNames.contains(name) else {
                 throw PlanError("--cost \(name): unknown area '\(name)'" + (Names.nearest(name, among: areaNames).map { "; did you mean '\($0)'?" } ?? " (areas: \(areaNames.joined(separator: ", ")))"))
             }
             guard rate >= 0 else { throw PlanError("--cost \(name): a cost cannot be negative") }
-            if base.model.areas.first(where: { $0.name == name })?.staff == nil {
+            if base.areas.first(where: { $0.name == name })?.staff == nil {
                 throw PlanError("--cost \(name): area '\(name)' has unlimited staff (a pure delay); it has no people to pay")
             }
         }
-        let costed = factors.contains { settings.costs[$0.area] != nil || areaCost(of: $0.area, in: base.model) != nil }
-        if costed, let missing = factors.first(where: { settings.costs[$0.area] == nil && areaCost(of: $0.area, in: base.model) == nil }) {
+        let costed = factors.contains { settings.costs[$0.area] != nil || areaCost(of: $0.area, in: base) != nil }
+        if costed, let missing = factors.first(where: { settings.costs[$0.area] == nil && areaCost(of: $0.area, in: base) == nil }) {
             throw PlanError("area '\(missing.area)' has no cost while other varied areas have one: give it one (--cost \(missing.area)=3200/month, or 'cost:' in the scenario), or give none (the plan then minimises headcount)")
         }
         let tolerances = expectations.map { tolerance(for: $0, settings) }
@@ -196,12 +193,11 @@ public enum Planner {
         var designs: [PlanDesign] = []
         var models: [Model?] = []
         for staff in grid {
-            guard let scenario = try design(staff, factors: factors, base: base, path: path, variant: variant, overrides: overrides, root: settings.root) else {
+            guard let model = design(staff, factors: factors, base: base) else {
                 designs.append(PlanDesign(staff: staff, costPerMonth: .infinity, status: .inconsistent))
                 models.append(nil)
                 continue
             }
-            let model = scenario.model
             var d = PlanDesign(staff: staff, costPerMonth: cost(of: model, costed: costed, settings: settings), status: .undecided)
             let analysis = FlowAnalysis(model: model)
             if boundsApply(model), analysis.unstableAreas(of: model).contains(where: { model.areas[$0].schedule == nil }) {
@@ -296,18 +292,18 @@ public enum Planner {
 
     // MARK: - The parts
 
-    static func validate(_ factors: [PlanFactor], in base: Scenario) throws {
-        let areas = base.model.areas.map(\.name)
+    static func validate(_ factors: [PlanFactor], in base: Model) throws {
+        let areas = base.areas.map(\.name)
         var seen = Set<String>()
         for f in factors {
             guard seen.insert(f.description).inserted else { throw PlanError("--vary names \(f) twice; give each once") }
             guard let a = areas.firstIndex(of: f.area) else {
                 throw PlanError("--vary \(f): unknown area '\(f.area)'" + (Names.nearest(f.area, among: areas).map { "; did you mean '\($0)'?" } ?? " (areas: \(areas.joined(separator: ", ")))"))
             }
-            guard base.model.areas[a].staff != nil else { throw PlanError("--vary \(f): area '\(f.area)' has unlimited staff; there is nothing to plan") }
+            guard base.areas[a].staff != nil else { throw PlanError("--vary \(f): area '\(f.area)' has unlimited staff; there is nothing to plan") }
             if f.period == nil && f.values.lowerBound < 1 { throw PlanError("--vary \(f): an area needs at least 1 person; start the range at 1") }
             if let p = f.period {
-                let names = base.periods.map(\.name) + shiftNames(of: f.area, in: base)
+                let names = base.campaigns.map(\.name) + base.areas[a].shifts.compactMap(\.name)
                 guard names.contains(p) else {
                     throw PlanError("--vary \(f): '\(p)' is neither a campaign nor a shift of area '\(f.area)'" + (Names.nearest(p, among: names).map { "; did you mean '\($0)'?" } ?? (names.isEmpty ? " (the scenario names no campaigns and the area no shifts)" : " (periods: \(names.joined(separator: ", ")))")))
                 }
@@ -323,12 +319,6 @@ public enum Planner {
     /// a horizon can meet a loose target while overloaded, and with working hours or campaigns
     /// the average load says little about any one day.
     static func boundsApply(_ model: Model) -> Bool { model.warmup > 0 && model.horizon != nil }
-
-    static func shiftNames(of area: String, in base: Scenario) -> [String] {
-        // Shift names live in the YAML only; the resolved text has them under the area.
-        guard let text = try? ScenarioLoader.shiftNames(yaml: base.resolvedYAML, area: area) else { return [] }
-        return text
-    }
 
     static func parse(_ targets: [String], model: Model) throws -> [Expectation] {
         if targets.isEmpty { throw PlanError("give at least one target with --target, such as --target \"p95(lead_time) <= 3d\"") }
@@ -393,28 +383,29 @@ public enum Planner {
         return upper != rising && !e.source.contains("/")
     }
 
-    /// The scenario of one design, or `nil` when it is inconsistent (fewer in a campaign than
-    /// outside it).
-    static func design(_ staff: [Int], factors: [PlanFactor], base: Scenario, path: String, variant: String?, overrides: [Override], root: ReadRoot? = nil) throws -> Scenario? {
-        var extra: [Override] = []
+    /// The model of one design, or `nil` when it is inconsistent (fewer in a campaign than
+    /// outside it). Staff during a campaign are a shift of the extra people over the
+    /// campaign's window, in the area's working hours, named `@campaign`.
+    static func design(_ staff: [Int], factors: [PlanFactor], base: Model) -> Model? {
+        var model = base
         for (f, v) in zip(factors, staff) {
+            let a = model.areas.firstIndex { $0.name == f.area }!
             guard let p = f.period else {
-                extra.append(Override(argument: "areas.\(f.area).staff=\(v)")!)
+                model.areas[a] = model.areas[a].withStaff(v, horizon: model.horizon)
                 continue
             }
-            if let window = base.periods.first(where: { $0.name == p }) {
-                let outside = zip(factors, staff).first { $0.0.area == f.area && $0.0.period == nil }?.1
-                    ?? base.model.areas.first { $0.name == f.area }!.staff!
+            if let window = base.campaigns.first(where: { $0.name == p }) {
+                let outside = zip(factors, staff).first { $0.0.area == f.area && $0.0.period == nil }?.1 ?? base.areas[a].staff!
                 guard v >= outside else { return nil }
-                if v > outside {
-                    extra.append(Override(appendingTo: "areas.\(f.area).shifts",
-                                          value: "{name: '@\(p)', staff: \(v - outside), from: \(Int(window.start))s, until: \(Int(window.end.rounded(.up)))s}"))
+                // A campaign needs a horizon, so a model with one has it.
+                if v > outside, let horizon = model.horizon {
+                    model.areas[a] = model.areas[a].addingShift(named: "@\(p)", staff: v - outside, from: window.start, until: window.end, horizon: horizon)
                 }
             } else {
-                extra.append(Override(argument: "areas.\(f.area).shifts.\(p).staff=\(v)")!)
+                model.areas[a] = model.areas[a].withShift(named: p, staff: v, horizon: model.horizon)!
             }
         }
-        return try ScenarioLoader.load(path: path, variant: variant, overrides: overrides + extra, root: root)
+        return model
     }
 
     /// A target's queueing estimate: utilisation exactly; mean lead time by Allen–Cunneen;
@@ -560,10 +551,8 @@ extension Planner {
     /// bisection to 2%. Each factor is decided by the sequential feasibility check on common
     /// random numbers; more demand never makes a time, a queue or an on-time share better, so
     /// a bracket once found holds.
-    public static func maxDemand(path: String, variant: String? = nil, overrides: [Override] = [], name: String,
-                                 targets: [String], settings: PlanSettings) throws -> DemandLimit {
-        let base = try ScenarioLoader.load(path: path, variant: variant, overrides: overrides, root: settings.root)
-        let expectations = try parse(targets, model: base.model)
+    public static func maxDemand(_ base: Model, name: String, targets: [String], settings: PlanSettings) throws -> DemandLimit {
+        let expectations = try parse(targets, model: base)
         guard expectations.allSatisfy(isMonotone) else {
             throw PlanError("--max-demand needs targets that more demand can only make worse (times, queues, on-time shares); '\(expectations.first { !isMonotone($0) }!.source)' is not one")
         }
@@ -573,27 +562,28 @@ extension Planner {
             targets: zip(expectations, tolerances).map { .init(threshold: $0.threshold, atMost: $0.comparator == .lessOrEqual || $0.comparator == .less, tolerance: $1) },
             errorPerDecision: beta, firstLook: settings.firstLook)
 
-        let demandIndex = base.model.demands.firstIndex { $0.name == name }
-        let campaign = base.periods.first { $0.name == name }
+        let demandIndex = base.demands.firstIndex { $0.name == name }
+        let campaignIndex = base.campaigns.firstIndex { $0.name == name }
+        let campaign = campaignIndex.map { base.campaigns[$0] }
         guard demandIndex != nil || campaign != nil else {
-            let names = base.model.demands.map(\.name) + base.periods.map(\.name)
+            let names = base.demands.map(\.name) + base.campaigns.map(\.name)
             throw PlanError("--max-demand \(name): no demand type or campaign is named '\(name)'" + (Names.nearest(name, among: names).map { "; did you mean '\($0)'?" } ?? " (\(names.joined(separator: ", ")))"))
         }
         var current = campaign?.multiplier ?? 0
         var stability: Double?
         if let d = demandIndex {
-            guard base.model.demands[d].arrivals.scaled(by: 2) != nil else {
+            guard base.demands[d].arrivals.scaled(by: 2) != nil else {
                 throw PlanError("--max-demand \(name): its arrivals have no rate to scale (a replayed order book, gaps from a distribution, or items created by others)")
             }
             // The rate as the file writes it, so that the answer can be typed back into it.
-            current = base.rates[name] ?? base.model.demands[d].arrivals.meanRate(until: base.model.horizon)
+            current = base.demands[d].writtenRate ?? base.demands[d].arrivals.meanRate(until: base.horizon)
             // The load is linear in the factor: where it reaches an area's staff, queues grow without bound.
-            let l1 = FlowAnalysis(model: base.model).offeredLoad
-            var doubled = base.model
+            let l1 = FlowAnalysis(model: base).offeredLoad
+            var doubled = base
             doubled.demands[d].arrivals = doubled.demands[d].arrivals.scaled(by: 2)!
             let l2 = FlowAnalysis(model: doubled).offeredLoad
-            for (a, area) in base.model.areas.enumerated() where area.queueLimit == nil && l2[a] > l1[a] {
-                guard let capacity = FlowAnalysis.capacity(of: area, in: base.model) else { continue }
+            for (a, area) in base.areas.enumerated() where area.queueLimit == nil && l2[a] > l1[a] {
+                guard let capacity = FlowAnalysis.capacity(of: area, in: base) else { continue }
                 let limit = 1 + (capacity - l1[a]) / (l2[a] - l1[a])
                 stability = min(stability ?? limit, limit)
             }
@@ -601,11 +591,15 @@ extension Planner {
         var points: [DemandLimit.Point] = []
         func model(_ factor: Double) throws -> Model {
             if let d = demandIndex {
-                var m = base.model
+                var m = base
                 m.demands[d].arrivals = m.demands[d].arrivals.scaled(by: factor)!
                 return m
             }
-            return try ScenarioLoader.load(path: path, variant: variant, overrides: overrides + [Override(argument: "campaigns.\(name).multiplier=\(factor)")!], root: settings.root).model
+            let m = base.withCampaign(campaignIndex!, multiplier: factor)
+            if let horizon = m.horizon, let d = m.campaigns[campaignIndex!].demands.first(where: { m.demands[$0].arrivals.meanRate(until: horizon) <= 0 }) {
+                throw PlanError("--max-demand \(name): at a multiplier of \(factor), demand type '\(m.demands[d].name)' would have a rate of zero at all times within the horizon")
+            }
+            return m
         }
         func decide(_ factor: Double) throws -> Bool? {
             if let stability, factor >= stability {

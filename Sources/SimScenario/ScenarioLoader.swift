@@ -22,14 +22,11 @@ public struct Scenario: Sendable {
     public var expectations: [Expectation]
     /// Named windows of time (the campaigns), in seconds after the start: `plan` can staff an
     /// area differently in one (`areas.logistics.staff@spring-sale`).
-    public var periods: [Period]
+    public var periods: [Period] { model.campaigns }
     /// The instant the simulation starts (`start:` in `timezone:`; a Monday in 2024 when the
     /// scenario names none) and its time zone: event logs carry real dates.
     public var start: Date = Date(timeIntervalSince1970: 0)
     public var timeZone: TimeZone = TimeZone(identifier: "UTC")!
-    /// Each demand type's `rate` as the file writes it (per second; its weekly mean when a
-    /// pattern shapes it, campaigns not included).
-    public var rates: [String: Double] = [:]
     /// Every file read to make this scenario: the file, the files it `extends`, its order
     /// books. An output must not be any of them.
     public var inputFiles: [String] = []
@@ -79,14 +76,8 @@ public struct UnreadableFile: Error, Sendable, CustomStringConvertible {
     public var description: String { "\(path): error: cannot read the \(what): \(reason)" }
 }
 
-/// A named window of elapsed time.
-public struct Period: Sendable, Equatable {
-    public var name: String
-    public var start: Double
-    public var end: Double
-    /// The campaign's demand multiplier.
-    public var multiplier: Double
-}
+/// A named window of elapsed time: a campaign.
+public typealias Period = Campaign
 
 /// Reads scenario files: YAML → `Scenario`, reporting every problem with its location.
 public enum ScenarioLoader {
@@ -395,9 +386,8 @@ struct Composed {
         var scenario = Scenario(
             model: model, seed: seed, file: file, contentHash: contentHash,
             warnings: reader.sorted, analysis: analysis, variant: variant, variantNames: variantNames,
-            expectations: expectations, periods: builder.periods, tolerances: tolerances, resolvedText: ResolvedText(resolving ? root : nil))
+            expectations: expectations, tolerances: tolerances, resolvedText: ResolvedText(resolving ? root : nil))
         scenario.start = builder.clock.start
-        scenario.rates = builder.rates
         scenario.timeZone = builder.clock.calendar.timeZone
         scenario.inputFiles = reader.files.map(\.path) + builder.orderBooks.values.map(\.file).sorted()
         return scenario
@@ -487,6 +477,7 @@ struct ModelBuilder {
             var setup: Distribution?
             var cost: Double?
             var roster: [Area.Hire] = []
+            var shifts: [Shift] = []
             if let fields = reader.mapping(node, path, allowed: Format.areaKeys, required: Format.required(Format.area), what: "area '\(name)'") {
                 if let s = fields["staff"] {
                     if NodeReader.scalarText(s) == "unlimited" { staff = nil } else if case .scalar(let text) = s, Int(text.string) == nil,
@@ -505,7 +496,7 @@ struct ModelBuilder {
                     }
                 }
                 if !staffInvalid {
-                    schedule = staffSchedule(fields, path, staff: staff, horizon: horizon, clock: clock, calendars: calendars, roster: &roster)
+                    schedule = staffSchedule(fields, path, staff: staff, horizon: horizon, clock: clock, calendars: calendars, roster: &roster, shiftList: &shifts)
                     if let staff { roster.insert(Area.Hire(staff: staff, from: 0, until: horizon ?? .infinity), at: 0) }
                 }
                 if let c = fields["cost"] {
@@ -526,6 +517,7 @@ struct ModelBuilder {
             area.setup = setup
             area.costPerSecond = cost
             area.roster = roster
+            area.shifts = shifts
             areas.append(area)
         }
         if top["areas"] != nil && areaEntries.isEmpty && !reader.hasErrors {
@@ -556,7 +548,7 @@ struct ModelBuilder {
         // demand types per demand type was quadratic).
         var campaignsOf = [[Campaign]](repeating: [], count: demandEntries.count)
         for campaign in campaigns { for d in campaign.demands { campaignsOf[d].append(campaign) } }
-        periods = campaigns.map { Period(name: $0.name, start: $0.start, end: $0.end, multiplier: $0.multiplier) }
+        periods = campaigns
         var demands: [Demand] = []
         let time = DemandTime(clock: clock, horizon: horizon, calendars: calendars, calendarTime: calendarTime)
         for (d, (name, _, node)) in demandEntries.enumerated() {
@@ -593,6 +585,7 @@ struct ModelBuilder {
         var model = Model(name: name, horizon: horizon, warmup: warmup, areas: areas, demands: demands, journeys: journeys, calendarTime: calendarTime)
         model.systems = systems
         model.attributes = attributes
+        model.campaigns = periods
         Self.estimateConditionalBranches(&model)
         return (model, seed)
     }
@@ -629,11 +622,14 @@ struct ModelBuilder {
         }
         // A pattern or a campaign turns a constant rate into a varying one.
         let pattern = fields["pattern"].flatMap { demandPattern($0, "\(path).pattern") }
+        var demandShape: DemandShape?
         if pattern != nil || !campaigns.isEmpty, let current = arrivals {
             let culprit = fields.keyNode("pattern") ?? nodes["campaigns.\(campaigns.first?.name ?? "")"]
             if case .poisson(let rate) = current {
                 if let horizon = time.horizon {
-                    let profile = (pattern ?? DemandPattern()).profile(rate: rate, instants: &instants, horizon: horizon, campaigns: campaigns)
+                    let shape = (pattern ?? DemandPattern()).shape(rate: rate, instants: &instants, horizon: horizon)
+                    let profile = shape.profile(horizon: horizon, campaigns: campaigns)
+                    demandShape = shape
                     if profile.expectedArrivals(before: horizon) <= 0 {
                         reader.error(culprit, "\(path)", "with its pattern and campaigns, demand type '\(name)' has a rate of zero at all times within the horizon")
                     }
@@ -695,6 +691,8 @@ struct ModelBuilder {
             promiseClock: clockKind, businessHours: hours, maxArrivals: limit, patience: patience, lateContact: lateContact)
         demand.attributes = draws
         demand.priorityRules = rules
+        demand.shape = demandShape
+        demand.writtenRate = rates[name]
         return demand
     }
 
@@ -1078,15 +1076,6 @@ struct ModelBuilder {
     static func percent(_ x: Double) -> String {
         let v = (x * 10000).rounded() / 100
         return v == v.rounded() ? "\(Int(v))%" : "\(v)%"
-    }
-}
-
-extension ScenarioLoader {
-    /// The names of an area's shifts in scenario text (`plan` varies a shift's staff by name).
-    public static func shiftNames(yaml: String, area: String) throws -> [String] {
-        guard let root = try Yams.compose(yaml: yaml),
-              case .sequence(let shifts)? = root.mapping?["areas"]?.mapping?[area]?.mapping?["shifts"] else { return [] }
-        return shifts.compactMap { $0.mapping?["name"]?.scalar?.string }
     }
 }
 

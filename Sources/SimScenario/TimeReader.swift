@@ -162,7 +162,7 @@ extension ModelBuilder {
     /// `nil` when the staff never change.
     mutating func staffSchedule(
         _ fields: Entries, _ path: String, staff: Int?, horizon: Double?, clock: LocalClock,
-        calendars: [String: WeeklyHours], roster: inout [Area.Hire]
+        calendars: [String: WeeklyHours], roster: inout [Area.Hire], shiftList: inout [Shift]
     ) -> StaffSchedule? {
         let calendarNode = fields["calendar"], shiftsNode = fields["shifts"]
         if calendarNode == nil && shiftsNode == nil { return nil }
@@ -183,7 +183,7 @@ extension ModelBuilder {
             return hours.timetable(on: clock, from: from, until: min(until, horizon))
         }
         let baseOpen = base.map { openHours(calendarNode.map(NodeReader.scalarText), $0, clock: clock, until: horizon) }
-        var shifts: [(staff: Int?, open: Timetable)] = [(staff, baseOpen ?? always)]
+        var shifts = [Shift(name: nil, staff: staff, open: baseOpen ?? always, from: 0, until: horizon)]
         if let s = shiftsNode {
             guard case .sequence(let list) = s else {
                 reader.error(s, "\(path).shifts", "expected a list of shifts such as '- {staff: 2, calendar: evening, from: 30d}', found \(NodeReader.describe(s))")
@@ -197,7 +197,9 @@ extension ModelBuilder {
             for (i, item) in list.enumerated() {
                 let p = "\(path).shifts[\(i)]"
                 guard let f = reader.mapping(item, p, allowed: Format.shiftKeys, required: ["staff"], what: "a shift such as '{staff: 2, calendar: evening, from: 30d}'") else { continue }
+                var shiftName: String?
                 if let n = f["name"], let name = reader.string(n, "\(p).name") {
+                    shiftName = name
                     // Variants and --set address a shift by its name: two of one name are ambiguous.
                     if let first = names[name] {
                         reader.error(n, "\(p).name", "shift '\(name)' is already the name of shifts[\(first)]; give each shift its own name")
@@ -218,12 +220,13 @@ extension ModelBuilder {
                     reader.warning(fromNode, "\(p).from", "the shift starts at or after the horizon, so it never works in the simulated period")
                 }
                 if let count {
-                    shifts.append((count, open(hours, from: from, until: until)))
+                    shifts.append(Shift(name: shiftName, staff: count, open: open(hours, from: from, until: until), from: from, until: min(until, horizon)))
                     roster.append(Area.Hire(staff: count, from: from, until: min(until, horizon)))
                 }
             }
         }
-        return StaffSchedule(shifts: shifts)
+        shiftList = shifts
+        return StaffSchedule(shifts: shifts.map { ($0.staff, $0.open) })
     }
 
     /// The `campaigns:` section: windows in which demand is multiplied.
@@ -343,12 +346,6 @@ struct DemandTime {
 }
 
 /// A window of time in which demand is multiplied.
-struct Campaign {
-    var name: String
-    var start: Double, end: Double
-    var multiplier: Double
-    var demands: [Int]
-}
 
 /// Relative weights of the times of day and the weekdays.
 struct DemandPattern {
@@ -366,7 +363,8 @@ struct DemandPattern {
 
     /// The rate over `[0, horizon)` on the scenario's clock, with campaigns applied.
     /// `instants` converts local times (shared by every demand type of the scenario).
-    func profile(rate: Double, instants: inout InstantCache, horizon: Double, campaigns: [Campaign]) -> RateProfile {
+    /// The rate over time before campaigns (`DemandShape.profile` applies them).
+    func shape(rate: Double, instants: inout InstantCache, horizon: Double) -> DemandShape {
         var pieces: [(Double, Double)] = []  // start, rate
         let scale = rate / weeklyMean
         for day in instants.days(until: horizon) {
@@ -378,20 +376,6 @@ struct DemandPattern {
             }
             if cursor < 1440 { pieces.append((instants.elapsed(day, minute: cursor), 0)) }
         }
-        // Campaign edges split the pieces; each piece then takes the product of the multipliers
-        // of the campaigns that cover its start.
-        var cuts = Set(pieces.map(\.0).filter { $0 > 0 && $0 < horizon })
-        for c in campaigns { cuts.insert(c.start); cuts.insert(c.end) }
-        cuts.insert(0)
-        let times = cuts.filter { $0 >= 0 && $0 < horizon }.sorted()
-        var rates: [Double] = []
-        var p = 0
-        for t in times {
-            while p + 1 < pieces.count && pieces[p + 1].0 <= t { p += 1 }
-            var r = pieces.isEmpty || pieces[p].0 > t ? 0 : pieces[p].1
-            for c in campaigns where c.start <= t && t < c.end { r *= c.multiplier }
-            rates.append(r)
-        }
-        return RateProfile(times: times, rates: rates)
+        return DemandShape(starts: pieces.map(\.0), rates: pieces.map(\.1))
     }
 }

@@ -123,33 +123,31 @@ extension Procsim {
                 outputs.protect([scenario])
                 let part = try sharding.partial.map(outputs.claim)
                 let html = driver.shard != nil ? nil : try export.claim(in: outputs)
-                let first = try? ScenarioLoader.load(path: scenario, variant: overrides.variant, overrides: overrides.parsed, root: common.readRoot)
-                if let first { try outputs.protectLoaded(first.inputFiles) }
-                try driver.read(scenario: scenario, hash: ScenarioLoader.fingerprint(path: scenario) ?? "")
-                let seed = common.seed ?? first?.seed ?? 1
+                let base = try ScenarioLoader.load(path: scenario, variant: overrides.variant, overrides: overrides.parsed, root: common.readRoot)
+                try outputs.protectLoaded(base.inputFiles)
+                let hash = ScenarioLoader.fingerprint(path: scenario) ?? ""
+                try driver.read(scenario: scenario, hash: hash)
+                let seed = common.seed ?? base.seed ?? 1
                 let t = try tolerances()
-                var settings = PlanSettings(
+                let settings = PlanSettings(
                     seed: seed, threads: common.threadCount, confidence: Self.percent(confidence)!, relativeTolerance: t.relative,
                     shareTolerance: t.share, firstLook: look, batch: look, maxReplications: maxReplications,
                     costs: Dictionary(cost.compactMap(Self.parseCost), uniquingKeysWith: { _, b in b }), exhaustive: exhaustive,
                     confirmation: confirm)
-                settings.root = common.readRoot
                 let provenance = Provenance(procsimVersion: Procsim.version, scenarioFile: scenario,
-                                            scenarioHash: ScenarioLoader.fingerprint(path: scenario) ?? "",
+                                            scenarioHash: hash,
                                             seed: seed, replications: look, variant: overrides.variant, overrides: overrides.arguments)
                 let code: Int32
                 do {
                     if let name = maxDemand {
-                        let limit = try Planner.maxDemand(path: scenario, variant: overrides.variant, overrides: overrides.parsed, name: name,
-                                                          targets: target, settings: settings)
+                        let limit = try Planner.maxDemand(base.model, name: name, targets: target, settings: settings)
                         let report = DemandLimitReport(limit: limit, provenance: provenance)
                         try Terminal.output(common.json ? report.json.rendered() : report.text, colour: common.colour)
                         if let html { try outputs.write(HTMLReport.demandLimit(report), to: html) }
                         code = limit.exitCode
                     } else {
-                        let plan = try Planner.plan(path: scenario, variant: overrides.variant, overrides: overrides.parsed,
-                                                    factors: vary.compactMap(PlanFactor.init(argument:)), targets: target, settings: settings,
-                                                    driver: driver)
+                        let plan = try Planner.plan(base.model, factors: vary.compactMap(PlanFactor.init(argument:)), targets: target,
+                                                    settings: settings, driver: driver)
                         if driver.shard != nil { return try sharding.writePartial(driver, to: outputs, claimed: part, quiet: common.quiet) }
                         try driver.finish()
                         let report = PlanReport(plan: plan, provenance: provenance)

@@ -98,7 +98,7 @@ import _SimTestSupport
         defer { try? FileManager.default.removeItem(at: file.deletingLastPathComponent()) }
         let theory = (1...10).first { c in Double(c) > 3 && Theory.mmcMeanWait(servers: c, arrivalRate: 3, serviceRate: 1) * 60 <= 10 }
         #expect(theory == 5)
-        let plan = try Planner.plan(path: file.path, factors: [PlanFactor(area: "desk", values: 1...10)],
+        let plan = try Planner.plan(try ScenarioLoader.load(path: file.path).model, factors: [PlanFactor(area: "desk", values: 1...10)],
                                     targets: ["mean(wait, step: handle) <= 10m"], settings: PlanSettings(seed: 3, threads: 2))
         let chosen = try #require(plan.chosen)
         #expect(plan.designs[chosen].staff == [theory!] && plan.exitCode == 0)
@@ -113,7 +113,7 @@ import _SimTestSupport
         let wait = try #require(run.estimate("wait.mean", .step(journey: 0, step: 0))?.estimate)
         #expect(wait <= 600 + plan.tolerances[0])
         // Searching and deciding every design agree.
-        let all = try Planner.plan(path: file.path, factors: [PlanFactor(area: "desk", values: 1...10)],
+        let all = try Planner.plan(try ScenarioLoader.load(path: file.path).model, factors: [PlanFactor(area: "desk", values: 1...10)],
                                    targets: ["mean(wait, step: handle) <= 10m"], settings: PlanSettings(seed: 3, threads: 2, exhaustive: true, confirmation: 0))
         #expect(all.chosen.map { all.designs[$0].staff } == [theory!] && all.evaluated == 7)
     }
@@ -123,7 +123,7 @@ import _SimTestSupport
     @Test func infeasibleRangesReportTheClosestDesign() throws {
         let file = try Self.desk()
         defer { try? FileManager.default.removeItem(at: file.deletingLastPathComponent()) }
-        let plan = try Planner.plan(path: file.path, factors: [PlanFactor(area: "desk", values: 1...4)],
+        let plan = try Planner.plan(try ScenarioLoader.load(path: file.path).model, factors: [PlanFactor(area: "desk", values: 1...4)],
                                     targets: ["mean(wait, step: handle) <= 10m"], settings: PlanSettings(seed: 3, threads: 2))
         #expect(plan.chosen == nil && plan.exitCode == 1)
         #expect(plan.closest.map { plan.designs[$0].staff } == [4])
@@ -138,7 +138,7 @@ import _SimTestSupport
     @Test func maxDemandBracketsTheErlangCLimit() throws {
         let file = try Self.desk()
         defer { try? FileManager.default.removeItem(at: file.deletingLastPathComponent()) }
-        let limit = try Planner.maxDemand(path: file.path, name: "calls", targets: ["mean(wait, step: handle) <= 10m"],
+        let limit = try Planner.maxDemand(try ScenarioLoader.load(path: file.path).model, name: "calls", targets: ["mean(wait, step: handle) <= 10m"],
                                           settings: PlanSettings(seed: 3, threads: 2))
         let low = try #require(limit.highestFeasible), high = try #require(limit.lowestInfeasible)
         let eps = limit.tolerances[0] / 60   // minutes
@@ -159,14 +159,57 @@ import _SimTestSupport
         defer { try? FileManager.default.removeItem(at: file.deletingLastPathComponent()) }
         let base = try ScenarioLoader.load(path: file.path)
         let factors = [PlanFactor(area: "desk", values: 4...6), PlanFactor(area: "desk", period: "spring", values: 4...8)]
-        let design = try #require(try Planner.design([5, 7], factors: factors, base: base, path: file.path, variant: nil, overrides: []))
-        let schedule = try #require(design.model.areas[0].schedule)
+        let design = try #require(Planner.design([5, 7], factors: factors, base: base.model))
+        let schedule = try #require(design.areas[0].schedule)
         #expect(schedule.level(at: 9 * 86_400) == 5 && schedule.level(at: 12 * 86_400) == 7 && schedule.level(at: 16 * 86_400) == 5)
         // Fewer in the campaign than outside is not a plan.
-        #expect(try Planner.design([6, 5], factors: factors, base: base, path: file.path, variant: nil, overrides: []) == nil)
+        #expect(Planner.design([6, 5], factors: factors, base: base.model) == nil)
         // Costs follow the people employed: 5 all the time and 2 more for 5 of the 100 days.
-        let monthly = Planner.cost(of: design.model, costed: true, settings: PlanSettings(costs: ["desk": 3000 / (365.25 * 86_400 / 12)]))
+        let monthly = Planner.cost(of: design, costed: true, settings: PlanSettings(costs: ["desk": 3000 / (365.25 * 86_400 / 12)]))
         #expect(abs(monthly - 3000 * (5 + 2 * 5.0 / 100)) < 1e-6)
+    }
+
+    /// A design is the base model with typed staff edits, never the file read again: it must
+    /// equal, field for field, the model the file gives with the same change written into it
+    /// through `--set` (base staff, a named shift, a campaign's extra staff as a shift over its
+    /// window in the area's working hours), in working hours and outside them.
+    @Test(arguments: [
+        ("scenarios/campaign-before-logistics.yaml", "logistics", "spring", "evening"),
+        ("scenarios/warehouse-second-shift.yaml", "warehouse", nil, "evening"),
+        ("desk", "desk", "spring", nil),
+    ] as [(String, String, String?, String?)])
+    func typedStaffEditsEqualTheEditedFile(path: String, area: String, campaign: String?, shift: String?) throws {
+        var file = path
+        if path == "desk" {
+            let url = try Self.desk(extra: "campaigns:\n  spring: {start: 10d, duration: 5d, multiplier: 1.5}")
+            file = url.path
+        }
+        defer { if path == "desk" { try? FileManager.default.removeItem(at: URL(fileURLWithPath: file).deletingLastPathComponent()) } }
+        let base = try ScenarioLoader.load(path: file).model
+        var factors = [PlanFactor(area: area, values: 1...9)]
+        if let campaign { factors.append(PlanFactor(area: area, period: campaign, values: 1...12)) }
+        if let shift { factors.append(PlanFactor(area: area, period: shift, values: 0...9)) }
+        let window = campaign.flatMap { c in base.campaigns.first { $0.name == c } }
+        for staff in [[4, 7, 1], [2, 2, 0], [9, 12, 9], [1, 5, 3]] {
+            let design = Array(staff.prefix(factors.count))
+            let typed = try #require(Planner.design(design, factors: factors, base: base))
+            var edits = [Override(argument: "areas.\(area).staff=\(design[0])")!]
+            if let campaign, let window, design[1] > design[0] {
+                #expect(window.start == window.start.rounded() && window.end == window.end.rounded())
+                edits.append(Override(appendingTo: "areas.\(area).shifts",
+                                      value: "{name: '@\(campaign)', staff: \(design[1] - design[0]), from: \(Int(window.start))s, until: \(Int(window.end))s}"))
+            }
+            if let shift { edits.append(Override(argument: "areas.\(area).shifts.\(shift).staff=\(design[factors.count - 1])")!) }
+            let written = try ScenarioLoader.load(path: file, overrides: edits).model
+            #expect(typed == written, "design \(design) of \(path)")
+        }
+        // A campaign's multiplier, edited: the demand types' rate profiles are rebuilt from their shapes.
+        if let campaign, let c = base.campaigns.firstIndex(where: { $0.name == campaign }) {
+            for m in [0.5, 3.25, 7.0] {
+                let written = try ScenarioLoader.load(path: file, overrides: [Override(argument: "campaigns.\(campaign).multiplier=\(m)")!]).model
+                #expect(base.withCampaign(c, multiplier: m) == written, "multiplier \(m) of \(path)")
+            }
+        }
     }
 
     /// A run that starts empty and stops at a horizon can meet a loose target while overloaded:
@@ -189,7 +232,7 @@ import _SimTestSupport
                 steps:
                   - {name: handle, area: desk, duration: {dist: exponential, mean: 1h}}
             """.write(to: file, atomically: true, encoding: .utf8)
-        let plan = try Planner.plan(path: file.path, factors: [PlanFactor(area: "desk", values: 1...4)],
+        let plan = try Planner.plan(try ScenarioLoader.load(path: file.path).model, factors: [PlanFactor(area: "desk", values: 1...4)],
                                     targets: ["mean(lead_time) <= 7d"], settings: PlanSettings(seed: 3, threads: 2, confirmation: 0))
         #expect(plan.designs.allSatisfy { $0.status != .unstable })
         #expect(plan.chosen.map { plan.designs[$0].staff } == [1])
@@ -200,7 +243,7 @@ import _SimTestSupport
     @Test func maxDemandKnowsWhenLessDemandCannotHelp() throws {
         let file = try Self.desk()
         defer { try? FileManager.default.removeItem(at: file.deletingLastPathComponent()) }
-        let limit = try Planner.maxDemand(path: file.path, name: "calls", targets: ["p95(lead_time) <= 2h"], settings: PlanSettings(seed: 3, threads: 2))
+        let limit = try Planner.maxDemand(try ScenarioLoader.load(path: file.path).model, name: "calls", targets: ["p95(lead_time) <= 2h"], settings: PlanSettings(seed: 3, threads: 2))
         #expect(limit.exitCode == 1 && limit.saturated && limit.highestFeasible == nil)
         #expect(limit.points.count < 8)
     }
@@ -236,7 +279,7 @@ import _SimTestSupport
                 steps:
                   - {name: handle, area: desk, duration: {dist: exponential, mean: 1h}, patience: {dist: exponential, mean: 10m}}
             """.write(to: file, atomically: true, encoding: .utf8)
-        let plan = try Planner.plan(path: file.path, factors: [PlanFactor(area: "desk", values: 1...6)],
+        let plan = try Planner.plan(try ScenarioLoader.load(path: file.path).model, factors: [PlanFactor(area: "desk", values: 1...6)],
                                     targets: ["share(abandoned) <= 60%"], settings: PlanSettings(seed: 3, threads: 2, confirmation: 0))
         #expect(plan.designs.allSatisfy { $0.status != .unstable })
         let chosen = try #require(plan.chosen)

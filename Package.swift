@@ -19,6 +19,7 @@ let package = Package(
         .library(name: "SimStatistics", targets: ["SimStatistics"]),
         .library(name: "SimExperiment", targets: ["SimExperiment"]),
         .library(name: "SimPlan", targets: ["SimPlan"]),
+        .library(name: "SimGate", targets: ["SimGate"]),
         .library(name: "SimReport", targets: ["SimReport"]),
     ],
     dependencies: [
@@ -49,13 +50,16 @@ let package = Package(
         .target(name: "SimExperiment", dependencies: ["SimModel", "SimStatistics"]),
         /// Capacity planning: the cheapest staffing that meets targets, the most demand a staffing serves.
         .target(name: "SimPlan", dependencies: ["SimExperiment", "SimExpressions", "SimModel", "SimStatistics"]),
-        /// Text and JSON renderings of experiment results.
-        .target(name: "SimReport", dependencies: ["SimExperiment", "SimExpressions", "SimPlan", "SimScenario", "SimModel", "SimKernel", "SimStatistics"]),
+        /// The CI gate's decisions: expectations judged, figures compared with a recorded
+        /// baseline, the scenarios of a folder to check.
+        .target(name: "SimGate", dependencies: ["SimExperiment", "SimExpressions", "SimScenario", "SimModel", "SimKernel", "SimStatistics"]),
+        /// Text, JSON, CSV, HTML and JUnit renderings of results; renders only.
+        .target(name: "SimReport", dependencies: ["SimExperiment", "SimExpressions", "SimGate", "SimPlan", "SimScenario", "SimModel", "SimKernel", "SimStatistics"]),
         /// The command-line tool: parses arguments, prints, sets exit codes. Nothing else.
         .executableTarget(
             name: "procsim",
             dependencies: [
-                "SimReport", "SimPlan", "SimExperiment", "SimScenario",
+                "SimReport", "SimGate", "SimPlan", "SimExperiment", "SimScenario",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "SystemPackage", package: "swift-system"),
             ],
@@ -87,7 +91,7 @@ let package = Package(
             ],
             resources: [.copy("Fixtures")]),
         .testTarget(
-            name: "ProcsimCLITests", dependencies: ["SimReport", "SimPlan", "SimExperiment", "SimScenario", "_SimTestSupport"],
+            name: "ProcsimCLITests", dependencies: ["SimReport", "SimGate", "SimPlan", "SimExperiment", "SimScenario", "_SimTestSupport"],
             exclude: ["Corpus"]),
     ]
 )

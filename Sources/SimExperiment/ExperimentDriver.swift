@@ -109,18 +109,31 @@ public final class ExperimentDriver {
     /// In merge mode the unit runs again with its replications taken from the record, so it takes
     /// the very decisions it took in its shard, without simulating.
     public func unit<T>(_ k: Int, _ body: () throws -> T) throws -> T? {
+        try timedUnit(k, body)?.value
+    }
+
+    /// `unit`, with the seconds it took: measured here, or in merge mode the seconds it took in
+    /// its shard (replaying it takes no time worth reporting).
+    public func timedUnit<T>(_ k: Int, _ body: () throws -> T) throws -> (value: T, seconds: Double)? {
         precondition(unitIndex == nil, "units do not nest")
+        let clock = ContinuousClock(), start = clock.now
+        func elapsed() -> Double {
+            let d = clock.now - start
+            return Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
+        }
         switch mode {
         case .whole:
-            return try body()
+            let value = try body()
+            return (value, elapsed())
         case .shard(let shard):
             guard shard.owns(k) else { return nil }
             unitIndex = k
             unitCalls = []
             defer { unitIndex = nil }
             let value = try body()
-            partial?.units.append(UnitRecord(unit: k, calls: unitCalls))
-            return value
+            let seconds = elapsed()
+            partial?.units.append(UnitRecord(unit: k, calls: unitCalls, seconds: seconds))
+            return (value, seconds)
         case .merge(let parts):
             guard let calls = parts.units[k] else {
                 throw PartialError("unit \(k + 1) is in none of the partial results; merge with the same command line")
@@ -130,8 +143,13 @@ public final class ExperimentDriver {
             defer { unitIndex = nil; unitsRun += 1 }
             let value = try body()
             if !replay.isEmpty { throw PartialError("unit \(k + 1) of the partial results holds replications the command did not ask for; merge with the same command line") }
-            return value
+            return (value, parts.unitSeconds[k] ?? elapsed())
         }
+    }
+
+    /// This driver's replications as a procedure's source (see `replications`).
+    public var source: Experiment.Source {
+        { [self] compiled, settings, range, progress in try replications(compiled, settings: settings, range: range, progress: progress) }
     }
 
     /// The replications `range` of `compiled`: simulated (and, inside a shard's unit, recorded),

@@ -87,6 +87,8 @@ public struct ExperimentRecord: Codable, Sendable {
 public struct UnitRecord: Codable, Sendable {
     public var unit: Int
     public var calls: [CallRecord]
+    /// How long the unit took in its shard (a check's JUnit report shows it).
+    public var seconds: Double?
 }
 
 /// One request for replications inside a unit: `range` of the experiment with `seed`.
@@ -219,6 +221,8 @@ public struct MergedParts: Sendable {
     let experiments: [(seed: UInt64, outputs: [ReplicationOutput])]
     /// Per unit: its requests for replications, in order.
     let units: [Int: [(seed: UInt64, first: Int, outputs: [ReplicationOutput])]]
+    /// Per unit: how long it took in its shard.
+    let unitSeconds: [Int: Double]
 
     public init(_ parts: [(file: String, part: PartialResult)]) throws(PartialError) {
         guard let (firstFile, first) = parts.first else { throw PartialError("no partial results given") }
@@ -279,6 +283,7 @@ public struct MergedParts: Sendable {
             experiments.append((head.seed, slots.map { $0! }))
         }
         var units: [Int: [(seed: UInt64, first: Int, outputs: [ReplicationOutput])]] = [:]
+        var seconds: [Int: Double] = [:]
         for index in 1...count {
             let (file, part) = byIndex[index]!
             let shard = Shard(index: index, count: count)!
@@ -299,9 +304,11 @@ public struct MergedParts: Sendable {
                     calls.append((call.seed, call.first, outputs))
                 }
                 units[u.unit] = calls
+                seconds[u.unit] = u.seconds
             }
         }
         self.units = units
+        unitSeconds = seconds
         command = first.command
         arguments = first.arguments
         inputs = first.inputs

@@ -28,6 +28,13 @@ public struct SequentialPlan: Sendable {
 }
 
 extension Experiment {
+    /// Where a procedure's replications come from: `simulated`, or an `ExperimentDriver`'s
+    /// `source`, which records them in a shard and replays them in a merge.
+    public typealias Source = (CompiledModel, ExperimentSettings, Range<Int>, Progress?) throws -> [ReplicationOutput]
+
+    /// Every replication simulated here.
+    public static var simulated: Source { { replications($0, settings: $1, range: $2, progress: $3) } }
+
     /// What a stopping rule sees at one look.
     public struct Look {
         /// Every replication so far, in replication order.
@@ -43,7 +50,7 @@ extension Experiment {
     /// records them in a shard and replays them in a merge.
     public static func sequential<Verdict>(
         _ model: Model, settings: ExperimentSettings, plan: SequentialPlan, progress: Progress? = nil,
-        source: (CompiledModel, ExperimentSettings, Range<Int>, Progress?) throws -> [ReplicationOutput],
+        source: Source,
         rule: (Look) throws -> Verdict?
     ) rethrows -> (verdict: Verdict, outputs: [ReplicationOutput]) {
         let compiled = CompiledModel(model)
@@ -64,6 +71,6 @@ extension Experiment {
         rule: (Look) throws -> Verdict?
     ) rethrows -> (verdict: Verdict, outputs: [ReplicationOutput]) {
         try sequential(model, settings: settings, plan: plan, progress: progress,
-                       source: { Experiment.replications($0, settings: $1, range: $2, progress: $3) }, rule: rule)
+                       source: { replications($0, settings: $1, range: $2, progress: $3) }, rule: rule)
     }
 }

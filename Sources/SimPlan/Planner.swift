@@ -453,10 +453,7 @@ public enum Planner {
                          driver: ExperimentDriver? = nil) throws -> PlanDesign {
         let plan = SequentialPlan(first: settings.firstLook, batch: settings.batch, cap: settings.maxReplications)
         let experiment = ExperimentSettings(seed: settings.seed, replications: plan.first, threads: settings.threads)
-        let source = { (c: CompiledModel, s: ExperimentSettings, r: Range<Int>, p: Experiment.Progress?) throws -> [ReplicationOutput] in
-            try driver?.replications(c, settings: s, range: r, progress: p) ?? Experiment.replications(c, settings: s, range: r, progress: p)
-        }
-        return try Experiment.sequential(model, settings: experiment, plan: plan, source: source) { look -> PlanDesign? in
+        return try Experiment.sequential(model, settings: experiment, plan: plan, source: driver?.source ?? Experiment.simulated) { look -> PlanDesign? in
             var s = experiment
             s.replications = look.outputs.count
             let result = Experiment.reduce(model, settings: s, outputs: look.outputs)

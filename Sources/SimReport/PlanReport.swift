@@ -1,4 +1,5 @@
 import Foundation
+import SimExperiment
 import SimExpressions
 import SimPlan
 import SimStatistics

@@ -1,4 +1,5 @@
 import SimExperiment
+import SimGate
 import SimExpressions
 import SimKernel
 import SimModel
@@ -46,14 +47,14 @@ public struct RunReport: Sendable {
     }
     public let autoWarmup: AutoWarmup?
 
-    public init(result: ExperimentResult, provenance: Provenance, warnings: [String], analysis: FlowAnalysis, expectations: [Expectation] = [], precision: Precision? = nil, autoWarmup: AutoWarmup? = nil) {
+    public init(result: ExperimentResult, provenance: Provenance, warnings: [String], analysis: FlowAnalysis, expectations: [ExpectationResult] = [], precision: Precision? = nil, autoWarmup: AutoWarmup? = nil) {
         self.precision = precision
         self.autoWarmup = autoWarmup
         self.result = result
         self.provenance = provenance
         self.warnings = warnings
         unstableAreas = analysis.unstableAreas(of: result.model).map { result.model.areas[$0].name }
-        self.expectations = expectations.map { ExpectationResult($0, result: result) }
+        self.expectations = expectations
     }
 
     var model: Model { result.model }
@@ -340,16 +341,8 @@ public struct RunReport: Sendable {
     }
 }
 
-/// An expectation judged on an experiment: its value per replication reduced to a mean with a
-/// Student-t interval, and the verdict that interval supports.
-public struct ExpectationResult: Sendable {
-    public let expectation: Expectation
-    public let estimate: Estimate
-    public let verdict: Verdict
-    /// The interval the verdict rests on (at the `confidence` asked for), `nil` with fewer
-    /// than two replications: then there is no verdict either.
-    public let decisionInterval: (low: Double, high: Double)?
-
+/// How reports show an expectation's value and the interval its verdict rests on.
+extension ExpectationResult {
     /// The value and its interval as reports show them, in one unit chosen from the value, at
     /// the precision of the other figures: a bound that rounds onto the threshold would make
     /// the verdict look wrong. Working hours are shown in hours; a ratio compared with a
@@ -384,28 +377,5 @@ public struct ExpectationResult: Sendable {
         case .count, .number: f = { String(format: "%.4g", $0) }
         }
         return "[\(f(ci.low)), \(f(ci.high))]"
-    }
-
-    /// `confidence` is the level of the interval the verdict rests on: 95% for a report; higher
-    /// for a sequential check that looks several times.
-    public init(_ expectation: Expectation, result: ExperimentResult, confidence: Double = 0.95) {
-        self.expectation = expectation
-        let rows = result.settings.replications
-        // A derived expression is computed per replication, then given its interval.
-        let values = expectation.expression.values(matrix: result.matrix, rows: rows, layout: result.layout)
-        // A single figure keeps its range (a share's interval stops at 100%); derived ones are open.
-        var bounds: ClosedRange<Double> = -Double.infinity...Double.infinity
-        if case .metric(let reference) = expectation.expression {
-            bounds = MetricLayout.range(of: String(reference.name.split(separator: ".")[0]))
-        }
-        estimate = ReplicationSummary(matrix: values, rows: rows, columns: 1, bounds: [bounds]).estimates[0]
-        let decision = confidence == 0.95 ? estimate
-            : ReplicationSummary(matrix: values, rows: rows, columns: 1, bounds: [bounds], confidence: confidence).estimates[0]
-        decisionInterval = decision.ci95
-        if let ci = decision.ci95 {
-            verdict = expectation.verdict(lower: ci.low, upper: ci.high)
-        } else {
-            verdict = .undecided
-        }
     }
 }

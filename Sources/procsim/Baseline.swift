@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import SimExperiment
+import SimGate
 import SimReport
 import SimScenario
 

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import SimExperiment
+import SimGate
 import SimModel
 import SimReport
 import SimScenario
@@ -26,6 +27,8 @@ extension Procsim {
         @OptionGroup var common: CommonOptions
 
         @OptionGroup var overrides: OverrideOptions
+
+        @OptionGroup var sharding: ShardOptions
 
         @Option(help: ArgumentHelp("A baseline recorded by `procsim baseline`: each figure is compared with it, paired by replication.", valueName: "file"))
         var baseline: String?
@@ -80,39 +83,51 @@ extension Procsim {
         }
 
         func run() throws {
+            try withExitCodes { try execute(sharding.driver(command: Self.configuration.commandName!)) }
+        }
+
+        /// The check, with each target (a scenario, or a variant with its baseline) checked whole
+        /// by `driver`: here, in the shard that owns it, or again from the shards' records (merge),
+        /// which takes the very decisions its shard took.
+        func execute(_ driver: ExperimentDriver) throws {
             try withExitCodes {
                 let outputs = Outputs()
                 defer { outputs.discard() }
                 outputs.protect([scenario] + [baseline].compactMap { $0 })
-                let junitFile = try junit.map(outputs.claim)
-                var checks: [(check: ScenarioCheck, seconds: Double)] = []
-                var failures: [(name: String, code: Int32, message: String)] = []
+                let part = try sharding.partial.map(outputs.claim)
+                let junitFile = driver.shard != nil ? nil : try junit.map(outputs.claim)
+                let targets: [CheckTarget]
                 if isFolder {
                     guard baseline == nil, overrides.variant == nil else {
                         throw ValidationError("with a folder, baselines are found in --baselines (<stem>.json, <stem>.<variant>.json); --baseline and --variant apply to one file")
                     }
-                    (checks, failures) = try checkFolder(outputs)
+                    let found = try CheckTarget.folder(scenario, baselines: baselines, root: common.readRoot)
+                    if !common.quiet { for w in found.warnings { Terminal.error(w) } }
+                    targets = found.targets
                 } else {
-                    // A file that cannot be checked still gets its report, so that CI shows why.
-                    do {
-                        let recorded = try baseline.map { ($0, try BaselineDocument(path: $0)) }
-                        let loaded = try ScenarioLoader.load(path: scenario, variant: overrides.variant, overrides: overrides.parsed, root: common.readRoot)
-                        try outputs.protectLoaded(loaded.inputFiles)
-                        if !common.quiet { for w in loaded.warnings { Terminal.error(w.description) } }
-                        guard !loaded.expectations.isEmpty || recorded != nil else {
-                            throw ValidationError("\(scenario) has no 'expect:' section and no --baseline was given: nothing to check")
-                        }
-                        checks = [try timed { try check(loaded, baseline: recorded) }]
-                    } catch let error as ScenarioError {
-                        Terminal.error(error.description)
-                        failures.append((scenario, error.exitCode, "invalid scenario: \(error.errorCount) error\(error.errorCount == 1 ? "" : "s")\n" + error.description))
-                    } catch let error as UnreadableFile {
-                        Terminal.error(error.description)
-                        failures.append((scenario, 66, error.description))
-                    } catch let error as BaselineError {
-                        Terminal.error(error.description)
-                        failures.append((baseline ?? scenario, 66, error.description))
+                    targets = [CheckTarget(path: scenario, variant: overrides.variant, baseline: baseline, baselineOptional: false)]
+                }
+                var checks: [(check: ScenarioCheck, seconds: Double)] = []
+                var failures: [(name: String, code: Int32, message: String)] = []
+                for (k, target) in targets.enumerated() {
+                    if let refusal = target.refusal {
+                        Terminal.error(refusal)
+                        failures.append((target.path, 66, refusal))
+                        continue
                     }
+                    try driver.read(scenario: target.path, hash: ScenarioLoader.fingerprint(path: target.path) ?? "")
+                    if let hash = target.baselineHash { try driver.read(scenario: target.baseline!, hash: hash) }
+                    guard let (outcome, seconds) = try driver.timedUnit(k, { try check(target, outputs: outputs, driver: driver) }) else { continue }
+                    switch outcome {
+                    case .checked(let c): checks.append((c, seconds))
+                    case .failed(let f): failures.append(f)
+                    case .nothing: break
+                    }
+                }
+                if driver.shard != nil { return try sharding.writePartial(driver, to: outputs, claimed: part, quiet: common.quiet) }
+                try driver.finish()
+                if checks.isEmpty && failures.isEmpty {
+                    throw ValidationError("\(scenario) has no scenario with an 'expect:' section or a baseline in \(baselines ?? "baselines"): nothing to check")
                 }
                 if !common.quiet { for c in checks { for w in c.check.warnings { Terminal.error("warning: " + w) } } }
                 let code = Self.exitCode(checks.map(\.check.exitCode) + failures.map(\.code))
@@ -137,6 +152,59 @@ extension Procsim {
             }
         }
 
+        /// What checking one target came to.
+        enum Outcome {
+            case checked(ScenarioCheck)
+            /// It could not be checked: a file or baseline that cannot be read, an invalid scenario.
+            case failed((name: String, code: Int32, message: String))
+            /// A scenario of a folder with neither expectations nor a baseline.
+            case nothing
+        }
+
+        /// Checks one target; a file that cannot be checked is an outcome, not an error, so that
+        /// the report still shows why (and the other scenarios of a folder are still checked).
+        func check(_ target: CheckTarget, outputs: Outputs, driver: ExperimentDriver) throws -> Outcome {
+            do {
+                var recorded: (String, BaselineDocument)?
+                if let file = target.baseline, !target.baselineOptional || FileManager.default.fileExists(atPath: file) {
+                    do {
+                        recorded = (file, try BaselineDocument(path: file))
+                    } catch let error as BaselineError {
+                        Terminal.error(error.description)
+                        return .failed((file, 66, error.description))
+                    }
+                }
+                let loaded = try ScenarioLoader.load(path: target.path, variant: target.variant, overrides: overrides.parsed, root: common.readRoot)
+                try outputs.protectLoaded(loaded.inputFiles)
+                if !common.quiet { for w in loaded.warnings { Terminal.error(w.description) } }
+                if loaded.expectations.isEmpty && recorded == nil {
+                    if target.baselineOptional { return .nothing }
+                    throw ValidationError("\(scenario) has no 'expect:' section and no --baseline was given: nothing to check")
+                }
+                if recorded == nil, target.baselineOptional, let file = target.baseline, !common.quiet {
+                    Terminal.error("warning: \(target.label): no baseline (\(file)); only its expectations are checked")
+                }
+                let provenance = Provenance(procsimVersion: Procsim.version, scenarioFile: loaded.file, scenarioHash: loaded.contentHash,
+                                            seed: 0, replications: 0, variant: loaded.variant, overrides: overrides.arguments)
+                do {
+                    return .checked(try ScenarioCheck.run(loaded, provenance: provenance, baseline: recorded, options: try options(for: loaded),
+                                                          source: driver.source))
+                } catch let error as CheckError {
+                    throw ValidationError(error.description)
+                }
+            } catch let error as ScenarioError {
+                Terminal.error(error.description)
+                return .failed((target.baselineOptional ? target.label : target.path, error.exitCode,
+                                "invalid scenario: \(error.errorCount) error\(error.errorCount == 1 ? "" : "s")\n" + error.description))
+            } catch let error as UnreadableFile {
+                Terminal.error(error.description)
+                return .failed((target.baselineOptional ? target.label : target.path, 66, error.description))
+            } catch let error as BaselineError {
+                Terminal.error(error.description)
+                return .failed((target.baseline ?? target.path, 66, error.description))
+            }
+        }
+
         static func name(_ check: ScenarioCheck) -> String {
             check.scenario.file + (check.scenario.variant.map { " · variant \($0)" } ?? "")
         }
@@ -144,13 +212,6 @@ extension Procsim {
         /// The most serious outcome, in the contracts' order.
         static func exitCode(_ codes: [Int32]) -> Int32 {
             [70, 66, 65, 73, 1, 2].first(where: codes.contains) ?? 0
-        }
-
-        /// The check and how long it took, for the JUnit report.
-        func timed(_ body: () throws -> ScenarioCheck) rethrows -> (check: ScenarioCheck, seconds: Double) {
-            let start = DispatchTime.now().uptimeNanoseconds
-            let check = try body()
-            return (check, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
         }
 
         func options(for scenario: Scenario) throws -> CheckOptions {
@@ -161,95 +222,6 @@ extension Procsim {
             }
             return CheckOptions(seed: common.seed, replications: common.replicationsGiven, threads: common.threadCount,
                                 batch: batch, maxReplications: maxReplications, freshSeeds: freshSeeds, tolerances: table, alpha: alphaValue!)
-        }
-
-        func check(_ loaded: Scenario, baseline: (String, BaselineDocument)?) throws -> ScenarioCheck {
-            let provenance = Provenance(procsimVersion: Procsim.version, scenarioFile: loaded.file, scenarioHash: loaded.contentHash,
-                                        seed: 0, replications: 0, variant: loaded.variant, overrides: overrides.arguments)
-            do {
-                return try ScenarioCheck.run(loaded, provenance: provenance, baseline: baseline, options: try options(for: loaded))
-            } catch let error as CheckError {
-                throw ValidationError(error.description)
-            }
-        }
-
-        /// Every scenario of the folder with expectations or a baseline, and each variant with one.
-        func checkFolder(_ outputs: Outputs) throws -> ([(check: ScenarioCheck, seconds: Double)], [(name: String, code: Int32, message: String)]) {
-            let files = ((try? FileManager.default.contentsOfDirectory(atPath: scenario)) ?? [])
-                .filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") }.sorted()
-                .filter { name in
-                    // A folder named like a scenario is not one (nor checked as one).
-                    var folder: ObjCBool = false
-                    return !(FileManager.default.fileExists(atPath: (scenario as NSString).appendingPathComponent(name), isDirectory: &folder) && folder.boolValue)
-                }
-            let folder = baselines ?? "baselines"
-            var isDirectory: ObjCBool = false
-            if baselines != nil && !(FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory) && isDirectory.boolValue) {
-                throw BaselineError(path: folder, reason: "--baselines: no such folder")
-            }
-            // Baselines of variants a scenario no longer has: said, not silently skipped.
-            let baselineFiles = ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []).filter { $0.hasSuffix(".json") }
-            for name in files {
-                let stem = (name as NSString).deletingPathExtension
-                let variants = Set(ScenarioLoader.variantNames(path: (scenario as NSString).appendingPathComponent(name)))
-                for b in baselineFiles where b.hasPrefix(stem + ".") {
-                    let middle = String(b.dropFirst(stem.count + 1).dropLast(5))
-                    if !middle.isEmpty && !variants.contains(middle) && !files.contains(where: { ($0 as NSString).deletingPathExtension == stem + "." + middle }) && !common.quiet {
-                        Terminal.error("warning: \((folder as NSString).appendingPathComponent(b)): \(name) has no variant '\(middle)'; this baseline is not used")
-                    }
-                }
-            }
-            var checks: [(check: ScenarioCheck, seconds: Double)] = [], failures: [(String, Int32, String)] = []
-            let tree = common.readRoot ?? ReadRoot(folder: scenario)
-            for name in files {
-                let path = (scenario as NSString).appendingPathComponent(name)
-                let stem = (name as NSString).deletingPathExtension
-                // A link in a pull request's folder to a file elsewhere is not read.
-                guard tree?.contains(path) == true else {
-                    let message = "\(path): error: cannot read the scenario file: it is a symbolic link that leads outside \(tree?.path ?? scenario); only files in the folder tree are checked"
-                    Terminal.error(message)
-                    failures.append((path, 66, message))
-                    continue
-                }
-                let variants = ScenarioLoader.variantNames(path: path).filter {
-                    FileManager.default.fileExists(atPath: (folder as NSString).appendingPathComponent("\(stem).\($0).json"))
-                }
-                for variant in [nil] + variants.map(Optional.some) {
-                    let candidate = (folder as NSString).appendingPathComponent(stem + (variant.map { ".\($0)" } ?? "") + ".json")
-                    let label = path + (variant.map { " · variant \($0)" } ?? "")
-                    do {
-                        let recorded: (String, BaselineDocument)?
-                        do {
-                            recorded = FileManager.default.fileExists(atPath: candidate) ? (candidate, try BaselineDocument(path: candidate)) : nil
-                        } catch let error as BaselineError {
-                            Terminal.error(error.description)
-                            failures.append((candidate, 66, error.description))
-                            continue
-                        }
-                        let loaded = try ScenarioLoader.load(path: path, variant: variant, overrides: overrides.parsed, root: common.readRoot)
-                        try outputs.protectLoaded(loaded.inputFiles)
-                        if !common.quiet { for w in loaded.warnings { Terminal.error(w.description) } }
-                        if loaded.expectations.isEmpty && recorded == nil { continue }
-                        if recorded == nil && !common.quiet {
-                            Terminal.error("warning: \(label): no baseline (\(candidate)); only its expectations are checked")
-                        }
-                        checks.append(try timed { try check(loaded, baseline: recorded) })
-                    } catch let error as ScenarioError {
-                        Terminal.error(error.description)
-                        failures.append((label, error.exitCode, "invalid scenario: \(error.errorCount) error\(error.errorCount == 1 ? "" : "s")\n" + error.description))
-                    } catch let error as UnreadableFile {
-                        Terminal.error(error.description)
-                        failures.append((label, 66, error.description))
-                    } catch let error as BaselineError {
-                        Terminal.error(error.description)
-                        failures.append((candidate, 66, error.description))
-                    }
-                }
-            }
-            if checks.isEmpty && failures.isEmpty {
-                throw ValidationError("\(scenario) has no scenario with an 'expect:' section or a baseline in \(folder): nothing to check")
-            }
-            return (checks, failures)
         }
 
         /// The `procsim.check/1` document.

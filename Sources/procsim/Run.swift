@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import SimExperiment
+import SimGate
 import SimExpressions
 import SimModel
 import SimStatistics
@@ -198,7 +199,7 @@ extension Procsim {
                     provenance: Provenance(
                         procsimVersion: Procsim.version, scenarioFile: scenario, scenarioHash: loaded.contentHash,
                         seed: seed, replications: result.settings.replications, variant: overrides.variant, overrides: sets.map(\.description)),
-                    warnings: loaded.warnings.map(\.summary), analysis: loaded.analysis, expectations: loaded.expectations,
+                    warnings: loaded.warnings.map(\.summary), analysis: loaded.analysis, expectations: loaded.expectations.map { ExpectationResult($0, result: result) },
                     precision: precisionReport, autoWarmup: warmupReport)
                 let json = report.json.rendered()
                 // `-o -` is standard output: the report is written there once, by the output.

@@ -54,7 +54,7 @@ struct ShardOptions: ParsableArguments {
             let mine = runs.reduce(0) { $0 + $1.outputs.count }, all = runs.reduce(0) { $0 + $1.replications }
             let what = partial.units.isEmpty
                 ? "\(mine) of \(all) replications in \(runs.count) experiment\(runs.count == 1 ? "" : "s")"
-                : "\(partial.units.count) design\(partial.units.count == 1 ? "" : "s") decided whole"
+                : "\(partial.units.count) \(partial.command == "check" ? "scenario" : "design")\(partial.units.count == 1 ? "" : "s") decided whole"
             Terminal.error("shard \(shard): \(what) → \(self.partial!); merge all \(shard.count) with 'procsim merge'")
         }
     }
@@ -108,6 +108,7 @@ extension Procsim {
                 case "study": try parse(StudyCommand.self).execute(driver)
                 case "compare": try parse(Compare.self).execute(driver)
                 case "plan": try parse(Plan.self).execute(driver)
+                case "check": try parse(Check.self).execute(driver)
                 default: throw PartialError(file: parts[0], "a partial result of 'procsim \(merged.command)', which this procsim cannot merge")
                 }
             }

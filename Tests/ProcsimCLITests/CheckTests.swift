@@ -1,5 +1,6 @@
 import Foundation
 import SimExperiment
+import SimGate
 import SimModel
 import SimReport
 import SimScenario

@@ -8,12 +8,12 @@ import Testing
 
     /// Runs `arguments` once whole and once as `count` shards merged (parts given in reverse
     /// order), each writing its outputs under its own folder via `{out}`; returns both folders.
-    func wholeAndMerged(_ arguments: [String], shards count: Int, threads: [String] = []) throws -> (whole: CLI.Outcome, merged: CLI.Outcome, wholeFolder: URL, mergedFolder: URL) {
+    func wholeAndMerged(_ arguments: [String], shards count: Int, threads: [String] = [], status: Int32 = 0) throws -> (whole: CLI.Outcome, merged: CLI.Outcome, wholeFolder: URL, mergedFolder: URL) {
         let folder = try CLI.temporaryFolder()
         let wholeFolder = folder.appendingPathComponent("whole"), mergedFolder = folder.appendingPathComponent("merged")
         func args(_ out: URL) -> [String] { arguments.map { $0.replacingOccurrences(of: "{out}", with: out.path) } }
         let whole = try CLI.procsim(args(wholeFolder))
-        #expect(whole.status == 0, "\(whole.stderr)")
+        #expect(whole.status == status, "\(whole.stderr)")
         var parts: [String] = []
         for i in 1...count {
             let part = folder.appendingPathComponent("part-\(i).json").path
@@ -101,6 +101,40 @@ import Testing
         let search = try CLI.procsim(Array(plan.dropLast()) + ["--shard", "1/2", "--partial", "p.json"])
         #expect(search.status == 64)
         #expect(search.stderr.contains("--shard needs --exhaustive"))
+    }
+
+    /// A check is sequential inside each scenario (looks until a verdict), so it shards by whole
+    /// targets: each scenario, or variant with its baseline, is checked in one shard, the base
+    /// replications a paired baseline needs beyond the recorded ones included; the merge replays
+    /// them through the same looks. A folder with a passing, a failing, a baselined and an invalid
+    /// scenario (exit 65, the most serious) gives the same report, exit code and JUnit cases merged as in one process (the
+    /// JUnit times are each scenario's time in its shard, the timestamp the merge's).
+    @Test func mergedFolderCheckIsIdenticalToOneProcess() throws {
+        let folder = try CLI.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let scenarios = folder.appendingPathComponent("s"), baselines = folder.appendingPathComponent("b")
+        try FileManager.default.createDirectory(at: scenarios, withIntermediateDirectories: true)
+        for name in ["director-approval", "missed-deliveries", "mmc"] {
+            try FileManager.default.copyItem(atPath: "\(CLI.root.path)/scenarios/\(name).yaml", toPath: scenarios.appendingPathComponent("\(name).yaml").path)
+        }
+        try "version: 1\nareas: [oops\n".write(to: scenarios.appendingPathComponent("broken.yaml"), atomically: true, encoding: .utf8)
+        let recorded = try CLI.procsim("baseline", scenarios.appendingPathComponent("mmc.yaml").path, "-n", "5", "-q",
+                                       "-o", baselines.appendingPathComponent("mmc.json").path)
+        #expect(recorded.status == 0, "\(recorded.stderr)")
+        let check = ["check", scenarios.path, "--baselines", baselines.path, "--max-replications", "40"]
+        let text = try wholeAndMerged(check + ["--junit", "{out}/junit.xml"], shards: 3, status: 65)
+        #expect(text.merged.status == 65 && text.whole.stdout.contains("FAILED  \(scenarios.path)/missed-deliveries.yaml"))
+        #expect(text.whole.stdout.contains("INVALID  \(scenarios.path)/broken.yaml") && text.whole.stdout.contains("paired by replication"))
+        #expect(text.merged.stdout == text.whole.stdout)
+        let untimed = { (url: URL) throws -> String in
+            try String(contentsOf: url, encoding: .utf8)
+                .replacingOccurrences(of: #" (time|timestamp)="[^"]*""#, with: "", options: .regularExpression)
+        }
+        let wholeJUnit = try untimed(text.wholeFolder.appendingPathComponent("junit.xml"))
+        let mergedJUnit = try untimed(text.mergedFolder.appendingPathComponent("junit.xml"))
+        #expect(wholeJUnit.contains("<testcase") && wholeJUnit == mergedJUnit)
+        let json = try wholeAndMerged(check + ["--json"], shards: 2, status: 65)
+        #expect(json.merged.stdout == json.whole.stdout && json.merged.status == 65)
     }
 
     @Test func moreShardsThanReplicationsStillMerge() throws {

@@ -47,7 +47,7 @@ let package = Package(
                 .product(name: "SystemPackage", package: "swift-system"),
             ]),
         /// Replications in parallel, reduced in replication order; summaries with intervals.
-        .target(name: "SimExperiment", dependencies: ["SimModel", "SimStatistics"]),
+        .target(name: "SimExperiment", dependencies: ["SimModel", "SimExpressions", "SimStatistics"]),
         /// Capacity planning: the cheapest staffing that meets targets, the most demand a staffing serves.
         .target(name: "SimPlan", dependencies: ["SimExperiment", "SimExpressions", "SimModel", "SimStatistics"]),
         /// The CI gate's decisions: expectations judged, figures compared with a recorded

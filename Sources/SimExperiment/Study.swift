@@ -1,3 +1,5 @@
+import SimExpressions
+import SimModel
 import SimStatistics
 
 /// A designed experiment over factors, and the least-squares metamodel that says which factor
@@ -104,5 +106,48 @@ public enum Study {
             effects.append(Estimate(estimate: 2 * beta[i], ci95: interval, n: n))
         }
         return Fit(intercept: beta[0], effects: effects, residualDegrees: degrees)
+    }
+}
+
+/// What a study found: each design point's factor values and the mean of each figure there, and
+/// each figure's metamodel.
+public struct StudyResult: Sendable {
+    public var factors: [Study.Factor]
+    /// The design's points in coded units ([-1, 1] per factor), as `Study.design` gave them.
+    public var design: [[Double]]
+    /// Per point, each factor's value.
+    public var values: [[Double]]
+    /// Per point, each figure's mean over the replications (NaN where no replication defines it).
+    public var figures: [[Double]]
+    /// Per figure, the linear metamodel (`nil`: too few points to fit).
+    public var fits: [Study.Fit?]
+    public var settings: ExperimentSettings
+}
+
+extension Study {
+    /// Runs every point of `design` on common random numbers (the same seed and replication
+    /// indices at every point, so that the differences between points are the factors', not the
+    /// streams'), takes each figure's mean over the replications, and fits each figure's
+    /// metamodel. `model` builds a point's model from its factor values. `nil` in shard mode:
+    /// the shard's replications are in `driver.partial`, and the merge has the result.
+    public static func run(_ factors: [Factor], design: [[Double]], figures: [MetricExpression], settings: ExperimentSettings,
+                           driver: ExperimentDriver, model: (_ values: [Double]) throws -> Model) throws -> StudyResult? {
+        var values: [[Double]] = [], means: [[Double]] = []
+        for row in design {
+            let point = zip(factors, row).map { f, c in f.value(coded: c) }
+            guard let result = try driver.run(try model(point), settings: settings) else { continue }
+            // A derived figure is computed per replication, then averaged.
+            let n = result.settings.replications
+            means.append(figures.map { e in
+                let per = e.values(matrix: result.matrix, rows: n, layout: result.layout).filter(\.isFinite)
+                return per.isEmpty ? .nan : per.reduce(0, +) / Double(per.count)
+            })
+            values.append(point)
+        }
+        guard driver.shard == nil else { return nil }
+        try driver.finish()
+        let coded = values.map { zip(factors, $0).map { f, x in f.coded(x) } }
+        let fits = figures.indices.map { t in fit(coded, means.map { $0[t] }) }
+        return StudyResult(factors: factors, design: design, values: values, figures: means, fits: fits, settings: settings)
     }
 }

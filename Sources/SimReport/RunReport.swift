@@ -35,16 +35,7 @@ public struct RunReport: Sendable {
     public let precision: Precision?
 
     /// A warm-up estimated by MSER-5 (`--warmup auto`).
-    public struct AutoWarmup: Sendable {
-        public var warmup: Double
-        /// `false`: the minimum fell in the second half of the pilot: the run never settles.
-        public var settled: Bool
-
-        public init(warmup: Double, settled: Bool) {
-            self.warmup = warmup
-            self.settled = settled
-        }
-    }
+    public typealias AutoWarmup = WarmupEstimate
     public let autoWarmup: AutoWarmup?
 
     public init(result: ExperimentResult, provenance: Provenance, warnings: [String], analysis: FlowAnalysis, expectations: [ExpectationResult] = [], precision: Precision? = nil, autoWarmup: AutoWarmup? = nil) {

@@ -83,7 +83,7 @@ extension Procsim {
         }
 
         func run() throws {
-            try withExitCodes { try execute(sharding.driver(command: Self.configuration.commandName!)) }
+            try execute(sharding.driver(command: Self.configuration.commandName!))
         }
 
         /// The check, with each target (a scenario, or a variant with its baseline) checked whole
@@ -130,7 +130,7 @@ extension Procsim {
                     throw ValidationError("\(scenario) has no scenario with an 'expect:' section or a baseline in \(baselines ?? "baselines"): nothing to check")
                 }
                 if !common.quiet { for c in checks { for w in c.check.warnings { Terminal.error("warning: " + w) } } }
-                let code = Self.exitCode(checks.map(\.check.exitCode) + failures.map(\.code))
+                let code = ExitStatus.mostSerious(checks.map(\.check.exitCode) + failures.map(\.code))
                 if common.json {
                     try Terminal.output(json(checks.map(\.check), failures: failures, code: code).rendered())
                 } else {
@@ -171,7 +171,7 @@ extension Procsim {
                         recorded = (file, try BaselineDocument(path: file))
                     } catch let error as BaselineError {
                         Terminal.error(error.description)
-                        return .failed((file, 66, error.description))
+                        return .failed((file, ExitStatus.code(of: error), error.description))
                     }
                 }
                 let loaded = try ScenarioLoader.load(path: target.path, variant: target.variant, overrides: overrides.parsed, root: common.readRoot)
@@ -186,32 +186,23 @@ extension Procsim {
                 }
                 let provenance = Provenance(procsimVersion: Procsim.version, scenarioFile: loaded.file, scenarioHash: loaded.contentHash,
                                             seed: 0, replications: 0, variant: loaded.variant, overrides: overrides.arguments)
-                do {
-                    return .checked(try ScenarioCheck.run(loaded, provenance: provenance, baseline: recorded, options: try options(for: loaded),
-                                                          source: driver.source))
-                } catch let error as CheckError {
-                    throw ValidationError(error.description)
-                }
+                return .checked(try ScenarioCheck.run(loaded, provenance: provenance, baseline: recorded, options: try options(for: loaded),
+                                                      source: driver.source))
             } catch let error as ScenarioError {
                 Terminal.error(error.description)
-                return .failed((target.baselineOptional ? target.label : target.path, error.exitCode,
+                return .failed((target.baselineOptional ? target.label : target.path, ExitStatus.code(of: error),
                                 "invalid scenario: \(error.errorCount) error\(error.errorCount == 1 ? "" : "s")\n" + error.description))
             } catch let error as UnreadableFile {
                 Terminal.error(error.description)
-                return .failed((target.baselineOptional ? target.label : target.path, 66, error.description))
+                return .failed((target.baselineOptional ? target.label : target.path, ExitStatus.code(of: error), error.description))
             } catch let error as BaselineError {
                 Terminal.error(error.description)
-                return .failed((target.baseline ?? target.path, 66, error.description))
+                return .failed((target.baseline ?? target.path, ExitStatus.code(of: error), error.description))
             }
         }
 
         static func name(_ check: ScenarioCheck) -> String {
             check.scenario.file + (check.scenario.variant.map { " · variant \($0)" } ?? "")
-        }
-
-        /// The most serious outcome, in the contracts' order.
-        static func exitCode(_ codes: [Int32]) -> Int32 {
-            [70, 66, 65, 73, 1, 2].first(where: codes.contains) ?? 0
         }
 
         func options(for scenario: Scenario) throws -> CheckOptions {

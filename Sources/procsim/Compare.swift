@@ -51,7 +51,7 @@ extension Procsim {
         }
 
         func run() throws {
-            try withExitCodes { try execute(sharding.driver(command: Self.configuration.commandName!)) }
+            try execute(sharding.driver(command: Self.configuration.commandName!))
         }
 
         /// The comparison, with every design's replications run by `driver`: here, as one shard

@@ -111,7 +111,7 @@ extension Procsim {
         }
 
         func run() throws {
-            try withExitCodes { try execute(sharding.driver(command: Self.configuration.commandName!)) }
+            try execute(sharding.driver(command: Self.configuration.commandName!))
         }
 
         /// The plan, with its designs decided by `driver`: here, those of one shard (each whole),
@@ -138,26 +138,22 @@ extension Procsim {
                                             scenarioHash: hash,
                                             seed: seed, replications: look, variant: overrides.variant, overrides: overrides.arguments)
                 let code: Int32
-                do {
-                    if let name = maxDemand {
-                        let limit = try Planner.maxDemand(base.model, name: name, targets: target, settings: settings)
-                        let report = DemandLimitReport(limit: limit, provenance: provenance)
-                        try Terminal.output(common.json ? report.json.rendered() : report.text, colour: common.colour)
-                        if let html { try outputs.write(HTMLReport.demandLimit(report), to: html) }
-                        code = limit.exitCode
-                    } else {
-                        let plan = try Planner.plan(base.model, factors: vary.compactMap(PlanFactor.init(argument:)), targets: target,
-                                                    settings: settings, driver: driver)
-                        if driver.shard != nil { return try sharding.writePartial(driver, to: outputs, claimed: part, quiet: common.quiet) }
-                        try driver.finish()
-                        let report = PlanReport(plan: plan, provenance: provenance)
-                        try Terminal.output(common.json ? report.json.rendered() : report.text, colour: common.colour)
-                        if let html { try outputs.write(HTMLReport.plan(report), to: html) }
-                        try export.writeCSV(CSVExport.plan(plan), to: outputs)
-                        code = plan.exitCode
-                    }
-                } catch let error as PlanError {
-                    throw ValidationError(error.description)
+                if let name = maxDemand {
+                    let limit = try Planner.maxDemand(base.model, name: name, targets: target, settings: settings)
+                    let report = DemandLimitReport(limit: limit, provenance: provenance)
+                    try Terminal.output(common.json ? report.json.rendered() : report.text, colour: common.colour)
+                    if let html { try outputs.write(HTMLReport.demandLimit(report), to: html) }
+                    code = limit.exitCode
+                } else {
+                    let plan = try Planner.plan(base.model, factors: vary.compactMap(PlanFactor.init(argument:)), targets: target,
+                                                settings: settings, driver: driver)
+                    if driver.shard != nil { return try sharding.writePartial(driver, to: outputs, claimed: part, quiet: common.quiet) }
+                    try driver.finish()
+                    let report = PlanReport(plan: plan, provenance: provenance)
+                    try Terminal.output(common.json ? report.json.rendered() : report.text, colour: common.colour)
+                    if let html { try outputs.write(HTMLReport.plan(report), to: html) }
+                    try export.writeCSV(CSVExport.plan(plan), to: outputs)
+                    code = plan.exitCode
                 }
                 try outputs.commit()
                 if code != 0 { throw ExitCode(code) }

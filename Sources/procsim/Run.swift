@@ -97,7 +97,7 @@ extension Procsim {
         }
 
         func run() throws {
-            try withExitCodes { try execute(sharding.driver(command: Self.configuration.commandName!)) }
+            try execute(sharding.driver(command: Self.configuration.commandName!))
         }
 
         /// The whole command, with its experiments run by `driver`: here, as one shard, or from
@@ -130,19 +130,11 @@ extension Procsim {
                         guard let horizon = loaded.model.horizon else {
                             throw ValidationError("--warmup auto needs a scenario with a horizon")
                         }
-                        // A pilot from empty with a finer series; MSER-5 on the replication-averaged
-                        // work in progress picks where to cut; the main run then uses that warm-up.
-                        var pilotModel = loaded.model
-                        pilotModel.warmup = 0
-                        var pilotSettings = settings
-                        pilotSettings.seriesPoints = Self.pilotPoints
-                        let pilot = try driver.runWhole(pilotModel, settings: pilotSettings)
-                        guard let cut = MSER.truncation(pilot.wipSeriesMean) else {
+                        guard let estimate = try driver.estimateWarmup(loaded.model, horizon: horizon, settings: settings, seriesPoints: Self.pilotPoints) else {
                             throw ValidationError("--warmup auto: the run is too short for MSER-5")
                         }
-                        let time = cut.point < pilot.wipSeriesTimes.count ? pilot.wipSeriesTimes[cut.point] : horizon
-                        loaded.model.warmup = cut.settled ? time : 0
-                        warmupReport = .init(warmup: loaded.model.warmup, settled: cut.settled)
+                        loaded.model.warmup = estimate.warmup
+                        warmupReport = estimate
                     } else if let seconds = ScenarioLoader.duration(warmup), seconds >= 0 {
                         loaded.model.warmup = seconds
                         if let horizon = loaded.model.horizon, seconds >= horizon, !common.quiet {

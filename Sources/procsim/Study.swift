@@ -77,7 +77,7 @@ extension Procsim {
         }
 
         func run() throws {
-            try withExitCodes { try execute(sharding.driver(command: Self.configuration.commandName!)) }
+            try execute(sharding.driver(command: Self.configuration.commandName!))
         }
 
         /// The study, with every design point's replications run by `driver`: here, as one shard
@@ -107,110 +107,33 @@ extension Procsim {
                 // No series: the study reads only each replication's figures (and a shard's partial
                 // result is then a tenth of the size).
                 let settings = ExperimentSettings(seed: seed, replications: common.replications, threads: common.threadCount, seriesPoints: 0)
-                var xs: [[Double]] = [], ys: [[Double]] = []
-                var values: [[Double]] = []
-                for row in rows {
-                    let point = zip(ranges, row).map { r, c in r.factor.value(coded: c) }
+                let factors = ranges.map(\.factor)
+                let found = try Study.run(factors, design: rows, figures: expressions, settings: settings, driver: driver) { point in
+                    // Every point reads the same file: its hash was checked above.
                     let overrides = zip(ranges, point).map { r, v in
                         Override(argument: "\(r.factor.path)=\(r.factor.integer ? String(Int(v)) : String(v))\(r.unit)")!
                     }
-                    let loaded: Scenario
                     do {
-                        loaded = try ScenarioLoader.load(path: scenario, overrides: overrides, root: common.readRoot)
+                        let loaded = try ScenarioLoader.load(path: scenario, overrides: overrides, root: common.readRoot)
                         try outputs.protectLoaded(loaded.inputFiles)
+                        return loaded.model
                     } catch let error as OverrideError {
                         throw ValidationError("--vary: " + error.reason)
                     } catch let error as ScenarioError {
                         // A value a factor takes is not valid for that key: a command-line problem.
-                        throw ValidationError("--vary: at \(zip(ranges, point).map { "\($0.factor.path)=\($1)" }.joined(separator: ", ")): " + (error.diagnostics.first(where: { $0.severity == .error })?.message ?? "invalid"))
-                    }
-                    // Every point reads the same file: its hash was checked above.
-                    guard let result = try driver.run(loaded.model, settings: settings) else { continue }
-                    // Each figure's mean over the replications: the expression per replication, averaged.
-                    let reps = result.settings.replications
-                    ys.append(expressions.map { e in
-                        let per = e.values(matrix: result.matrix, rows: reps, layout: result.layout).filter(\.isFinite)
-                        return per.isEmpty ? .nan : per.reduce(0, +) / Double(per.count)
-                    })
-                    xs.append(zip(ranges, point).map { $0.factor.coded($1) })
-                    values.append(point)
-                }
-                if driver.shard != nil { return try sharding.writePartial(driver, to: outputs, claimed: part, quiet: common.quiet) }
-                try driver.finish()
-                let fits = texts.indices.map { t in Study.fit(xs, ys.map { $0[t] }) }
-                let json = JSONValue.object([
-                    ("schema", .string("procsim.study/1")),
-                    ("provenance", Provenance(procsimVersion: Procsim.version, scenarioFile: scenario, scenarioHash: base.contentHash,
-                                              seed: seed, replications: common.replications).jsonValue),
-                    ("design", .string(design)),
-                    ("factors", .array(ranges.map { r in .object([("path", .string(r.factor.path)), ("low", .number(r.factor.low)), ("high", .number(r.factor.high)), ("unit", .string(r.unit))]) })),
-                    ("points", .array(zip(values, ys).map { v, y in .object([("values", .array(v.map { .number($0) })), ("figures", .array(y.map { .number($0) }))]) })),
-                    ("metamodels", .array(zip(texts, fits).map { text, fit in
-                        .object([
-                            ("figure", .string(text)),
-                            ("intercept", .number(fit?.intercept)),
-                            ("residual_degrees", fit.map { .integer($0.residualDegrees) } ?? .null),
-                            ("effects", .array(ranges.indices.map { i in
-                                let e = fit?.effects[i]
-                                return .object([
-                                    ("factor", .string(ranges[i].factor.path)),
-                                    ("effect", .number(e?.estimate)),
-                                    ("ci95", e?.ci95.map { .array([.number($0.low), .number($0.high)]) } ?? .null),
-                                ])
-                            })),
-                        ])
-                    })),
-                ])
-                var lines = ["Study · \(scenario) · \(rows.count) design points (\(design)) · \(common.replications) replications each · seed \(seed), common random numbers"]
-                lines.append("effects are the change of a figure across a factor's whole range (linear metamodel, least squares), with 95% intervals")
-                for ((text, fit), expression) in zip(zip(texts, fits), expressions) {
-                    let show: (Double) -> String = switch expression.dimension {
-                    case .duration: { Formatting.duration($0) }
-                    case .fraction: { Formatting.percent($0) }
-                    case .rate: { Formatting.ratePerDay($0) }
-                    default: { Self.show($0) }
-                    }
-                    lines.append("")
-                    guard let fit else { lines.append("\(text): too few design points to fit"); continue }
-                    lines.append(text)
-                    let order = fit.effects.indices.sorted { abs(fit.effects[$0].estimate ?? 0) > abs(fit.effects[$1].estimate ?? 0) }
-                    for (rank, i) in order.enumerated() {
-                        let e = fit.effects[i]
-                        let signed: (Double) -> String = { $0 < 0 ? "−" + show(-$0) : "+" + show($0) }
-                        let ci = e.ci95.map { "  [\(signed($0.low)), \(signed($0.high))]" } ?? ""
-                        lines.append("  \(rank + 1). \(ranges[i].factor.path) \(Self.show(ranges[i].factor.low))\(ranges[i].unit)..\(Self.show(ranges[i].factor.high))\(ranges[i].unit): \(signed(e.estimate ?? .nan))\(ci)")
+                        throw ValidationError("--vary: at \(zip(factors, point).map { "\($0.path)=\($1)" }.joined(separator: ", ")): " + (error.diagnostics.first(where: { $0.severity == .error })?.message ?? "invalid"))
                     }
                 }
-                let text = lines.joined(separator: "\n") + "\n"
-                try Terminal.output(common.json ? json.rendered() : text, colour: common.colour)
-                let provenance = Provenance(procsimVersion: Procsim.version, scenarioFile: scenario, scenarioHash: base.contentHash,
-                                            seed: seed, replications: common.replications)
-                if let html { try outputs.write(HTMLReport.study(
-                    title: "procsim study · \(scenario)", provenance: provenance, text: text, data: json,
-                    effects: zip(zip(texts, fits), expressions).compactMap { pair, expression in
-                        let (text, fit) = pair
-                        guard let fit else { return nil }
-                        let format: @Sendable (Double) -> String = switch expression.dimension {
-                        case .duration: { Formatting.duration($0) }
-                        case .fraction: { String(format: "%.1fpp", $0 * 100) }
-                        case .rate: { Formatting.ratePerDay($0) }
-                        default: { String(format: "%.3g", $0) }
-                        }
-                        let factors: [(name: String, effect: Double, low: Double, high: Double)] = ranges.indices.compactMap { i in
-                            guard let x = fit.effects[i].estimate else { return nil }
-                            let ci = fit.effects[i].ci95 ?? (x, x)
-                            let r = ranges[i]
-                            return (name: "\(r.factor.path) \(Self.show(r.factor.low))\(r.unit)..\(Self.show(r.factor.high))\(r.unit)", effect: x, low: ci.low, high: ci.high)
-                        }
-                        return (target: text, format: format, factors: factors)
-                    }), to: html) }
-                var csv = (ranges.map { CSVExport.field($0.factor.path + ($0.unit.isEmpty ? "" : " (\($0.unit))")) } + texts.map(CSVExport.field)).joined(separator: ",") + "\n"
-                for (v, y) in zip(values, ys) { csv += (v + y).map { CSVExport.value($0) }.joined(separator: ",") + "\n" }
-                try export.writeCSV([("points.csv", csv)], to: outputs)
+                guard let result = found else { return try sharding.writePartial(driver, to: outputs, claimed: part, quiet: common.quiet) }
+                let report = StudyReport(
+                    result: result, units: ranges.map(\.unit), targets: texts, figures: expressions, design: design,
+                    provenance: Provenance(procsimVersion: Procsim.version, scenarioFile: scenario, scenarioHash: base.contentHash,
+                                           seed: seed, replications: common.replications))
+                try Terminal.output(common.json ? report.json.rendered() : report.text, colour: common.colour)
+                if let html { try outputs.write(report.html, to: html) }
+                try export.writeCSV(report.csv, to: outputs)
                 try outputs.commit()
             }
         }
-
-        static func show(_ x: Double) -> String { abs(x) >= 1000 || x == x.rounded() ? String(Int(x.rounded())) : String(format: "%.4g", x) }
     }
 }

@@ -29,9 +29,7 @@ extension Procsim {
                 defer { outputs.discard() }
                 outputs.protect([scenario])
                 let file = try outputs.claim(output)
-                let loaded = try ScenarioLoader.load(path: scenario, variant: overrides.variant, overrides: overrides.parsed, root: common.readRoot)
-                try outputs.protectLoaded(loaded.inputFiles)
-                if !common.quiet { for w in loaded.warnings { Terminal.error(w.description) } }
+                let loaded = try common.load(scenario, variant: overrides.variant, overrides: overrides.parsed, protecting: outputs)
                 let seed = common.seed ?? loaded.seed ?? 1
                 let result = Experiment.run(loaded.model, settings: .init(seed: seed, replications: common.replications, threads: common.threadCount))
                 let document = BaselineDocument(

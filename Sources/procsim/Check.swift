@@ -174,9 +174,7 @@ extension Procsim {
                         return .failed((file, ExitStatus.code(of: error), error.description))
                     }
                 }
-                let loaded = try ScenarioLoader.load(path: target.path, variant: target.variant, overrides: overrides.parsed, root: common.readRoot)
-                try outputs.protectLoaded(loaded.inputFiles)
-                if !common.quiet { for w in loaded.warnings { Terminal.error(w.description) } }
+                let loaded = try common.load(target.path, variant: target.variant, overrides: overrides.parsed, protecting: outputs)
                 if loaded.expectations.isEmpty && recorded == nil {
                     if target.baselineOptional { return .nothing }
                     throw ValidationError("\(scenario) has no 'expect:' section and no --baseline was given: nothing to check")

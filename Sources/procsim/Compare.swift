@@ -75,8 +75,7 @@ extension Procsim {
                         let variant = name == "base" ? nil : name
                         let loaded: Scenario
                         do {
-                            loaded = try ScenarioLoader.load(path: scenarios[0], variant: variant, overrides: overrides, root: common.readRoot)
-                            try outputs.protectLoaded(loaded.inputFiles)
+                            loaded = try common.load(scenarios[0], variant: variant, overrides: overrides, protecting: outputs, warnings: false)
                         } catch let error as UnknownVariant {
                             throw ValidationError("--variants \(error.name): \(error.message)")
                         }
@@ -88,8 +87,7 @@ extension Procsim {
                     }
                     let stems = scenarios.map { (($0 as NSString).lastPathComponent as NSString).deletingPathExtension }
                     for (path, stem) in zip(scenarios, stems) {
-                        let loaded = try ScenarioLoader.load(path: path, overrides: overrides, root: common.readRoot)
-                        try outputs.protectLoaded(loaded.inputFiles)
+                        let loaded = try common.load(path, overrides: overrides, protecting: outputs, warnings: false)
                         // Files with the same name in different folders are told apart by path.
                         let name = stems.filter { $0 == stem }.count > 1 ? path : stem
                         designs.append((.init(name: name, file: path, variant: nil, scenarioHash: loaded.contentHash), loaded))

@@ -123,10 +123,8 @@ extension Procsim {
                 outputs.protect([scenario])
                 let part = try sharding.partial.map(outputs.claim)
                 let html = driver.shard != nil ? nil : try export.claim(in: outputs)
-                let base = try ScenarioLoader.load(path: scenario, variant: overrides.variant, overrides: overrides.parsed, root: common.readRoot)
-                try outputs.protectLoaded(base.inputFiles)
+                let base = try common.load(scenario, variant: overrides.variant, overrides: overrides.parsed, protecting: outputs, driver: driver)
                 let hash = ScenarioLoader.fingerprint(path: scenario) ?? ""
-                try driver.read(scenario: scenario, hash: hash)
                 let seed = common.seed ?? base.seed ?? 1
                 let t = try tolerances()
                 let settings = PlanSettings(

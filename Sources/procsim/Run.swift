@@ -115,12 +115,7 @@ extension Procsim {
                 let html = sharded ? nil : try export.claim(in: outputs)
                 let log = sharded ? nil : try eventLog.map(outputs.claim)
                 let sets = overrides.parsed
-                var loaded = try ScenarioLoader.load(path: scenario, variant: overrides.variant, overrides: sets, root: common.readRoot)
-                try outputs.protectLoaded(loaded.inputFiles)
-                try driver.read(scenario: scenario, hash: loaded.contentHash)
-                if !common.quiet {
-                    for warning in loaded.warnings { Terminal.error(warning.description) }
-                }
+                var loaded = try common.load(scenario, variant: overrides.variant, overrides: sets, protecting: outputs, driver: driver)
                 let seed = common.seed ?? loaded.seed ?? 1
                 let settings = ExperimentSettings(
                     seed: seed, replications: common.replications, threads: common.threadCount, exactLimit: exactLimit)

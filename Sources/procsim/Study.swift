@@ -90,9 +90,7 @@ extension Procsim {
                 outputs.protect([scenario])
                 let part = try sharding.partial.map(outputs.claim)
                 let html = driver.shard != nil ? nil : try export.claim(in: outputs)
-                let base = try ScenarioLoader.load(path: scenario, root: common.readRoot)
-                try outputs.protectLoaded(base.inputFiles)
-                try driver.read(scenario: scenario, hash: base.contentHash)
+                let base = try common.load(scenario, protecting: outputs, driver: driver)
                 let seed = common.seed ?? base.seed ?? 1
                 let rows = Study.design(ranges.map(\.factor), full: design == "full", levels: levels, points: points, seed: seed)
                 if rows.count > 10_000 { throw ValidationError("the design has \(rows.count) points; use --design lhs or fewer levels") }
@@ -114,9 +112,8 @@ extension Procsim {
                         Override(argument: "\(r.factor.path)=\(r.factor.integer ? String(Int(v)) : String(v))\(r.unit)")!
                     }
                     do {
-                        let loaded = try ScenarioLoader.load(path: scenario, overrides: overrides, root: common.readRoot)
-                        try outputs.protectLoaded(loaded.inputFiles)
-                        return loaded.model
+                        // Its warnings were the base's, printed once.
+                        return try common.load(scenario, overrides: overrides, protecting: outputs, warnings: false).model
                     } catch let error as OverrideError {
                         throw ValidationError("--vary: " + error.reason)
                     } catch let error as ScenarioError {

@@ -18,11 +18,16 @@ import Testing
 
     static func procsim(_ arguments: String...) throws -> Outcome { try procsim(arguments) }
 
-    static func procsim(_ arguments: [String]) throws -> Outcome {
+    static func procsim(_ arguments: [String]) throws -> Outcome { try run(executable, arguments) }
+
+    /// Runs a program in `folder` with `environment` added to this process's, and returns its
+    /// status and output.
+    static func run(_ program: URL, _ arguments: [String], environment: [String: String] = [:], in folder: URL? = root) throws -> Outcome {
         let process = Process()
-        process.executableURL = executable
+        process.executableURL = program
         process.arguments = arguments
-        process.currentDirectoryURL = root
+        process.currentDirectoryURL = folder
+        if !environment.isEmpty { process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err

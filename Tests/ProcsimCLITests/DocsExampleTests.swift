@@ -10,20 +10,10 @@ import Testing
     typealias CLI = CommandLineTests
 
     static func sh(_ script: String, environment: [String: String] = [:]) throws -> CLI.Outcome {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-c", script]
-        process.currentDirectoryURL = CLI.root
-        var env = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        env["PATH"] = CLI.executable.deletingLastPathComponent().path + ":" + (env["PATH"] ?? "/usr/bin:/bin")
-        process.environment = env
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile(), stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return .init(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self), stderr: String(decoding: stderr, as: UTF8.self))
+        // The commands of the docs call `procsim`: the build's, first on the path.
+        var env = environment
+        env["PATH"] = CLI.executable.deletingLastPathComponent().path + ":" + (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin")
+        return try CLI.run(URL(fileURLWithPath: "/bin/sh"), ["-c", script], environment: env)
     }
 
     /// Python prints the value of `expression` over the YAML documents `docs` as JSON.

@@ -13,18 +13,7 @@ import Testing
 
     /// Runs a script of the repository with `environment` added; returns status and output.
     static func script(_ arguments: [String], environment: [String: String] = [:]) throws -> CLI.Outcome {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/bash")
-        process.arguments = arguments
-        process.currentDirectoryURL = CLI.root
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile(), stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return .init(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self), stderr: String(decoding: stderr, as: UTF8.self))
+        try CLI.run(URL(fileURLWithPath: "/bin/bash"), arguments, environment: environment)
     }
 
     @Test(.enabled(if: SlurmTests.available, "needs root and Slurm (scripts/install-deps.sh --test installs it)"), .timeLimit(.minutes(5)))

@@ -13,16 +13,7 @@ import Testing
     static var available: Bool { getuid() == 0 && FileManager.default.isExecutableFile(atPath: binary.path) }
 
     static func shell(_ script: String) throws -> CLI.Outcome {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-c", script]
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile(), stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return .init(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self), stderr: String(decoding: stderr, as: UTF8.self))
+        try CLI.run(URL(fileURLWithPath: "/bin/sh"), ["-c", script], in: nil)
     }
 
     /// The shared libraries `file` loads, as ldd resolves them.

@@ -104,4 +104,45 @@ import Testing
         #expect(r.status == 0, "\(r.stderr)")
         #expect(try String(contentsOf: out.appendingPathComponent("study.json"), encoding: .utf8) == (try oneProcess()))
     }
+
+    /// The sharded gate of docs/ci.md, run as GitLab runs it (kept small: at most 40
+    /// replications per scenario), against the same check in one process.
+    @Test func gitlabShardedGateAndMerge() throws {
+        let config = try Self.yaml("docs/ci.md", "docs[0]", block: "gate-shard:") as! [String: Any]
+        let shard = config["gate-shard"] as! [String: Any], merge = config["gate-merge"] as! [String: Any]
+        let count = try #require(shard["parallel"] as? Int)
+        let folder = try CLI.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let parts = folder.appendingPathComponent("parts"), whole = folder.appendingPathComponent("whole"), merged = folder.appendingPathComponent("merged")
+        // The runner's checkout: the repository's scenarios, and a baseline of one of them.
+        let recorded = folder.appendingPathComponent("mmc.json")
+        let b = try CLI.procsim("baseline", "scenarios/mmc.yaml", "-n", "5", "-q", "-o", recorded.path)
+        try #require(b.status == 0, "\(b.stderr)")
+        for url in [whole, merged] {
+            try FileManager.default.createDirectory(at: url.appendingPathComponent("baselines"), withIntermediateDirectories: true)
+            try FileManager.default.copyItem(at: recorded, to: url.appendingPathComponent("baselines/mmc.json"))
+        }
+        func here(_ command: String, _ out: URL) -> String {
+            "cd \(out.path) && " + command
+                .replacingOccurrences(of: "check scenarios", with: "check \(CLI.root.path)/scenarios --max-replications 40")
+                .replacingOccurrences(of: "parts/", with: parts.path + "/")
+        }
+        let script = try #require((shard["script"] as? [String])?.first)
+        for index in 1...count {
+            let r = try Self.sh(here(script, merged), environment: ["CI_NODE_INDEX": "\(index)", "CI_NODE_TOTAL": "\(count)"])
+            #expect(r.status == 0, "node \(index): \(r.stderr)")
+        }
+        #expect(!FileManager.default.fileExists(atPath: merged.appendingPathComponent("check.xml").path), "a shard writes only its part")
+        let mergeLine = try #require((merge["script"] as? [String])?.first)
+        let m = try Self.sh(here(mergeLine, merged))
+        let one = try Self.sh(here(script.components(separatedBy: "--shard")[0], whole))
+        #expect(one.status == 1 || one.status == 0 || one.status == 2, "\(one.stderr)")
+        #expect(m.status == one.status && m.stdout == one.stdout && m.stdout.contains("Summary:") && m.stdout.contains("paired by replication"), "\(m.stderr)")
+        let untimed = { (url: URL) throws -> String in
+            try String(contentsOf: url.appendingPathComponent("check.xml"), encoding: .utf8)
+                .replacingOccurrences(of: #" (time|timestamp)="[^"]*""#, with: "", options: .regularExpression)
+        }
+        let oneJUnit = try untimed(whole), mergedJUnit = try untimed(merged)
+        #expect(oneJUnit.contains("<testcase") && oneJUnit == mergedJUnit)
+    }
 }

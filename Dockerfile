@@ -26,7 +26,9 @@ RUN apt-get update \
  && useradd --create-home --uid 10001 procsim
 COPY --from=build /procsim /usr/local/bin/procsim
 COPY --from=build /src/scenarios /usr/share/procsim/scenarios
-USER procsim
+# No USER: CI job containers (GitHub Actions' `container:`) run their steps as the image's user,
+# and actions/checkout needs root to write the workspace. Clusters choose the user instead
+# (docs/kubernetes/ runs procsim as uid 10001, the user made above); so can `docker run --user`.
 WORKDIR /work
 ENTRYPOINT ["procsim"]
 CMD ["--help"]

@@ -59,7 +59,7 @@ let package = Package(
         .executableTarget(
             name: "procsim",
             dependencies: [
-                "SimReport", "SimGate", "SimPlan", "SimExperiment", "SimScenario",
+                "SimReport", "SimGate", "SimPlan", "SimExperiment", "SimScenario", "_CArguments",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "SystemPackage", package: "swift-system"),
             ],
@@ -69,6 +69,9 @@ let package = Package(
 
         // MARK: - Implementation details
 
+        /// The process's arguments as the C runtime passed them (the static Swift runtime reads
+        /// them from /proc, which a bare container may not have).
+        .target(name: "_CArguments", path: "Sources/_CArguments"),
         /// OpenBLAS (CBLAS and the Fortran LAPACK symbols) on Linux. No Swift API of its own.
         .systemLibrary(
             name: "_COpenBLAS", path: "Sources/_COpenBLAS",

@@ -4,11 +4,12 @@
 # SLURM_CONF). Needs root and Debian's slurmctld, slurmd and slurm-client (installed when missing).
 #   scripts/slurm-local.sh start DIR    writes DIR/slurm.conf, starts both daemons, waits until
 #                                       the node is idle, and prints: export SLURM_CONF=DIR/slurm.conf
-#   scripts/slurm-local.sh stop DIR     stops them
-# One cluster at a time: the daemons listen on ports 6817 and 6818.
+#   scripts/slurm-local.sh stop DIR     stops them (and kills them if they do not stop)
+# The daemons listen on ports SLURM_LOCAL_PORT and SLURM_LOCAL_PORT+1 (default 6817, 6818);
+# start refuses ports already in use, so give another SLURM_LOCAL_PORT for a second cluster.
 set -euo pipefail
 
-usage() { sed -n '2,9p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,10p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
 [[ $# -eq 2 ]] || { usage >&2; exit 64; }
 action=$1
 mkdir -p "$2"
@@ -18,9 +19,26 @@ export SLURM_CONF="$dir/slurm.conf"
 case "$action" in
 stop)
     scontrol shutdown >/dev/null 2>&1 || true
-    for pid in "$dir/slurmd.pid" "$dir/slurmctld.pid"; do
-        [[ -f $pid ]] && kill "$(cat "$pid")" 2>/dev/null || true
+    # A slurmd told to shut down by the controller can be left with SIGTERM blocked in its one
+    # remaining thread: it must not outlive its cluster (it would hold the port), so what has
+    # not stopped after 10 s is killed.
+    pids=()
+    for file in "$dir/slurmd.pid" "$dir/slurmctld.pid"; do
+        [[ -f $file ]] || continue
+        pid=$(cat "$file")
+        # Only a daemon of this cluster: the pid file may be stale and the number reused.
+        if [[ -r /proc/$pid/environ ]] && tr '\0' '\n' < "/proc/$pid/environ" | grep -qx "SLURM_CONF=$SLURM_CONF"; then
+            kill "$pid" 2>/dev/null || true
+            pids+=("$pid")
+        fi
     done
+    for _ in $(seq 1 20); do
+        alive=()
+        for pid in "${pids[@]}"; do [[ -d /proc/$pid ]] && alive+=("$pid"); done
+        [[ ${#alive[@]} -eq 0 ]] && exit 0
+        sleep 0.5
+    done
+    kill -9 "${alive[@]}" 2>/dev/null || true
     exit 0 ;;
 start) ;;
 *) usage >&2; exit 64 ;;
@@ -32,6 +50,13 @@ if ! command -v slurmctld >/dev/null || ! command -v slurmd >/dev/null || ! comm
     apt-get update -qq
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends slurmctld slurmd slurm-client >/dev/null
 fi
+port=${SLURM_LOCAL_PORT:-6817}
+for p in "$port" "$((port + 1))"; do
+    if (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
+        echo "slurm-local: port $p is in use (another Slurm?); stop it, or give another SLURM_LOCAL_PORT" >&2
+        exit 69
+    fi
+done
 host=$(hostname -s)
 cpus=$(nproc)
 memory=$(( $(awk '/MemTotal/ {print $2}' /proc/meminfo) / 1024 / 2 ))
@@ -43,8 +68,8 @@ AuthType=auth/none
 CredType=cred/none
 SlurmUser=root
 SlurmdUser=root
-SlurmctldPort=6817
-SlurmdPort=6818
+SlurmctldPort=$port
+SlurmdPort=$((port + 1))
 StateSaveLocation=$dir/state
 SlurmdSpoolDir=$dir/spool
 SlurmctldPidFile=$dir/slurmctld.pid

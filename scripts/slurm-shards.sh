@@ -6,7 +6,7 @@
 #                           -- COMMAND ARGS...
 # For example:
 #   scripts/slurm-shards.sh --shards 4 -- study scenarios/order-to-delivery.yaml \
-#       --vary areas.warehouse.staff=3..5 -n 20 --json -o study.json
+#       --vary areas.warehouse.staff=3..5 -n 20 --json > study.json
 #   --shards N     the number of shards (array tasks), 1..100000
 #   --parts DIR    where the job scripts, the partial results and the logs go (default
 #                  procsim-parts/JOBNAME-TIMESTAMP); it must be on a file system every node sees
@@ -75,7 +75,13 @@ cat > "$parts/merge.sbatch" <<EOF
 #SBATCH --error=$parts/merge.err
 set -euo pipefail
 cd $(printf '%q' "$PWD")
-exec $(printf '%q' "$procsim") merge "$parts"/part-*.json
+shopt -s nullglob
+found=($(printf '%q' "$parts")/part-*.json)
+if (( \${#found[@]} == 0 )); then
+    echo "error: none of the $shards shards wrote its partial result (see $parts/shard-*.log); nothing to merge" >&2
+    exit 65
+fi
+exec $(printf '%q' "$procsim") merge "\${found[@]}"
 EOF
 
 array=$(sbatch --parsable "${sbatch_args[@]}" "$parts/shard.sbatch")

@@ -1,3 +1,4 @@
+import Foundation
 import SimModel
 
 /// Runs a command's experiments in one process, as one shard of many, or from the shards'
@@ -29,6 +30,8 @@ public final class ExperimentDriver {
     private var unitIndex: Int?
     private var unitCalls: [CallRecord] = []
     private var replay: [(seed: UInt64, first: Int, outputs: [ReplicationOutput])] = []
+    /// The running unit's files read so far (shard), or still to be read (merge).
+    private var unitInputs: [InputRecord] = []
     private var unitsRun = 0
 
     public init(_ mode: Mode = .whole, procsim: String = "", command: String = "", arguments: [String] = []) {
@@ -43,24 +46,48 @@ public final class ExperimentDriver {
         return nil
     }
 
+    /// The partial results a merge reads: no output may replace one.
+    public var partFiles: [String] {
+        if case .merge(let parts) = mode { return parts.files }
+        return []
+    }
+
     public var isMerging: Bool {
         if case .merge = mode { return true }
         return false
     }
 
-    /// Records a scenario's content hash (shard), or checks it against the shards' (merge): a
-    /// merge must read the very files the shards read.
-    public func read(scenario file: String, hash: String) throws(PartialError) {
-        defer { inputCount += 1 }
+    /// Records a file read and the hash of its bytes (shard), or checks them against what the
+    /// shards read (merge): a merge must read the very files the shards read. Inside a unit the
+    /// file belongs to the unit (only its shard reads it); outside, to every shard.
+    public func read(scenario path: String, hash: String) throws(PartialError) {
+        // `./a.yaml` and `a.yaml` are one file: shards run by hand need not spell it alike.
+        // (Foundation's standardizingPath keeps a leading `./` on Linux.)
+        let parts = path.split(separator: "/", omittingEmptySubsequences: false).enumerated()
+            .filter { $0.offset == 0 || ($0.element != "." && !$0.element.isEmpty) }.map(\.element)
+        let file = parts.count > 1 && parts[0] == "." ? parts.dropFirst().joined(separator: "/") : parts.joined(separator: "/")
+        let record = InputRecord(file: file, hash: hash)
         switch mode {
         case .whole: return
-        case .shard: partial?.inputs.append(hash)
+        case .shard:
+            if unitIndex != nil { unitInputs.append(record) } else { partial?.inputs.append(record) }
         case .merge(let parts):
-            guard inputCount < parts.inputs.count else {
-                throw PartialError(file: file, "the partial results were made without reading this file; merge with the same command line")
+            let expected: InputRecord?
+            if unitIndex != nil {
+                expected = unitInputs.first
+                if !unitInputs.isEmpty { unitInputs.removeFirst() }
+            } else {
+                expected = inputCount < parts.inputs.count ? parts.inputs[inputCount] : nil
+                inputCount += 1
             }
-            if parts.inputs[inputCount] != hash {
-                throw PartialError(file: file, "the scenario file has changed since the shards ran (its hash is \(hash), the shards read \(parts.inputs[inputCount])); merge with the files the shards read")
+            guard let expected else {
+                throw PartialError(file: file, "the shards did not read this file; merge with the same command line, in the folder the shards ran in, with the files they read")
+            }
+            guard expected.file == file else {
+                throw PartialError(file: file, "the shards read \(expected.file) where this merge reads this file: the files have changed since the shards ran; merge with the files the shards read")
+            }
+            guard expected.hash == hash else {
+                throw PartialError(file: file, "the file has changed since the shards ran (its hash is \(hash), the shards read \(expected.hash)); merge with the files the shards read")
             }
         }
     }
@@ -129,19 +156,24 @@ public final class ExperimentDriver {
             guard shard.owns(k) else { return nil }
             unitIndex = k
             unitCalls = []
+            unitInputs = []
             defer { unitIndex = nil }
             let value = try body()
             let seconds = elapsed()
-            partial?.units.append(UnitRecord(unit: k, calls: unitCalls, seconds: seconds))
+            partial?.units.append(UnitRecord(unit: k, calls: unitCalls, seconds: seconds, inputs: unitInputs))
             return (value, seconds)
         case .merge(let parts):
             guard let calls = parts.units[k] else {
-                throw PartialError("unit \(k + 1) is in none of the partial results; merge with the same command line")
+                throw PartialError("unit \(k + 1) (a design or a scenario) is in none of the partial results: the shards had fewer (a file added since they ran?); merge with the same command line and files")
             }
             unitIndex = k
             replay = calls
+            unitInputs = parts.unitInputs[k] ?? []
             defer { unitIndex = nil; unitsRun += 1 }
             let value = try body()
+            if let missed = unitInputs.first {
+                throw PartialError(file: missed.file, "the shards read this file for unit \(k + 1), and this merge did not; merge with the same command line and files")
+            }
             if !replay.isEmpty { throw PartialError("unit \(k + 1) of the partial results holds replications the command did not ask for; merge with the same command line") }
             return (value, parts.unitSeconds[k] ?? elapsed())
         }

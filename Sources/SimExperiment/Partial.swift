@@ -21,8 +21,9 @@ public struct PartialResult: Codable, Sendable {
     /// The subcommand and its arguments, without `--shard` and `--partial`: the merge runs this.
     public var command: String
     public var arguments: [String]
-    /// Content hashes of the scenario files read, in reading order.
-    public var inputs: [String] = []
+    /// Every file read outside the units (scenarios, the files they extend, order books), in
+    /// reading order, with the hash of its bytes.
+    public var inputs: [InputRecord] = []
     public var streamKeying = StreamKeying.version
     public var shard: ShardRecord
     /// Every experiment the command ran, in the order it ran them.
@@ -60,7 +61,7 @@ public struct PartialResult: Codable, Sendable {
         struct Head: Decodable { var schema: String? }
         let data = Data(bytes)
         guard let head = try? JSONDecoder().decode(Head.self, from: data) else {
-            throw PartialError(file: file, "not a procsim partial result: not a JSON object")
+            throw PartialError(file: file, "not a procsim partial result: not a JSON object (a truncated or damaged file, or another kind of file)")
         }
         guard head.schema == schema else {
             throw PartialError(file: file, "not a procsim partial result: expected \"schema\": \"\(schema)\", found \(head.schema.map { "\"\($0)\"" } ?? "none")")
@@ -71,6 +72,12 @@ public struct PartialResult: Codable, Sendable {
             throw PartialError(file: file, "a damaged partial result: \(PartialError.describe(error))")
         }
     }
+}
+
+/// A file a command read, and the hash of its bytes: a merge must read the very same files.
+public struct InputRecord: Codable, Sendable, Equatable {
+    public var file: String
+    public var hash: String
 }
 
 /// One experiment a shard ran: how many replications it has in all, and the ones this shard ran.
@@ -89,6 +96,8 @@ public struct UnitRecord: Codable, Sendable {
     public var calls: [CallRecord]
     /// How long the unit took in its shard (a check's JUnit report shows it).
     public var seconds: Double?
+    /// The files the unit read (a check's scenario, what it extends, its baseline).
+    public var inputs: [InputRecord] = []
 }
 
 /// One request for replications inside a unit: `range` of the experiment with `seed`.
@@ -215,14 +224,17 @@ public struct PartialError: Error, Sendable, CustomStringConvertible {
 public struct MergedParts: Sendable {
     public let command: String
     public let arguments: [String]
-    public let inputs: [String]
+    public let inputs: [InputRecord]
+    /// The parts' own files: the merge must not write over them.
+    public let files: [String]
     public let shardCount: Int
     /// Per experiment, in call order: every replication's output, in replication order.
     let experiments: [(seed: UInt64, outputs: [ReplicationOutput])]
     /// Per unit: its requests for replications, in order.
     let units: [Int: [(seed: UInt64, first: Int, outputs: [ReplicationOutput])]]
-    /// Per unit: how long it took in its shard.
+    /// Per unit: how long it took in its shard, and the files it read.
     let unitSeconds: [Int: Double]
+    let unitInputs: [Int: [InputRecord]]
 
     public init(_ parts: [(file: String, part: PartialResult)]) throws(PartialError) {
         guard let (firstFile, first) = parts.first else { throw PartialError("no partial results given") }
@@ -234,9 +246,12 @@ public struct MergedParts: Sendable {
             }
             if part.procsim != first.procsim { throw differs("procsim", first.procsim, part.procsim) }
             if part.command != first.command || part.arguments != first.arguments {
-                throw differs("command", Self.line(first), Self.line(part))
+                throw PartialError(file: file, "not a shard of the same experiment as \(firstFile): its command is \(Self.line(part)), there \(Self.line(first)) (the shards of one experiment run one command line, options in the same order; only --shard, --partial, --threads, --quiet and --no-color may differ)")
             }
-            if part.inputs != first.inputs { throw differs("scenario hash", first.inputs.joined(separator: ", "), part.inputs.joined(separator: ", ")) }
+            if part.inputs != first.inputs {
+                let shown = { (inputs: [InputRecord]) in inputs.map { "\($0.file) \($0.hash)" }.joined(separator: ", ") }
+                throw differs("input files", shown(first.inputs), shown(part.inputs))
+            }
             if part.streamKeying != first.streamKeying { throw differs("stream keying", "\(first.streamKeying)", "\(part.streamKeying)") }
             if part.shard.count != count { throw differs("shard count", "\(count)", "\(part.shard.count)") }
             if part.experiments.count != first.experiments.count {
@@ -244,7 +259,11 @@ public struct MergedParts: Sendable {
             }
         }
         var byIndex: [Int: (file: String, part: PartialResult)] = [:]
+        var seenFiles = Set<String>()
         for (file, part) in parts {
+            if !seenFiles.insert((file as NSString).standardizingPath).inserted {
+                throw PartialError(file: file, "the same file is given twice; give each shard's part once")
+            }
             guard let shard = Shard(index: part.shard.index, count: part.shard.count) else {
                 throw PartialError(file: file, "a damaged partial result: shard \(part.shard.index)/\(part.shard.count)")
             }
@@ -284,6 +303,7 @@ public struct MergedParts: Sendable {
         }
         var units: [Int: [(seed: UInt64, first: Int, outputs: [ReplicationOutput])]] = [:]
         var seconds: [Int: Double] = [:]
+        var unitInputs: [Int: [InputRecord]] = [:]
         for index in 1...count {
             let (file, part) = byIndex[index]!
             let shard = Shard(index: index, count: count)!
@@ -305,10 +325,13 @@ public struct MergedParts: Sendable {
                 }
                 units[u.unit] = calls
                 seconds[u.unit] = u.seconds
+                unitInputs[u.unit] = u.inputs
             }
         }
+        files = parts.map(\.file)
         self.units = units
         unitSeconds = seconds
+        self.unitInputs = unitInputs
         command = first.command
         arguments = first.arguments
         inputs = first.inputs

@@ -133,6 +133,14 @@ public enum ScenarioLoader {
         return fnv1a64Hex(bytes)
     }
 
+    /// The fingerprint of a file a scenario was made from (`Scenario.inputFiles`: the file, the
+    /// files it extends, its order books), so that a merge can tell it reads the very files its
+    /// shards read; `nil` when it can no longer be read.
+    public static func inputFingerprint(path: String) -> String? {
+        guard let bytes = try? InputFile.read(path, limit: max(Composition.maxBytes, NodeReader.maxArrivalBytes)) else { return nil }
+        return fnv1a64Hex(bytes)
+    }
+
     /// Where the first byte that is not UTF-8 sits, as line and column.
     static func invalidUTF8(_ bytes: [UInt8], file: String) -> Diagnostic {
         var parser = Unicode.UTF8.ForwardParser()

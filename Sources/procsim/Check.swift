@@ -93,7 +93,7 @@ extension Procsim {
             try withExitCodes {
                 let outputs = Outputs()
                 defer { outputs.discard() }
-                outputs.protect([scenario] + [baseline].compactMap { $0 })
+                outputs.protect([scenario] + [baseline].compactMap { $0 } + driver.partFiles)
                 let part = try sharding.partial.map(outputs.claim)
                 let junitFile = driver.shard != nil ? nil : try junit.map(outputs.claim)
                 let targets: [CheckTarget]
@@ -115,8 +115,6 @@ extension Procsim {
                         failures.append((target.path, 66, refusal))
                         continue
                     }
-                    try driver.read(scenario: target.path, hash: ScenarioLoader.fingerprint(path: target.path) ?? "")
-                    if let hash = target.baselineHash { try driver.read(scenario: target.baseline!, hash: hash) }
                     guard let (outcome, seconds) = try driver.timedUnit(k, { try check(target, outputs: outputs, driver: driver) }) else { continue }
                     switch outcome {
                     case .checked(let c): checks.append((c, seconds))
@@ -164,9 +162,14 @@ extension Procsim {
         /// Checks one target; a file that cannot be checked is an outcome, not an error, so that
         /// the report still shows why (and the other scenarios of a folder are still checked).
         func check(_ target: CheckTarget, outputs: Outputs, driver: ExperimentDriver) throws -> Outcome {
+            // Before reading it: a file that is invalid in the shard and fixed before the merge
+            // would otherwise give the merge another answer.
+            try driver.read(scenario: target.path, hash: ScenarioLoader.inputFingerprint(path: target.path) ?? "unreadable")
             do {
                 var recorded: (String, BaselineDocument)?
                 if let file = target.baseline, !target.baselineOptional || FileManager.default.fileExists(atPath: file) {
+                    // Read in the target's unit: only its shard reads it, and the merge checks it is the same.
+                    if let hash = target.baselineHash { try driver.read(scenario: file, hash: hash) }
                     do {
                         recorded = (file, try BaselineDocument(path: file))
                     } catch let error as BaselineError {
@@ -174,7 +177,7 @@ extension Procsim {
                         return .failed((file, ExitStatus.code(of: error), error.description))
                     }
                 }
-                let loaded = try common.load(target.path, variant: target.variant, overrides: overrides.parsed, protecting: outputs)
+                let loaded = try common.load(target.path, variant: target.variant, overrides: overrides.parsed, protecting: outputs, driver: driver)
                 if loaded.expectations.isEmpty && recorded == nil {
                     if target.baselineOptional { return .nothing }
                     throw ValidationError("\(scenario) has no 'expect:' section and no --baseline was given: nothing to check")

@@ -61,7 +61,7 @@ extension Procsim {
             try withExitCodes {
                 let outputs = Outputs()
                 defer { outputs.discard() }
-                outputs.protect(scenarios)
+                outputs.protect(scenarios + driver.partFiles)
                 let sharded = driver.shard != nil
                 let part = try sharding.partial.map(outputs.claim)
                 let file = sharded ? nil : try output.map(outputs.claim)
@@ -98,7 +98,7 @@ extension Procsim {
                         for warning in loaded.warnings { Terminal.error("[\(design.name)] " + warning.description) }
                     }
                 }
-                for (design, loaded) in designs { try driver.read(scenario: design.file, hash: loaded.contentHash) }
+                for (_, loaded) in designs { try common.record(loaded, with: driver) }
                 let seed = common.seed ?? designs[0].1.seed ?? 1
                 let settings = ExperimentSettings(seed: seed, replications: common.replications, threads: common.threadCount)
                 let share = driver.shard.map { $0.units(of: 0..<settings.replications).count } ?? settings.replications

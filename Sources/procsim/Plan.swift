@@ -66,7 +66,10 @@ extension Procsim {
         static func percent(_ text: String) -> Double? { ScenarioLoader.fraction(text) }
 
         func validate() throws {
-            if sharding.shard != nil && (!exhaustive || maxDemand != nil) {
+            if sharding.shard != nil && maxDemand != nil {
+                throw ValidationError("--max-demand cannot be sharded: each demand it tries is chosen from the answers before it; run it in one process")
+            }
+            if sharding.shard != nil && !exhaustive {
                 throw ValidationError("--shard needs --exhaustive: the search chooses each design to run from the answers before it, so only an exhaustive plan splits; each shard then decides whole designs")
             }
             if target.isEmpty { throw ValidationError("give at least one target with --target, such as --target \"p95(lead_time) <= 3d\"") }
@@ -120,7 +123,7 @@ extension Procsim {
             try withExitCodes {
                 let outputs = Outputs()
                 defer { outputs.discard() }
-                outputs.protect([scenario])
+                outputs.protect([scenario] + driver.partFiles)
                 let part = try sharding.partial.map(outputs.claim)
                 let html = driver.shard != nil ? nil : try export.claim(in: outputs)
                 let base = try common.load(scenario, variant: overrides.variant, overrides: overrides.parsed, protecting: outputs, driver: driver)

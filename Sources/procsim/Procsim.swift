@@ -11,9 +11,13 @@ struct Procsim: ParsableCommand {
     static func main() {
         signal(SIGPIPE, SIG_IGN)
         Interruptions.shared.install()
+        guard let arguments = ProcessArguments.all else {
+            FileHandle.standardError.write(Data("procsim: internal error: the command line cannot be read (no /proc, and the C library passed no arguments); mount /proc\n".utf8))
+            Foundation.exit(70)
+        }
         let command: ParsableCommand
         do {
-            command = try parseAsRoot()
+            command = try parseAsRoot(Array(arguments.dropFirst()))
         } catch {
             exit(withError: error)
         }

@@ -108,7 +108,7 @@ extension Procsim {
                 // A shard writes only its partial result; the merge writes the rest.
                 let outputs = Outputs()
                 defer { outputs.discard() }
-                outputs.protect([scenario])
+                outputs.protect([scenario] + driver.partFiles)
                 let sharded = driver.shard != nil
                 let part = try sharding.partial.map(outputs.claim)
                 let file = sharded ? nil : try output.map(outputs.claim)

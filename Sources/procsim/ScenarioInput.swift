@@ -11,8 +11,15 @@ extension CommonOptions {
               driver: ExperimentDriver? = nil, warnings: Bool = true) throws -> Scenario {
         let loaded = try ScenarioLoader.load(path: path, variant: variant, overrides: overrides, root: readRoot)
         try outputs.protectLoaded(loaded.inputFiles)
-        try driver?.read(scenario: path, hash: loaded.contentHash)
+        if let driver { try record(loaded, with: driver) }
         if warnings && !quiet { for w in loaded.warnings { Terminal.error(w.description) } }
         return loaded
+    }
+
+    /// Records every file `loaded` was made from with `driver` (or, merging, checks them).
+    func record(_ loaded: Scenario, with driver: ExperimentDriver) throws {
+        for file in loaded.inputFiles {
+            try driver.read(scenario: file, hash: ScenarioLoader.inputFingerprint(path: file) ?? "unreadable")
+        }
     }
 }

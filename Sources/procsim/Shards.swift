@@ -5,7 +5,7 @@ import SimScenario
 
 /// `--shard I/N` and `--partial FILE`: run one share of the work and write what `merge` needs.
 struct ShardOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("Run only shard I of N (from 1): replications I-1, I-1+N, … of every experiment. Writes --partial instead of the report; 'procsim merge' then gives the report one process would, byte for byte.", valueName: "I/N"))
+    @Option(help: ArgumentHelp("Run only shard I of N (from 1): replications I-1, I-1+N, … of every experiment (run, compare, study), or every N-th whole unit (the designs of plan --exhaustive, the scenarios of check). Writes --partial instead of the report; 'procsim merge' then gives the report one process would, byte for byte.", valueName: "I/N"))
     var shard: String?
 
     @Option(help: ArgumentHelp("Where --shard writes its partial result (JSON), atomically; '-' for standard output.", valueName: "file"))
@@ -26,20 +26,35 @@ struct ShardOptions: ParsableArguments {
     func driver(command: String) -> ExperimentDriver {
         guard let shard = parsed else { return ExperimentDriver() }
         return ExperimentDriver(.shard(shard), procsim: Procsim.versionLine, command: command,
-                                arguments: Self.argumentsWithoutShard(Array(CommandLine.arguments.dropFirst(2))))
+                                arguments: Self.argumentsWithoutShard(Array((ProcessArguments.all ?? []).dropFirst(2))))
     }
 
-    /// The command line as the merge must run it: without the shard's own options.
+    /// The command line as the merge must run it, in one spelling: without the shard's own
+    /// options and those that change neither the experiment nor the outputs (`--threads`: the
+    /// figures are the same for any thread count, so shards may run on nodes of different
+    /// sizes; `--quiet`, `--no-color`), with `--name=value` as `--name value`, `-n` as
+    /// `--replications` and a file's path without `./`. A shard run again by hand with the same
+    /// command spelled a little differently is then still a shard of the same experiment.
     static func argumentsWithoutShard(_ arguments: [String]) -> [String] {
-        var kept: [String] = [], skip = false
-        for a in arguments {
+        var kept: [String] = [], skip = false, literal = false
+        for argument in arguments {
             if skip { skip = false; continue }
-            if a == "--" { kept.append(a); skip = false; continue }
-            // `--threads` too: shards on nodes of different sizes are shards of one experiment
-            // (the figures are the same for any thread count).
-            if a == "--shard" || a == "--partial" || a == "--threads" { skip = true; continue }
-            if a.hasPrefix("--shard=") || a.hasPrefix("--partial=") || a.hasPrefix("--threads=") { continue }
-            kept.append(a)
+            if literal { kept.append(argument); continue }
+            if argument == "--" { kept.append(argument); literal = true; continue }
+            var words = [argument]
+            if argument.hasPrefix("--"), let eq = argument.firstIndex(of: "=") {
+                words = [String(argument[..<eq]), String(argument[argument.index(after: eq)...])]
+            }
+            let name = words[0] == "-n" ? "--replications" : words[0]
+            if ["--shard", "--partial", "--threads"].contains(name) {
+                skip = words.count == 1
+                continue
+            }
+            if ["--quiet", "-q", "--no-color"].contains(name) { continue }
+            for (i, word) in ([name] + words.dropFirst()).enumerated() {
+                let isPath = i > 0 || !word.hasPrefix("-")
+                kept.append(isPath && word.hasPrefix("./") && FileManager.default.fileExists(atPath: word) ? String(word.dropFirst(2)) : word)
+            }
         }
         return kept
     }
@@ -52,9 +67,11 @@ struct ShardOptions: ParsableArguments {
         if !quiet {
             let runs = partial.experiments.filter { !$0.whole }
             let mine = runs.reduce(0) { $0 + $1.outputs.count }, all = runs.reduce(0) { $0 + $1.replications }
-            let what = partial.units.isEmpty
-                ? "\(mine) of \(all) replications in \(runs.count) experiment\(runs.count == 1 ? "" : "s")"
-                : "\(partial.units.count) \(partial.command == "check" ? "scenario" : "design")\(partial.units.count == 1 ? "" : "s") decided whole"
+            let unit = partial.command == "check" ? "scenario" : "design"
+            let what = !partial.units.isEmpty
+                ? "\(partial.units.count) \(unit)\(partial.units.count == 1 ? "" : "s") decided whole"
+                : runs.isEmpty ? "nothing to run (no \(unit) is dealt to this shard); its part still counts"
+                : "\(mine) of \(all) replications in \(runs.count) experiment\(runs.count == 1 ? "" : "s")"
             Terminal.error("shard \(shard): \(what) → \(self.partial!); merge all \(shard.count) with 'procsim merge'")
         }
     }
@@ -69,8 +86,10 @@ extension Procsim {
                 procsim run order.yaml -n 400 --shard 1/4 --partial part-1.json   (and 2/4, 3/4, 4/4, anywhere)
                 procsim merge part-*.json
                 The merge runs the shards' command line again, with every replication taken from the \
-                parts instead of simulated: its text, JSON, CSV and HTML are byte-identical to the \
-                command run in one process, and so is its exit code. Run it from the folder the shards \
+                parts instead of simulated: its text, JSON, CSV, HTML and JUnit are byte-identical to \
+                the command run in one process (JUnit times are each scenario's time in its shard), \
+                and so is its exit code. It takes no options of its own: what to print and which files \
+                to write (--json, -o, --report, --csv, --junit) come from the shards' command line. Run it from the folder the shards \
                 ran in, with the same scenario files (their hashes are checked). Parts from another \
                 command line, another procsim build or another scenario, a shard given twice or a shard \
                 missing are refused (exit 65); a part that cannot be read exits 66.
@@ -103,13 +122,18 @@ extension Procsim {
                         throw PartialError(file: parts[0], "its command line 'procsim \(merged.command) \(merged.arguments.joined(separator: " "))' does not parse in this procsim: \(C.message(for: error))")
                     }
                 }
-                switch merged.command {
-                case "run": try parse(Run.self).execute(driver)
-                case "study": try parse(StudyCommand.self).execute(driver)
-                case "compare": try parse(Compare.self).execute(driver)
-                case "plan": try parse(Plan.self).execute(driver)
-                case "check": try parse(Check.self).execute(driver)
-                default: throw PartialError(file: parts[0], "a partial result of 'procsim \(merged.command)', which this procsim cannot merge")
+                do {
+                    switch merged.command {
+                    case "run": try parse(Run.self).execute(driver)
+                    case "study": try parse(StudyCommand.self).execute(driver)
+                    case "compare": try parse(Compare.self).execute(driver)
+                    case "plan": try parse(Plan.self).execute(driver)
+                    case "check": try parse(Check.self).execute(driver)
+                    default: throw PartialError(file: parts[0], "a partial result of 'procsim \(merged.command)', which this procsim cannot merge")
+                    }
+                } catch var error as UnreadableFile {
+                    error.reason += "; a merge reads the files its shards read, by the paths of their command line: run it in the folder they ran in"
+                    throw error
                 }
             }
         }

@@ -87,7 +87,7 @@ extension Procsim {
                 let ranges = vary.compactMap(Self.parse)
                 let outputs = Outputs()
                 defer { outputs.discard() }
-                outputs.protect([scenario])
+                outputs.protect([scenario] + driver.partFiles)
                 let part = try sharding.partial.map(outputs.claim)
                 let html = driver.shard != nil ? nil : try export.claim(in: outputs)
                 let base = try common.load(scenario, protecting: outputs, driver: driver)

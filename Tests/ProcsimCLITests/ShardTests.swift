@@ -161,14 +161,19 @@ import Testing
         #expect(missing.status == 65)
         #expect(missing.stderr.contains("error: 1 of 3 shards missing: 2/3"))
         #expect(missing.stdout.isEmpty)
-        let twice = try CLI.procsim("merge", p[0], p[1], p[1], p[2])
+        let same = try CLI.procsim("merge", p[0], p[1], p[1], p[2])
+        #expect(same.status == 65)
+        #expect(same.stderr.contains("\(p[1]): error: the same file is given twice"))
+        let copy = folder.appendingPathComponent("copy-of-2.json").path
+        try FileManager.default.copyItem(atPath: p[1], toPath: copy)
+        let twice = try CLI.procsim("merge", p[0], p[1], copy, p[2])
         #expect(twice.status == 65)
         #expect(twice.stderr.contains("shard 2/3 is given twice"))
         // A shard of another command line (another replication count).
         let other = try parts(folder, n: 5, of: 3, [2], name: "q")[0]
         let foreign = try CLI.procsim("merge", p[0], other, p[2])
         #expect(foreign.status == 65)
-        #expect(foreign.stderr.contains("\(other): error: not a shard of the same experiment as \(p[0]): its command is 'procsim run scenarios/mm1.yaml -n 5 -q'"))
+        #expect(foreign.stderr.contains("\(other): error: not a shard of the same experiment as \(p[0]): its command is 'procsim run scenarios/mm1.yaml --replications 5'"))
         // Another shard count.
         let four = try parts(folder, of: 4, [4], name: "r")[0]
         let counts = try CLI.procsim("merge", p[0], p[1], four)
@@ -176,10 +181,14 @@ import Testing
         #expect(counts.stderr.contains("its shard count is 4, there 3"))
     }
 
-    @Test func aChangedScenarioIsRefused() throws {
+    /// Every file a scenario is made of is hashed: the file itself and a base it extends.
+    @Test(arguments: ["mm1.yaml", "base.yaml"])
+    func aChangedScenarioIsRefused(edited: String) throws {
         let folder = try CLI.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
         let scenario = folder.appendingPathComponent("mm1.yaml")
-        try FileManager.default.copyItem(at: CLI.root.appendingPathComponent("scenarios/mm1.yaml"), to: scenario)
+        try FileManager.default.copyItem(at: CLI.root.appendingPathComponent("scenarios/mm1.yaml"), to: folder.appendingPathComponent("base.yaml"))
+        try "extends: base.yaml\n".write(to: scenario, atomically: true, encoding: .utf8)
         var paths: [String] = []
         for i in 1...2 {
             let path = folder.appendingPathComponent("p\(i).json").path
@@ -188,11 +197,35 @@ import Testing
             paths.append(path)
         }
         #expect(try CLI.procsim(["merge"] + paths).status == 0)
-        try (String(contentsOf: scenario, encoding: .utf8) + "# edited\n").write(to: scenario, atomically: true, encoding: .utf8)
+        let changed = folder.appendingPathComponent(edited)
+        try (String(contentsOf: changed, encoding: .utf8) + "# edited\n").write(to: changed, atomically: true, encoding: .utf8)
         let r = try CLI.procsim(["merge"] + paths)
         #expect(r.status == 65)
-        #expect(r.stderr.contains("\(scenario.path): error: the scenario file has changed since the shards ran"))
+        #expect(r.stderr.contains("\(changed.path): error: the file has changed since the shards ran"), "\(r.stderr)")
         #expect(r.stdout.isEmpty)
+    }
+
+    /// A shard run again by hand may spell the command differently (`--name=value`, `-n` or
+    /// `--replications`, `./` before a file, `--quiet`): it is still a shard of the experiment.
+    /// An output of the merge may not replace one of the parts it reads.
+    @Test func shardsSpelledDifferentlyMergeAndPartsAreProtected() throws {
+        let folder = try CLI.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let one = folder.appendingPathComponent("1.json").path, two = folder.appendingPathComponent("2.json").path
+        #expect(try CLI.procsim("run", "./scenarios/mm1.yaml", "--replications=3", "--seed=4", "--shard=1/2", "--partial", one).status == 0)
+        #expect(try CLI.procsim("run", "scenarios/mm1.yaml", "-n", "3", "--seed", "4", "-q", "--no-color", "--shard", "2/2", "--partial", two).status == 0)
+        let merged = try CLI.procsim("merge", one, two)
+        #expect(merged.status == 0, "\(merged.stderr)")
+        #expect(merged.stdout == (try CLI.procsim("run", "scenarios/mm1.yaml", "-n", "3", "--seed", "4")).stdout)
+        // The shards' command writes -o over a part: the merge refuses before writing anything.
+        let a = folder.appendingPathComponent("a.json").path, b = folder.appendingPathComponent("b.json").path
+        for (i, part) in [a, b].enumerated() {
+            #expect(try CLI.procsim("run", "scenarios/mm1.yaml", "-n", "2", "-o", a, "--shard", "\(i + 1)/2", "--partial", part).status == 0)
+        }
+        let before = try Data(contentsOf: URL(fileURLWithPath: a))
+        let refused = try CLI.procsim("merge", a, b)
+        #expect(refused.status == 64 && refused.stderr.contains("is the input"), "\(refused.stderr)")
+        #expect(try Data(contentsOf: URL(fileURLWithPath: a)) == before)
     }
 
     @Test func filesThatAreNotPartsAreRefused() throws {

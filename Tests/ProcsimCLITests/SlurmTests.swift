@@ -45,5 +45,17 @@ import Testing
         #expect(failed.status == 65)
         #expect(failed.stderr.contains("error: 1 of 3 shards missing: 2/3"))
         #expect(failed.stderr.contains("shard 2/3 wrote no partial result; its log is"))
+
+        // Every shard failing: the merge job says so, with the code of an incomplete set.
+        let none = try Self.script(["scripts/slurm-shards.sh", "--shards", "2", "--parts", folder.appendingPathComponent("none").path,
+                                    "--", "run", "scenarios/mm1.yaml", "-n", "3", "--no-such-option"], environment: environment)
+        #expect(none.status == 65 && none.stderr.contains("none of the 2 shards wrote its partial result"), "\(none.stderr)")
+
+        // Stopped, no daemon of the cluster outlives it: a slurmd left behind holds the port the
+        // next cluster needs.
+        #expect(try Self.script(["scripts/slurm-local.sh", "stop", cluster.path]).status == 0)
+        let conf = "SLURM_CONF=" + cluster.resolvingSymlinksInPath().appendingPathComponent("slurm.conf").path
+        let left = try CLI.run(URL(fileURLWithPath: "/bin/sh"), ["-c", "grep -lzx '\(conf)' /proc/[0-9]*/environ 2>/dev/null | grep -v self"], in: nil)
+        #expect(left.stdout.isEmpty, "daemons still running: \(left.stdout)")
     }
 }

@@ -68,6 +68,13 @@ import Testing
         }
         #expect(try String(contentsOf: root.appendingPathComponent("s/csv/series.csv"), encoding: .utf8).contains("+01:00"))
 
+        // Without /proc (a bare container): the static Swift runtime would read no arguments from
+        // /proc/self/cmdline, print the help and exit 0; procsim takes them from the C runtime.
+        let bare = try Self.shell("chroot \(root.path) /usr/bin/env --chdir=/s /procsim run director-approval.yaml -n 3 --seed 4 --json")
+        #expect(bare.status == 0 && bare.stdout == normal.stdout, "\(bare.stderr)")
+        let bareCheck = try Self.shell("chroot \(root.path) /usr/bin/env --chdir=/s /procsim check nothing.yaml")
+        #expect(bareCheck.status == 66 && bareCheck.stderr.contains("nothing.yaml"), "\(bareCheck.stdout)")
+
         // Without OpenBLAS: commands that need no statistics still run; a run says what to install.
         try fm.removeItem(at: root.appendingPathComponent("lib/\(URL(fileURLWithPath: blas).lastPathComponent)"))
         let version = try Self.shell(inRoot + "--version'")

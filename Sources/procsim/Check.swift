@@ -28,6 +28,8 @@ extension Procsim {
 
         @OptionGroup var overrides: OverrideOptions
 
+        @OptionGroup var output: ReportOptions
+
         @OptionGroup var sharding: ShardOptions
 
         @Option(help: ArgumentHelp("A baseline recorded by `procsim baseline`: each figure is compared with it, paired by replication.", valueName: "file"))
@@ -95,6 +97,7 @@ extension Procsim {
                 defer { outputs.discard() }
                 outputs.protect([scenario] + [baseline].compactMap { $0 } + driver.partFiles)
                 let part = try sharding.partial.map(outputs.claim)
+                let file = driver.shard != nil ? nil : try output.claim(in: outputs)
                 let junitFile = driver.shard != nil ? nil : try junit.map(outputs.claim)
                 let targets: [CheckTarget]
                 if isFolder {
@@ -129,23 +132,17 @@ extension Procsim {
                 }
                 if !common.quiet { for c in checks { for w in c.check.warnings { Terminal.error("warning: " + w) } } }
                 let code = ExitStatus.mostSerious(checks.map(\.check.exitCode) + failures.map(\.code))
-                if common.json {
-                    try Terminal.output(json(checks.map(\.check), failures: failures, code: code).rendered())
-                } else {
-                    var text = checks.map(\.check.text).joined(separator: "\n")
-                    if isFolder {
-                        let rows = checks.map { ["  " + $0.check.outcomeName.uppercased(with: nil).replacingOccurrences(of: "PASSED", with: "passed"), Self.name($0.check)] }
-                            + failures.map { ["  " + ($0.code == 65 ? "INVALID" : "UNREADABLE"), $0.name] }
-                        text += "\nSummary: \(rows.count) check\(rows.count == 1 ? "" : "s")\n" + rows.map { $0.joined(separator: "  ") }.joined(separator: "\n") + "\n"
-                    }
-                    if !text.isEmpty { try Terminal.output(text, colour: common.colour) }
+                var text = checks.map(\.check.text).joined(separator: "\n")
+                if isFolder {
+                    let rows = checks.map { ["  " + $0.check.outcomeName.uppercased(with: nil).replacingOccurrences(of: "PASSED", with: "passed"), Self.name($0.check)] }
+                        + failures.map { ["  " + ($0.code == 65 ? "INVALID" : "UNREADABLE"), $0.name] }
+                    text += "\nSummary: \(rows.count) check\(rows.count == 1 ? "" : "s")\n" + rows.map { $0.joined(separator: "  ") }.joined(separator: "\n") + "\n"
                 }
+                try output.emit(text: text, json: json(checks.map(\.check), failures: failures, code: code).rendered(), common: common, to: outputs, claimed: file)
                 let suites = checks.map { (Self.name($0.check), $0.check.junitCases, $0.seconds) }
                     + failures.map { ($0.name, [JUnitReport.Case(name: "scenario", outcome: .error($0.message))], 0.0) }
-                if let junitFile {
-                    try outputs.write(JUnitReport.xml(suites), to: junitFile)
-                    try outputs.commit()
-                }
+                if let junitFile { try outputs.write(JUnitReport.xml(suites), to: junitFile) }
+                try outputs.commit()
                 if code != 0 { throw ExitCode(code) }
             }
         }

@@ -29,8 +29,7 @@ extension Procsim {
         @Option(name: .customLong("set"), help: ArgumentHelp("Override a value in every design (repeatable).", valueName: "key=value"))
         var sets: [String] = []
 
-        @Option(name: [.customShort("o"), .long], help: "Also write the report to this file, atomically: JSON with --json or a .json name, else text.")
-        var output: String?
+        @OptionGroup var output: ReportOptions
 
         @OptionGroup var export: ExportOptions
 
@@ -64,7 +63,7 @@ extension Procsim {
                 outputs.protect(scenarios + driver.partFiles)
                 let sharded = driver.shard != nil
                 let part = try sharding.partial.map(outputs.claim)
-                let file = sharded ? nil : try output.map(outputs.claim)
+                let file = sharded ? nil : try output.claim(in: outputs)
                 let html = sharded ? nil : try export.claim(in: outputs)
                 let overrides = sets.compactMap(Override.init(argument:))
                 var designs: [(CompareReport.Design, Scenario)] = []
@@ -120,9 +119,7 @@ extension Procsim {
                         procsimVersion: Procsim.version, scenarioFile: scenarios[0], scenarioHash: designs[0].0.scenarioHash,
                         seed: seed, replications: common.replications, variant: nil, overrides: sets))
                 let json = report.json.rendered()
-                // `-o -` is standard output: the report is written there once, by the output.
-                if output != "-" { try Terminal.output(common.json ? json : report.text, colour: common.colour) }
-                if let output { try outputs.write(common.json || output.hasSuffix(".json") ? json : report.text, to: file) }
+                try output.emit(text: report.text, json: json, common: common, to: outputs, claimed: file)
                 if let html {
                     try outputs.write(HTMLReport.compare(report, calendar: .init(start: designs[0].1.start, timeZone: designs[0].1.timeZone,
                                                                                  periods: designs[0].1.periods.map { ($0.name, $0.start, $0.end) })), to: html)

@@ -380,3 +380,26 @@ struct ExportOptions: ParsableArguments {
         }
     }
 }
+
+/// `-o FILE`: the report a command prints, also written to a file, for every command that
+/// reports (run, compare, study, plan, check).
+struct ReportOptions: ParsableArguments {
+    @Option(name: [.customShort("o"), .long], help: "Also write the report to this file, atomically: JSON with --json or a .json name, else text; '-' prints it once, on standard output only.")
+    var output: String?
+
+    func validate() throws {
+        if output?.isEmpty == true { throw ValidationError("--output needs a file name") }
+    }
+
+    /// Claims the file before the work starts.
+    func claim(in outputs: Outputs) throws -> Outputs.Output? { try output.map(outputs.claim) }
+
+    /// Prints the report (text, or JSON with `--json`), and stages it for the file (JSON with
+    /// `--json` or a `.json` name).
+    func emit(text: String, json: @autoclosure () -> String, common: CommonOptions, to outputs: Outputs, claimed: Outputs.Output?) throws {
+        let rendered = common.json ? json() : text
+        // `-o -` is standard output: the report is written there once, by the output.
+        if output != "-" { try Terminal.output(rendered, colour: common.colour) }
+        if let output { try outputs.write(common.json || output.hasSuffix(".json") ? json() : text, to: claimed) }
+    }
+}

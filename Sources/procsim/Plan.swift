@@ -59,6 +59,8 @@ extension Procsim {
 
         @OptionGroup var overrides: OverrideOptions
 
+        @OptionGroup var output: ReportOptions
+
         @OptionGroup var export: ExportOptions
 
         @OptionGroup var sharding: ShardOptions
@@ -125,6 +127,7 @@ extension Procsim {
                 defer { outputs.discard() }
                 outputs.protect([scenario] + driver.partFiles)
                 let part = try sharding.partial.map(outputs.claim)
+                let file = driver.shard != nil ? nil : try output.claim(in: outputs)
                 let html = driver.shard != nil ? nil : try export.claim(in: outputs)
                 let base = try common.load(scenario, variant: overrides.variant, overrides: overrides.parsed, protecting: outputs, driver: driver)
                 let hash = ScenarioLoader.fingerprint(path: scenario) ?? ""
@@ -142,7 +145,7 @@ extension Procsim {
                 if let name = maxDemand {
                     let limit = try Planner.maxDemand(base.model, name: name, targets: target, settings: settings)
                     let report = DemandLimitReport(limit: limit, provenance: provenance)
-                    try Terminal.output(common.json ? report.json.rendered() : report.text, colour: common.colour)
+                    try output.emit(text: report.text, json: report.json.rendered(), common: common, to: outputs, claimed: file)
                     if let html { try outputs.write(HTMLReport.demandLimit(report), to: html) }
                     code = limit.exitCode
                 } else {
@@ -151,7 +154,7 @@ extension Procsim {
                     if driver.shard != nil { return try sharding.writePartial(driver, to: outputs, claimed: part, quiet: common.quiet) }
                     try driver.finish()
                     let report = PlanReport(plan: plan, provenance: provenance)
-                    try Terminal.output(common.json ? report.json.rendered() : report.text, colour: common.colour)
+                    try output.emit(text: report.text, json: report.json.rendered(), common: common, to: outputs, claimed: file)
                     if let html { try outputs.write(HTMLReport.plan(report), to: html) }
                     try export.writeCSV(CSVExport.plan(plan), to: outputs)
                     code = plan.exitCode

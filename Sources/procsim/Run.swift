@@ -26,8 +26,7 @@ extension Procsim {
         @Option(help: "Lead times kept per replication for exact percentiles; beyond this, a histogram within 0.39%.")
         var exactLimit: Int = 10_000_000
 
-        @Option(name: [.customShort("o"), .long], help: "Also write the report to this file, atomically: JSON with --json or a .json name, else text.")
-        var output: String?
+        @OptionGroup var output: ReportOptions
 
         @OptionGroup var export: ExportOptions
 
@@ -75,14 +74,13 @@ extension Procsim {
             guard (0...1_000_000_000).contains(exactLimit) else {
                 throw ValidationError("--exact-limit must be between 0 and 1,000,000,000 lead times, found \(exactLimit)")
             }
-            if output?.isEmpty == true { throw ValidationError("--output needs a file name") }
             if precision != nil {
                 guard let x = precisionShare, x > 0, x < 1 else {
                     throw ValidationError("--precision expects a share of the estimate such as 2% or 0.02, found '\(precision!)'")
                 }
             }
             if replication != 1 && eventLog == nil { throw ValidationError("--replication chooses the replication of --event-log; give --event-log FILE") }
-            let outputs = [output, export.report, eventLog].compactMap { $0 }.map { ($0 as NSString).standardizingPath }
+            let outputs = [output.output, export.report, eventLog].compactMap { $0 }.map { ($0 as NSString).standardizingPath }
             if Set(outputs).count < outputs.count { throw ValidationError("two outputs name the same file; give each its own") }
             if replication < 1 || replication > max(common.replications, 1) && precision == nil {
                 throw ValidationError("--replication must be between 1 and the replications run (\(common.replications)), found \(replication)")
@@ -111,7 +109,7 @@ extension Procsim {
                 outputs.protect([scenario] + driver.partFiles)
                 let sharded = driver.shard != nil
                 let part = try sharding.partial.map(outputs.claim)
-                let file = sharded ? nil : try output.map(outputs.claim)
+                let file = sharded ? nil : try output.claim(in: outputs)
                 let html = sharded ? nil : try export.claim(in: outputs)
                 let log = sharded ? nil : try eventLog.map(outputs.claim)
                 let sets = overrides.parsed
@@ -181,21 +179,16 @@ extension Procsim {
                     result = run
                 }
                 try driver.finish()
-                let report = RunReport(
+                let run = RunReport(
                     result: result,
                     provenance: Provenance(
                         procsimVersion: Procsim.version, scenarioFile: scenario, scenarioHash: loaded.contentHash,
                         seed: seed, replications: result.settings.replications, variant: overrides.variant, overrides: sets.map(\.description)),
                     warnings: loaded.warnings.map(\.summary), analysis: loaded.analysis, expectations: loaded.expectations.map { ExpectationResult($0, result: result) },
                     precision: precisionReport, autoWarmup: warmupReport)
-                let json = report.json.rendered()
-                // `-o -` is standard output: the report is written there once, by the output.
-                if output != "-" { try Terminal.output(common.json ? json : report.text, colour: common.colour) }
-                if let output {
-                    try outputs.write(common.json || output.hasSuffix(".json") ? json : report.text, to: file)
-                }
+                try output.emit(text: run.text, json: run.json.rendered(), common: common, to: outputs, claimed: file)
                 if let html {
-                    try outputs.write(HTMLReport.run(report, calendar: .init(start: loaded.start, timeZone: loaded.timeZone,
+                    try outputs.write(HTMLReport.run(run, calendar: .init(start: loaded.start, timeZone: loaded.timeZone,
                                                                         periods: loaded.periods.map { ($0.name, $0.start, $0.end) })), to: html)
                 }
                 if let log, let eventLog {

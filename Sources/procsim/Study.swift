@@ -39,6 +39,8 @@ extension Procsim {
 
         @OptionGroup var common: CommonOptions
 
+        @OptionGroup var output: ReportOptions
+
         @OptionGroup var export: ExportOptions
 
         @OptionGroup var sharding: ShardOptions
@@ -89,6 +91,7 @@ extension Procsim {
                 defer { outputs.discard() }
                 outputs.protect([scenario] + driver.partFiles)
                 let part = try sharding.partial.map(outputs.claim)
+                let file = driver.shard != nil ? nil : try output.claim(in: outputs)
                 let html = driver.shard != nil ? nil : try export.claim(in: outputs)
                 let base = try common.load(scenario, protecting: outputs, driver: driver)
                 let seed = common.seed ?? base.seed ?? 1
@@ -126,7 +129,7 @@ extension Procsim {
                     result: result, units: ranges.map(\.unit), targets: texts, figures: expressions, design: design,
                     provenance: Provenance(procsimVersion: Procsim.version, scenarioFile: scenario, scenarioHash: base.contentHash,
                                            seed: seed, replications: common.replications))
-                try Terminal.output(common.json ? report.json.rendered() : report.text, colour: common.colour)
+                try output.emit(text: report.text, json: report.json.rendered(), common: common, to: outputs, claimed: file)
                 if let html { try outputs.write(report.html, to: html) }
                 try export.writeCSV(report.csv, to: outputs)
                 try outputs.commit()

@@ -44,6 +44,29 @@ import Testing
         return url
     }
 
+    /// `-o FILE` is one option of every command that reports: the file holds what is printed
+    /// (JSON with --json), and `-o -` prints it once.
+    @Test(arguments: [
+        ["run", "scenarios/mm1.yaml", "-n", "2"],
+        ["compare", "scenarios/order-to-delivery.yaml", "scenarios/credit-approval-removed.yaml", "-n", "2"],
+        ["study", "scenarios/order-to-delivery.yaml", "--vary", "areas.logistics.staff=2..3", "-n", "2"],
+        ["plan", "scenarios/order-to-delivery.yaml", "--target", "p95(lead_time) <= 50h", "--vary", "areas.logistics.staff=3..4", "-n", "4", "--max-replications", "8", "--confirm", "0"],
+        ["check", "scenarios/director-approval.yaml", "--max-replications", "20"],
+    ])
+    func everyReportCanBeWrittenToAFile(command: [String]) throws {
+        let folder = try Self.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        for json in [false, true] {
+            let file = folder.appendingPathComponent(json ? "report.json" : "report.txt")
+            let r = try Self.procsim(command + (json ? ["--json"] : []) + ["-q", "-o", file.path])
+            #expect([0, 1, 2].contains(r.status), "\(r.stderr)")
+            let written = try String(contentsOf: file, encoding: .utf8)
+            #expect(!r.stdout.isEmpty && written == r.stdout)
+            let once = try Self.procsim(command + (json ? ["--json"] : []) + ["-q", "-o", "-"])
+            #expect(once.stdout == r.stdout && once.status == r.status)
+        }
+    }
+
     @Test func runPrintsTheReportAndTheSeed() throws {
         let r = try Self.procsim("run", "scenarios/order-to-delivery.yaml", "--replications", "3")
         #expect(r.status == 0, "\(r.stderr)")

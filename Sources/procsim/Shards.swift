@@ -95,7 +95,7 @@ extension Procsim {
                 missing are refused (exit 65); a part that cannot be read exits 66.
                 """)
 
-        @Argument(help: ArgumentHelp("The partial results, one per shard, in any order.", valueName: "part"))
+        @Argument(help: ArgumentHelp("The partial results, one per shard, in any order; '-' reads one from standard input.", valueName: "part"))
         var parts: [String] = []
 
         /// A partial result holds a few kilobytes per replication; a million replications fit.
@@ -108,10 +108,18 @@ extension Procsim {
         func run() throws {
             try withExitCodes {
                 var read: [(file: String, part: PartialResult)] = []
+                if parts.filter({ $0 == "-" }).count > 1 { throw ValidationError("'-' (standard input) can be given once") }
                 for file in parts {
                     let bytes: [UInt8]
-                    do { bytes = try InputFile.read(file, limit: Self.sizeLimit) } catch let error as InputFile.Refusal {
-                        throw UnreadableFile(path: file, reason: error.description, what: "partial result")
+                    if file == "-" {
+                        // A part piped in, as `--partial -` writes one.
+                        let data = FileHandle.standardInput.readDataToEndOfFile()
+                        guard data.count <= Self.sizeLimit else { throw UnreadableFile(path: "standard input", reason: "larger than 4 GiB", what: "partial result") }
+                        bytes = [UInt8](data)
+                    } else {
+                        do { bytes = try InputFile.read(file, limit: Self.sizeLimit) } catch let error as InputFile.Refusal {
+                            throw UnreadableFile(path: file, reason: error.description, what: "partial result")
+                        }
                     }
                     read.append((file, try PartialResult.decode(bytes, file: file)))
                 }

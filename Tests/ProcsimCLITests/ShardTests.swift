@@ -205,6 +205,17 @@ import Testing
         #expect(r.stdout.isEmpty)
     }
 
+    /// `--partial -` writes a part to standard output and `merge -` reads one from standard input.
+    @Test func aPartCanBePipedIntoTheMerge() throws {
+        let folder = try CLI.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let first = folder.appendingPathComponent("1.json").path, p = CLI.executable.path
+        let script = "\(p) run scenarios/mm1.yaml -n 3 -q --shard 1/2 --partial - > \(first) && \(p) run scenarios/mm1.yaml -n 3 -q --shard 2/2 --partial - | \(p) merge \(first) -"
+        let piped = try CLI.run(URL(fileURLWithPath: "/bin/sh"), ["-c", script])
+        #expect(piped.status == 0, "\(piped.stderr)")
+        #expect(piped.stdout == (try CLI.procsim("run", "scenarios/mm1.yaml", "-n", "3")).stdout)
+    }
+
     /// A shard run again by hand may spell the command differently (`--name=value`, `-n` or
     /// `--replications`, `./` before a file, `--quiet`): it is still a shard of the experiment.
     /// An output of the merge may not replace one of the parts it reads.

@@ -31,4 +31,33 @@ import Testing
         #expect(MSER.truncation(series)?.settled == false)
         #expect(MSER.truncation([1, 2, 3]) == nil)
     }
+
+    /// The end of the series is never a candidate: a settled series whose last batches happen to
+    /// be alike (the statistic's denominator (n − d)² makes any short tail look best) is cut
+    /// where its transient ends, not called unsettled.
+    @Test func aQuietEndIsNotACandidate() {
+        let series = (0..<200).map { i -> Double in
+            if i < 20 { return 10 }
+            if i >= 185 { return 0 }   // the last three batches identical
+            return i % 2 == 0 ? 1 : -1
+        }
+        #expect(MSER.truncation(series) == MSER.Cut(point: 20, settled: true))
+    }
+
+    /// Past the transient a slowly fluctuating series (AR(1), φ = 0.9) has calm stretches that
+    /// make later, lower minima by chance; the cut is the earliest point within the minimum's
+    /// sampling error, near where the transient (a level of 8 for 25 points, 12 noise standard
+    /// deviations of the stationary series, about 0.66) ends, for each of ten series.
+    @Test(arguments: 1...10)
+    func slowFluctuationsDoNotMoveTheCut(seed: Int) {
+        var state = UInt64(seed), x = 0.0
+        let series = (0..<400).map { i -> Double in
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            let u = Double(state >> 11) / Double(1 << 53) - 0.5
+            x = 0.9 * x + u   // stationary standard deviation 0.29/√(1 − 0.81) ≈ 0.66
+            return (i < 25 ? 8 : 0) + x
+        }
+        let cut = MSER.truncation(series)!
+        #expect(cut.settled && cut.point >= 25 && cut.point <= 60, "cut at \(cut.point)")
+    }
 }

@@ -31,7 +31,7 @@ extension ScenarioCheck {
             let c = b.comparison
             lines.append("")
             lines.append("Against the baseline \(b.file) (seed \(b.recorded.seed), \(c.pairing == .paired ? "paired by replication" : "unpaired, fresh seeds")\(b.scenarioChanged ? "" : "; the model is unchanged"))")
-            lines.append("\(c.figures.count) figures judged; worse beyond tolerance (Holm-adjusted p < \(String(format: "%.2g", c.alpha))) fails; a figure neither shown worse nor shown within its tolerance is undecided")
+            lines.append("\(Formatting.counted(c.figures.count, "figure")) judged; worse beyond tolerance (Holm-adjusted p < \(String(format: "%.2g", c.alpha))) fails; a figure neither shown worse nor shown within its tolerance is undecided")
             let moved = c.figures.filter { $0.verdict != .within }
             if moved.isEmpty {
                 lines.append("  every figure is within its tolerance")
@@ -60,7 +60,7 @@ extension ScenarioCheck {
             if !undecided.isEmpty { parts.append("\(undecided.count) expectation\(undecided.count == 1 ? "" : "s")") }
             let open = baseline?.comparison.undecided.count ?? 0
             if open > 0 { parts.append("\(open) figure\(open == 1 ? "" : "s") against the baseline") }
-            lines.append("INCONCLUSIVE: \(parts.joined(separator: " and ")) undecided at \(n) replications (the cap, --max-replications); raise it, or move the threshold or the tolerance away from the value")
+            lines.append("INCONCLUSIVE: \(parts.joined(separator: " and ")) undecided at \(Formatting.counted(n, "replication")) (the cap, --max-replications); raise it, or move the threshold or the tolerance away from the value")
         default:
             lines.append(baseline == nil ? "passed: every expectation met"
                          : expectations.isEmpty ? "passed: no figure worse than the baseline" : "passed: every expectation met and no figure worse than the baseline")
@@ -154,8 +154,8 @@ extension ScenarioCheck {
             let value = v.valueText
             switch v.verdict {
             case .met: return .init(name: v.expectation.source, outcome: .passed)
-            case .violated: return .init(name: v.expectation.source, outcome: .failed("violated: \(v.expectation.source) is \(value) (95% interval; decision interval \(v.decisionText) at \(String(format: "%.2f", confidence * 100))%) after \(provenance.replications) replications"))
-            case .undecided: return .init(name: v.expectation.source, outcome: .skipped("undecided at \(provenance.replications) replications\(stoppedEarly ? " (the check stopped at a failure)" : " (the cap)"): \(value)"))
+            case .violated: return .init(name: v.expectation.source, outcome: .failed("violated: \(v.expectation.source) is \(value) (95% interval; decision interval \(v.decisionText) at \(String(format: "%.2f", confidence * 100))%) after \(Formatting.counted(provenance.replications, "replication"))"))
+            case .undecided: return .init(name: v.expectation.source, outcome: .skipped("undecided at \(Formatting.counted(provenance.replications, "replication"))\(stoppedEarly ? " (the check stopped at a failure)" : " (the cap)"): \(value)"))
             }
         }
         for f in baseline?.comparison.figures ?? [] {
@@ -163,9 +163,9 @@ extension ScenarioCheck {
             if f.verdict == .worse {
                 let change = f.change.estimate.map { Self.figureText(f.key, $0, signed: true) } ?? "–"
                 let interval = f.change.ci95.map { ", 95% interval [\(Self.figureText(f.key, $0.low, signed: true)), \(Self.figureText(f.key, $0.high, signed: true))]" } ?? ""
-                cases.append(.init(name: name, outcome: .failed("worse than the baseline: \(f.base.estimate.map { Self.figureText(f.key, $0) } ?? "–") → \(f.current.estimate.map { Self.figureText(f.key, $0) } ?? "–") (change \(change)\(interval)), beyond the tolerance of \(Self.allowanceText(f)); Holm-adjusted p = \(Self.pText(f.pWorse)) after \(provenance.replications) replications")))
+                cases.append(.init(name: name, outcome: .failed("worse than the baseline: \(f.base.estimate.map { Self.figureText(f.key, $0) } ?? "–") → \(f.current.estimate.map { Self.figureText(f.key, $0) } ?? "–") (change \(change)\(interval)), beyond the tolerance of \(Self.allowanceText(f)); Holm-adjusted p = \(Self.pText(f.pWorse)) after \(Formatting.counted(provenance.replications, "replication"))")))
             } else if f.verdict == .undecided {
-                cases.append(.init(name: name, outcome: .skipped("undecided at \(provenance.replications) replications: change \(f.change.estimate.map { Self.figureText(f.key, $0, signed: true) } ?? "–") against a tolerance of \(Self.allowanceText(f))")))
+                cases.append(.init(name: name, outcome: .skipped("undecided at \(Formatting.counted(provenance.replications, "replication")): change \(f.change.estimate.map { Self.figureText(f.key, $0, signed: true) } ?? "–") against a tolerance of \(Self.allowanceText(f))")))
             } else {
                 cases.append(.init(name: name, outcome: .passed))
             }

@@ -121,7 +121,7 @@ public struct CompareReport: Sendable {
     public var text: String {
         var lines: [String] = []
         lines.append("Compare · base: \(designs[0].name) (\(designs[0].file))")
-        lines.append("seed \(provenance.seed) · \(provenance.replications) replications per design, on common random numbers · stream keying v\(StreamKeying.version)")
+        lines.append("seed \(provenance.seed) · \(Formatting.counted(provenance.replications, "replication")) per design, on common random numbers · stream keying v\(StreamKeying.version)")
         lines.append("differences are design − base, paired by replication, with 95% intervals; significant: Holm-adjusted p < 0.05 across \(comparisons.reduce(0) { $0 + $1.metrics.filter { $0.pValue != nil }.count }) tests")
         for (i, comparison) in comparisons.enumerated() {
             let design = designs[i + 1]

@@ -1,5 +1,10 @@
 /// Friendly renderings of numbers for the text report. JSON never uses these.
 public enum Formatting {
+    /// `1 replication`, `2 replications`: a count with its noun in the number it takes.
+    public static func counted(_ n: Int, _ noun: String, plural: String? = nil) -> String {
+        "\(n) " + (n == 1 ? noun : plural ?? noun + "s")
+    }
+
     /// A duration in the two largest units that matter: `2d 4h`, `3h 12m`, `12m 30s`, `45s`, `4.25s`.
     public static func duration(_ seconds: Double?) -> String {
         guard let seconds, seconds.isFinite else { return "–" }

@@ -77,7 +77,7 @@ public struct PlanReport: Sendable {
         let grid = p.designs.count, candidates = grid - count(.unstable) - count(.inconsistent)
         lines.append("Searched \(grid) designs: \(count(.unstable)) cut by bounds (an area's offered load reaches its staff)"
                      + (count(.inconsistent) > 0 ? ", \(count(.inconsistent)) with fewer staff in a period than outside it" : "")
-                     + ", \(count(.dominated)) cut as dominated by an infeasible design, \(p.evaluated) decided by simulation (\(p.replications) replications)"
+                     + ", \(count(.dominated)) cut as dominated by an infeasible design, \(p.evaluated) decided by simulation (\(Formatting.counted(p.replications, "replication")))"
                      + (count(.skipped) > 0 ? ", \(count(.skipped)) not needed" : "") + ".")
         let firstLook = p.designs.first { $0.replications > 0 }.map { _ in p.firstLook } ?? 0
         lines.append("A full grid would simulate all \(candidates) stable designs: at least \(candidates * firstLook) replications (a first look each), and more where designs are close to a target (--exhaustive does it, to compare).")
@@ -89,7 +89,7 @@ public struct PlanReport: Sendable {
             for (f, v) in zip(p.factors, d.staff) { lines.append("  \(f) = \(v)") }
             for (e, est) in zip(p.targets, d.estimates) { lines.append("  \(e.source): \(Self.estimate(e, est))") }
             if let confirmation = p.confirmation, let seed = p.confirmationSeed {
-                lines.append("Confirmed on fresh seeds (seed \(seed), \(confirmation.first?.n ?? 0) replications):")
+                lines.append("Confirmed on fresh seeds (seed \(seed), \(Formatting.counted(confirmation.first?.n ?? 0, "replication"))):")
                 for (t, (e, est)) in zip(p.targets, confirmation).enumerated() {
                     lines.append("  \(e.source): \(Self.estimate(e, est))  \(Self.confirmationVerdict(e, est, tolerance: p.tolerances[t]))")
                 }

@@ -214,8 +214,8 @@ public struct RunReport: Sendable {
         if let p = precision {
             let figures = p.figures.joined(separator: ", ")
             lines.append(p.reached
-                ? "precision ±\(Self.share(p.target)) reached for \(figures) after \(p.replications) replications"
-                : "PRECISION NOT REACHED: ±\(Self.share(p.target)) for \(figures) still not met at the cap of \(p.replications) replications (--max-replications)")
+                ? "precision ±\(Self.share(p.target)) reached for \(figures) after \(Formatting.counted(p.replications, "replication"))"
+                : "PRECISION NOT REACHED: ±\(Self.share(p.target)) for \(figures) still not met at the cap of \(Formatting.counted(p.replications, "replication")) (--max-replications)")
         }
         if !unstableAreas.isEmpty {
             lines.append("")
@@ -311,7 +311,7 @@ public struct RunReport: Sendable {
         lines.append("Per replication\(model.warmup > 0 ? ", after the warm-up" : ""): \(count("arrivals")) arrived, \(count("completed")) delivered, \(count("rework")) sent back for rework, \(count("cancelled")) cancelled, \(count("turned_away")) turned away\(showAbandoned ? ", \(count("abandoned")) gave up waiting" : "").")
         let open = r.estimate("unfinished")?.estimate ?? 0
         if open > 0 {
-            lines.append("Still in progress at the end: \(count("unfinished")) items (mean age \(Formatting.duration(r.estimate("unfinished_age.mean")?.estimate)), oldest \(Formatting.duration(r.estimate("unfinished_age.max")?.estimate))); they are not in the lead-time figures.")
+            lines.append("Still in progress at the end: \(count("unfinished")) \(count("unfinished") == "1" ? "item" : "items") (mean age \(Formatting.duration(r.estimate("unfinished_age.mean")?.estimate)), oldest \(Formatting.duration(r.estimate("unfinished_age.max")?.estimate))); they are not in the lead-time figures.")
         }
         if !expectations.isEmpty {
             lines.append("")

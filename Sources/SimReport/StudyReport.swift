@@ -59,7 +59,7 @@ public struct StudyReport: Sendable {
 
     public var text: String {
         let n = result.settings.replications
-        var lines = ["Study · \(provenance.scenarioFile) · \(result.design.count) design points (\(design)) · \(n) replications each · seed \(result.settings.seed), common random numbers"]
+        var lines = ["Study · \(provenance.scenarioFile) · \(Formatting.counted(result.design.count, "design point")) (\(design)) · \(Formatting.counted(n, "replication")) each · seed \(result.settings.seed), common random numbers"]
         lines.append("effects are the change of a figure across a factor's whole range (linear metamodel, least squares), with 95% intervals")
         for ((text, fit), expression) in zip(zip(targets, result.fits), figures) {
             let show: (Double) -> String = switch expression.dimension {

@@ -30,6 +30,9 @@ public struct Scenario: Sendable {
     /// Every file read to make this scenario: the file, the files it `extends`, its order
     /// books. An output must not be any of them.
     public var inputFiles: [String] = []
+    /// `mode: terminating`: a run that starts empty and observes everything up to the horizon,
+    /// so no warm-up applies to it (`--warmup` is refused as `warmup:` in the file is).
+    public var terminating = false
     /// `tolerances:`, for `check --baseline`.
     public var tolerances: ToleranceTable
     /// The model's part of the tree a run sees (the file with its `extends`, variant and
@@ -397,6 +400,7 @@ struct Composed {
             expectations: expectations, tolerances: tolerances, resolvedText: ResolvedText(resolving ? root : nil))
         scenario.start = builder.clock.start
         scenario.timeZone = builder.clock.calendar.timeZone
+        scenario.terminating = builder.terminating
         scenario.inputFiles = reader.files.map(\.path) + builder.orderBooks.values.map(\.file).sorted()
         return scenario
     }
@@ -418,6 +422,8 @@ struct ModelBuilder {
     var horizon: Double?
     /// The campaigns' windows, once read.
     var periods: [Period] = []
+    /// `mode: terminating`: the run starts empty and observes everything (no warm-up).
+    var terminating = false
     /// Each demand type's `rate`, as written (per second), before patterns and campaigns.
     var rates: [String: Double] = [:]
     /// The attributes items may carry (read ahead: journeys' conditions name them).
@@ -456,6 +462,7 @@ struct ModelBuilder {
         nodes["horizon"] = top.keyNode("horizon")
         let warmup = top["warmup"].flatMap { reader.duration($0, "warmup") } ?? 0
         if let m = top["mode"], let mode = reader.string(m, "mode") {
+            terminating = mode == "terminating"
             if mode == "terminating", let w = top["warmup"], warmup > 0 {
                 reader.error(w, "warmup", "a terminating run starts empty and observes everything up to the horizon; remove 'warmup' or set 'mode: steady-state'")
             } else if mode != "terminating" && mode != "steady-state" {

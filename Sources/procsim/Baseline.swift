@@ -39,7 +39,7 @@ extension Procsim {
                                            overrides: overrides.arguments))
                 try outputs.write(document.jsonValue.rendered(), to: file)
                 try outputs.commit()
-                if !common.quiet { Terminal.error("baseline written to \(output): \(document.keys.count) figures × \(common.replications) replications, seed \(seed)") }
+                if !common.quiet { Terminal.error("baseline written to \(output): \(Formatting.counted(document.keys.count, "figure")) × \(Formatting.counted(common.replications, "replication")), seed \(seed)") }
                 if common.json { try Terminal.output(document.jsonValue.rendered()) }
             }
         }

@@ -15,6 +15,13 @@ struct Procsim: ParsableCommand {
             FileHandle.standardError.write(Data("procsim: internal error: the command line cannot be read (no /proc, and the C library passed no arguments); mount /proc\n".utf8))
             Foundation.exit(70)
         }
+        // `--seed -5` would read as an option without its value ("Missing value"): no option of
+        // procsim takes a negative number, so say that.
+        for (option, value) in zip(arguments.dropFirst(), arguments.dropFirst(2))
+        where option.hasPrefix("-") && !option.contains("=") && value.count > 1 && value.hasPrefix("-") && value.dropFirst().first!.isNumber {
+            FileHandle.standardError.write(Data("Error: \(option) \(value): a negative number, where \(option) takes a number of at least 0\n  See 'procsim \(arguments.count > 1 ? arguments[1] : "") --help' for more information.\n".utf8))
+            Foundation.exit(64)
+        }
         let command: ParsableCommand
         do {
             command = try parseAsRoot(Array(arguments.dropFirst()))

@@ -118,6 +118,9 @@ extension Procsim {
                 let settings = ExperimentSettings(
                     seed: seed, replications: common.replications, threads: common.threadCount, exactLimit: exactLimit)
                 var warmupReport: RunReport.AutoWarmup?
+                if let warmup, loaded.terminating {
+                    throw ValidationError("--warmup \(warmup): the scenario is terminating ('mode: terminating'): a run starts empty and observes everything up to the horizon; a warm-up applies to steady-state scenarios (--set mode=steady-state)")
+                }
                 if let warmup {
                     if warmup == "auto" {
                         guard let horizon = loaded.model.horizon else {

@@ -140,9 +140,11 @@ public enum HTMLReport {
     }
 
     /// Histogram and ECDF of the lead times, one colour per design, the promise marked.
-    /// A histogram on a log axis shows each bin's share divided by its width in doublings: bins
-    /// are a quarter doubling wide only roughly (linear within each doubling), and shares per
-    /// bin would draw a sawtooth the lead times do not have.
+    /// A histogram on a log axis shows each bin's share per quarter doubling (its share divided
+    /// by its width in quarter doublings): bins are a quarter doubling wide only roughly (linear
+    /// within each doubling), so raw shares would draw a sawtooth the lead times do not have,
+    /// while a bar's height stays what a reader takes it for, about its share (the heights add
+    /// up to about 100%). Per doubling they were four times that: a bar of 90% for a bin of 22%.
     static func leadTimeSection(_ designs: [(name: String, result: ExperimentResult)], promise: Double?, note: Double?,
                                 id: String, title: String, level: Int = 2) -> String {
         let withDistribution = designs.enumerated().filter { $0.element.result.leadTimeDistribution != nil }
@@ -159,9 +161,10 @@ public enum HTMLReport {
         let low = max((used.min() ?? edges.compactMap { $0.first { $0 > 0 } }.min() ?? 1) / 1.5, 1)
         let high = edges.map { $0.last ?? 2 }.max()!
         let xScale = LogScale(low: low, high: max(high, promise ?? 0, low * 2))
-        var hist = Chart(id: "\(id)-histogram", title: "Share of items per doubling of the lead time (mean over replications, 95% interval; log scale)", yMax: 0)
+        var hist = Chart(id: "\(id)-histogram", title: "Share of items in each bin of a quarter doubling of the lead time (mean over replications, 95% interval; log scale)", yMax: 0)
         var ecdf = Chart(id: "\(id)-ecdf", title: "Share of items delivered within a lead time (ECDF, pointwise 95% band; log scale)", yMax: 1)
-        func width(_ d: ExperimentResult.Distribution, _ b: Int) -> Double { log2(d.edges[b + 1] / max(d.edges[b], d.edges[b + 1] / 2)) }
+        // In quarter doublings.
+        func width(_ d: ExperimentResult.Distribution, _ b: Int) -> Double { 4 * log2(d.edges[b + 1] / max(d.edges[b], d.edges[b + 1] / 2)) }
         hist.yMax = niceCeiling(withDistribution.map { item in
             let d = item.element.result.leadTimeDistribution!
             return d.shares.indices.filter { $0 + 1 < d.edges.count }.compactMap { b in (d.shares[b].ci95?.high ?? d.shares[b].estimate).map { $0 / width(d, b) } }.max() ?? 0
@@ -174,7 +177,7 @@ public enum HTMLReport {
                 let w = width(d, b), v = raw / w
                 let x0 = hist.x(xScale, max(d.edges[b], low)), x1 = hist.x(xScale, d.edges[b + 1])
                 let y = hist.y(v)
-                hist.marks += "<rect class=\"mark bar\" data-series=\"\(i)\" data-bin=\"\(b)\" data-share=\"\(exact(raw))\" data-doublings=\"\(exact(w))\" data-value=\"\(exact(v))\" x=\"\(num(x0))\" y=\"\(num(y))\" width=\"\(num(max(x1 - x0 - 0.5, 0.5)))\" height=\"\(num(hist.plotBottom - y))\" fill=\"\(overlay ? "none" : colour)\" stroke=\"\(colour)\" fill-opacity=\"0.6\"/>\n"
+                hist.marks += "<rect class=\"mark bar\" data-series=\"\(i)\" data-bin=\"\(b)\" data-share=\"\(exact(raw))\" data-doublings=\"\(exact(w / 4))\" data-value=\"\(exact(v))\" x=\"\(num(x0))\" y=\"\(num(y))\" width=\"\(num(max(x1 - x0 - 0.5, 0.5)))\" height=\"\(num(hist.plotBottom - y))\" fill=\"\(overlay ? "none" : colour)\" stroke=\"\(colour)\" fill-opacity=\"0.6\"/>\n"
                 if let ci = share.ci95 {
                     let xm = (x0 + x1) / 2
                     hist.marks += "<line class=\"interval\" x1=\"\(num(xm))\" x2=\"\(num(xm))\" y1=\"\(num(hist.y(ci.low / w)))\" y2=\"\(num(hist.y(ci.high / w)))\" stroke=\"#333\" stroke-width=\"0.8\"/>\n"
@@ -242,6 +245,14 @@ public enum HTMLReport {
         var queue = Chart(id: "queue-\(suffix)", title: "Items waiting per area (averaged over each interval and the replications)", yMax: 0)
         queue.yMax = niceCeiling(max((0..<times.count).flatMap { t in (0..<areas).map { r.areaQueueMean[t * areas + $0] } }.max() ?? 0, 1))
         let xScale = LinearScale(low: times.first!, high: times.last!)
+        // The end of the warm-up: what lies before it is not in the figures.
+        if r.model.warmup > times.first!, r.model.warmup < times.last! {
+            for chart in [util, queue] {
+                let x = chart.x(xScale, r.model.warmup)
+                let mark = "<line class=\"warmup\" data-value=\"\(exact(r.model.warmup))\" x1=\"\(num(x))\" x2=\"\(num(x))\" y1=\"\(num(chart.plotTop))\" y2=\"\(num(chart.plotBottom))\" stroke=\"#777\" stroke-dasharray=\"2 3\"/>\n<text x=\"\(num(x + 3))\" y=\"\(num(chart.plotBottom - 4))\" class=\"note\">warm-up ends</text>\n"
+                if chart.id == util.id { util.marks += mark } else { queue.marks += mark }
+            }
+        }
         // Campaigns shaded, so that a surge can be read against them.
         for p in calendar?.periods ?? [] where p.end > times.first! && p.start < times.last! {
             let band = { (chart: Chart) -> String in
@@ -295,7 +306,10 @@ public enum HTMLReport {
             }
             util.xTicks = ticks
         } else {
-            util.xTicks = xScale.ticks(6).map { t in (util.x(xScale, t), String(format: "%g%@", (t / unit * 10).rounded() / 10, days ? "d" : "h")) }
+            // Round values of the unit (20d, 40d, …), not sixths of the sampled span (0.6d, 20.4d).
+            util.xTicks = niceTicks(times.first! / unit, times.last! / unit, count: 6).map { v in
+                (util.x(xScale, v * unit), String(format: "%g%@", v, days ? "d" : "h"))
+            }
         }
         queue.xTicks = util.xTicks
         util.yTicks = [0, 0.25, 0.5, 0.75, 1].map { (util.y($0), Formatting.percent($0)) }

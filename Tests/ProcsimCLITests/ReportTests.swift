@@ -41,6 +41,22 @@ import Testing
     static func string(_ e: XMLElement, _ name: String) -> String? { e.attributes?.first { $0.name == name }?.stringValue }
     static func number(_ e: XMLElement, _ name: String) -> Double { Double(string(e, name) ?? "") ?? .nan }
 
+    /// The areas' charts over time mark the end of the warm-up (10 days in the bundled process)
+    /// and put their ticks on round days (20d, 40d, …), not on sixths of the sampled span.
+    @Test func areaChartsMarkTheWarmupOnRoundDays() throws {
+        let folder = try CommandLineTests.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let html = folder.appendingPathComponent("run.html")
+        #expect(try CommandLineTests.procsim("run", "scenarios/order-to-delivery.yaml", "-n", "2", "-q", "--report", html.path).status == 0)
+        let text = try String(contentsOf: html, encoding: .utf8)
+        let warmups = text.components(separatedBy: "class=\"warmup\" data-value=\"").dropFirst().map { $0.prefix { $0 != "\"" } }
+        #expect(warmups.count == 2 && warmups.allSatisfy { Double($0) == 10 * 86_400 })
+        let days = try NSRegularExpression(pattern: ">([0-9.]+)d<").matches(in: text, range: NSRange(text.startIndex..., in: text))
+            .compactMap { Range($0.range(at: 1), in: text).flatMap { Double(text[$0]) } }
+        let long = days.filter { $0 >= 10 }
+        #expect(!long.isEmpty && long.allSatisfy { $0.truncatingRemainder(dividingBy: 10) == 0 }, "\(long)")
+    }
+
     @Test func runReportMarksMatchTheirData() throws {
         let folder = try CommandLineTests.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
@@ -53,8 +69,9 @@ import Testing
         #expect(!page.text.contains("https://") && !page.text.contains("<link") && !page.text.contains("src="))
         let design = (page.charts["designs"] as! [[String: Any]])[0]
         // Histogram bars: each bar's share is the bin's mean share, as the run's JSON gives it;
-        // its value is that share per doubling of the lead time (the bin's width on the log
-        // axis), and its height is that value on the chart's scale.
+        // its value is that share per quarter doubling of the lead time (the bin's width on the
+        // log axis, about a quarter doubling), so that the values are about the shares and add up
+        // to about 100%; its height is that value on the chart's scale.
         let shares = design["lead_time_share"] as! [Any]
         let system = page.data["system"] as! [String: Any]
         let distribution = ((system["lead_time"] as! [String: Any])["distribution"] as! [String: Any])
@@ -63,6 +80,7 @@ import Testing
         let top = Self.number(histogram, "data-top"), bottom = Self.number(histogram, "data-bottom"), max = Self.number(histogram, "data-max")
         let bars = try page.marks("lead-time-histogram", "bar")
         #expect(bars.count > 5)
+        var total = 0.0
         for bar in bars {
             let bin = Int(Self.number(bar, "data-bin"))
             let share = try #require(shares[bin] as? Double)
@@ -70,10 +88,14 @@ import Testing
             #expect(abs(Self.number(bar, "data-share") - share) <= 1e-14)
             #expect(abs(share - (jsonShares[bin] ?? .nan)) < 1e-12)
             let edges = design["lead_time_edges"] as! [Double]
-            let doublings = log2(edges[bin + 1] / Swift.max(edges[bin], edges[bin + 1] / 2))
-            #expect(abs(Self.number(bar, "data-value") - share / doublings) < 1e-12)
-            #expect(abs(Self.number(bar, "height") - share / doublings / max * (bottom - top)) < 2e-3, "bin \(bin)")
+            let quarters = 4 * log2(edges[bin + 1] / Swift.max(edges[bin], edges[bin + 1] / 2))
+            #expect(abs(Self.number(bar, "data-value") - share / quarters) < 1e-12)
+            #expect(abs(Self.number(bar, "height") - share / quarters / max * (bottom - top)) < 2e-3, "bin \(bin)")
+            total += Self.number(bar, "data-value")
         }
+        // Within a doubling the four bins are 0.32, 0.26, 0.22 and 0.19 doublings wide: for a
+        // density that changes little across a bin the values add up to 100% within a few points.
+        #expect(abs(total - 1) < 0.05, "the bars add up to \(total)")
         // ECDF points rise to 1.
         let ecdf = try page.marks("lead-time-ecdf", "point").map { Self.number($0, "data-value") }
         #expect(zip(ecdf, ecdf.dropFirst()).allSatisfy { $0 <= $1 + 1e-9 } && abs((ecdf.last ?? 0) - 1) < 1e-3)

@@ -207,7 +207,7 @@ public enum HTMLReport {
         }
         hist.xTicks = xScale.ticks.map { (hist.x(xScale, $0), Formatting.duration($0)) }
         ecdf.xTicks = hist.xTicks
-        hist.yTicks = [0, 0.25, 0.5, 0.75, 1].map { hist.yMax * $0 }.map { (hist.y($0), Formatting.percent($0)) }
+        hist.yTicks = niceTicks(0, hist.yMax).map { (hist.y($0), Formatting.percent($0)) }
         ecdf.yTicks = [0, 0.25, 0.5, 0.75, 1].map { (ecdf.y($0), Formatting.percent($0)) }
         let caption = note.map { "<p class=\"meta\">The promise (\(escape(Formatting.duration($0, unit: ("h", 3600)))) of working time) is on the business clock; these charts are in elapsed time, so it is not drawn: the on-time share counts it.</p>\n" } ?? ""
         return "<h\(level)>\(escape(title))</h\(level)>\n" + caption + hist.svg(scale: "log") + ecdf.svg(scale: "log")

@@ -22,7 +22,7 @@ import Testing
         return blocks
     }
 
-    @Test(arguments: ["docs/tutorial.md", "docs/format.md", "docs/expressions.md", "README.md"])
+    @Test(arguments: ["docs/tutorial.md", "docs/format.md", "docs/expressions.md", "docs/scenarios.md", "docs/commands.md", "README.md"])
     func scenarioBlocksLoadCleanly(document: String) throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("procsim-docs-\(getpid())-\(document.hashValue)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)

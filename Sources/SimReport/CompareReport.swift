@@ -143,10 +143,12 @@ public struct CompareReport: Sendable {
             }
             lines += RunReport.table(rows)
             let significant = comparison.metrics.filter { $0.significant }
-            let ratios = comparison.metrics.compactMap { $0.varianceRatio }.sorted()
+            // Figures the change leaves the same in every replication (upstream of it, areas it does
+            // not touch) have a ratio of 0: with them the median would say "0%" of nearly any change.
+            let ratios = comparison.metrics.compactMap { $0.varianceRatio }.filter { $0 > 0 }.sorted()
             let median = ratios.isEmpty ? nil : ratios[ratios.count / 2]
             let tested = comparison.metrics.filter { $0.pValue != nil }.count
-            lines.append("  \(significant.count) of \(tested) figures tested differ significantly\(median.map { "; common random numbers cut the variance of a difference to a median \(Formatting.percent($0)) of that of unpaired runs" } ?? "")")
+            lines.append("  \(significant.count) of \(tested) figures tested differ significantly\(median.map { "; on the \(Formatting.counted(ratios.count, "figure")) the change moves, common random numbers cut the variance of a difference to a median \(Formatting.percent($0)) of that of unpaired runs" } ?? "")")
             let removed = Set(DesignComparison.keys(results[0]).map(\.key)).subtracting(comparison.metrics.map(\.key))
             if !removed.isEmpty {
                 let parts = Set(removed.map { key -> String in

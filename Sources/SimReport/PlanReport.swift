@@ -14,14 +14,14 @@ public struct PlanReport: Sendable {
         self.provenance = provenance
     }
 
-    /// A target's value at the precision its threshold asks for: times in the threshold's unit
-    /// with three significant digits (a 50 h target shows 48.9h, not "2d 1h").
+    /// A target's value at the precision its threshold asks for: times in the unit the threshold
+    /// is written in (`<= 50h` shows 49.4h, not 2.06d), with three significant digits.
     static func value(_ e: Expectation, _ x: Double?) -> String {
         guard let x else { return "–" }
         if Planner.isShare(e) { return String(format: "%.2f%%", x * 100) }
         switch e.dimension {
         case .duration:
-            let unit = Formatting.unit(for: abs(e.threshold) > 0 ? abs(e.threshold) : abs(x))
+            let unit = writtenUnit(e) ?? Formatting.unit(for: abs(e.threshold) > 0 ? abs(e.threshold) : abs(x))
             return Formatting.duration(x, unit: unit)
         case .fraction: return String(format: "%.2f%%", x * 100)
         case .rate: return Formatting.ratePerDay(x)
@@ -29,9 +29,22 @@ public struct PlanReport: Sendable {
         }
     }
 
+    /// The unit of the threshold as the target writes it: `50h` → hours, `3d` → days.
+    static func writtenUnit(_ e: Expectation) -> (name: String, size: Double)? {
+        let units: [(String, (String, Double))] = [("min", ("m", 60)), ("s", ("s", 1)), ("m", ("m", 60)), ("h", ("h", 3600)), ("d", ("d", 86_400)), ("w", ("w", 604_800))]
+        let text = e.source.trimmingCharacters(in: .whitespaces)
+        for (suffix, unit) in units where text.hasSuffix(suffix) {
+            let number = text.dropLast(suffix.count).reversed().prefix { $0.isNumber || $0 == "." }
+            if !number.isEmpty { return unit }
+        }
+        return nil
+    }
+
     static func estimate(_ e: Expectation, _ est: Estimate) -> String {
         guard let x = est.estimate else { return "–" }
-        return value(e, x) + (est.ci95.map { "  [\(value(e, $0.low)), \(value(e, $0.high))]" } ?? "")
+        // A time is never negative: an interval reaching below zero is cut there, as `run` cuts it.
+        let floor = e.dimension == .duration ? 0.0 : -Double.infinity
+        return value(e, x) + (est.ci95.map { "  [\(value(e, Swift.max($0.low, floor))), \(value(e, $0.high))]" } ?? "")
     }
 
     /// The confirmation's reading: met when its interval lies on the target's side; missed when

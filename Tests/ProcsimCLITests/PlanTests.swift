@@ -118,6 +118,22 @@ import _SimTestSupport
         #expect(all.chosen.map { all.designs[$0].staff } == [theory!] && all.evaluated == 7)
     }
 
+    /// A target written in hours is reported in hours (its tolerance, its estimates, their
+    /// intervals), not in the unit its size would pick (50 h is 2.08 days).
+    @Test func targetsAreReportedInTheUnitTheyAreWrittenIn() throws {
+        let cli = try CommandLineTests.procsim("plan", "scenarios/order-to-delivery.yaml", "--target", "p95(lead_time) <= 50h",
+                                               "--vary", "areas.credit.staff=1..2", "--vary", "areas.warehouse.staff=4..5", "-q")
+        #expect(cli.status == 0, "\(cli.stderr)")
+        let lines = cli.stdout.split(separator: "\n").filter { $0.contains("<= 50h: ") || $0.contains("tolerance ±") }
+        #expect(lines.count >= 2)
+        for part in lines {
+            let line = String(part.drop { $0 != ":" && $0 != "±" })
+            let times = try NSRegularExpression(pattern: "[0-9.]+([a-z]+)").matches(in: line, range: NSRange(line.startIndex..., in: line))
+                .compactMap { Range($0.range(at: 1), in: line).map { String(line[$0]) } }
+            #expect(!times.isEmpty && times.allSatisfy { $0 == "h" }, "\(line)")
+        }
+    }
+
     /// Within 1…4 agents nothing meets the target: infeasible (exit 1), with the closest design
     /// (4 agents) reported.
     @Test func infeasibleRangesReportTheClosestDesign() throws {

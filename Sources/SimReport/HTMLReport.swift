@@ -479,11 +479,24 @@ public enum HTMLReport {
             h1 { font-size: 1.4rem; } h2 { font-size: 1.15rem; margin-top: 2rem; } h3 { font-size: 1rem; }
             .meta { color: #666; font-size: 0.85rem; }
             table.figures { border-collapse: collapse; font-size: 0.8rem; display: block; overflow-x: auto; max-width: 100%; }
-            table.figures th, table.figures td { border-bottom: 1px solid #ddd; padding: 0.25rem 0.6rem; text-align: right; white-space: nowrap; }
+            table.figures th, table.figures td { border-bottom: 1px solid #ddd; padding: 0.25rem 0.5rem; text-align: right; }
+            table.figures td:first-child, table.figures th:first-child { white-space: nowrap; }
             table.figures tr.significant td { font-weight: 600; }
             .verdict { font-weight: 600; color: #b00; }
             table.figures td:first-child, table.figures th:first-child { text-align: left; }
-            svg.chart { display: block; margin: 0.5rem 0 1.5rem; font-size: 11px; }
+            svg.chart { display: block; margin: 0.5rem 0 1.5rem; font-size: 11px; width: 100%; height: auto; }
+            @media (max-width: 40rem) {
+              body { margin: 1rem auto; padding: 0 0.5rem; }
+              table.figures { font-size: 0.7rem; }
+              table.figures th, table.figures td { padding: 0.2rem 0.3rem; }
+            }
+            @media print {
+              body { max-width: none; margin: 0; padding: 0; font-size: 10pt; }
+              h2, h3 { break-after: avoid; }
+              svg.chart, table.figures tr { break-inside: avoid; }
+              table.figures { display: table; overflow: visible; font-size: 7.5pt; }
+              pre { font-size: 7pt; }
+            }
             svg .label, svg .note, svg .tick { fill: #333; }
             svg .axis { stroke: #999; }
             pre { background: #f6f6f6; padding: 0.8rem; white-space: pre-wrap; font-size: 0.75rem; }
@@ -576,7 +589,7 @@ struct Chart {
         let n = HTMLReport.num
         let legendRows = (legend.count + 4) / 5
         let total = height + Double(max(legendRows - 1, 0)) * 14
-        var s = "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart\" id=\"\(id)\" data-max=\"\(HTMLReport.exact(yMax))\" data-low=\"\(HTMLReport.exact(yLow))\" data-top=\"\(n(plotTop))\" data-bottom=\"\(n(plotBottom))\" data-xscale=\"\(scale)\" width=\"\(n(width))\" height=\"\(n(total))\" viewBox=\"0 0 \(n(width)) \(n(total))\">\n"
+        var s = "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart\" id=\"\(id)\" data-max=\"\(HTMLReport.exact(yMax))\" data-low=\"\(HTMLReport.exact(yLow))\" data-top=\"\(n(plotTop))\" data-bottom=\"\(n(plotBottom))\" data-xscale=\"\(scale)\" width=\"\(n(width))\" height=\"\(n(total))\" viewBox=\"0 0 \(n(width)) \(n(total))\" style=\"max-width: \(n(width))px\">\n"
         s += "<title>\(HTMLReport.escape(title))</title>\n"
         s += "<text x=\"\(n(plotLeft))\" y=\"11\" class=\"label\">\(HTMLReport.escape(title))</text>\n"
         s += "<line class=\"axis\" x1=\"\(n(plotLeft))\" x2=\"\(n(plotRight))\" y1=\"\(n(plotBottom))\" y2=\"\(n(plotBottom))\"/>\n<line class=\"axis\" x1=\"\(n(plotLeft))\" x2=\"\(n(plotLeft))\" y1=\"\(n(plotTop))\" y2=\"\(n(plotBottom))\"/>\n"

@@ -147,6 +147,56 @@ import Testing
         #expect(drawn == expected)
     }
 
+    /// The page's layout as Chromium lays it out in a frame `width` pixels wide: the page's
+    /// width, each chart's right edge, each table's content and box widths. `print` applies the
+    /// print stylesheet (as the screen's, on a frame as wide as A4 paper's printable width).
+    static func layout(_ html: URL, width: Int, print: Bool = false) throws -> (page: Int, charts: [Int], tables: [(content: Int, box: Int)]) {
+        let folder = try CommandLineTests.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        var text = try String(contentsOf: html, encoding: .utf8)
+        if print { text = text.replacingOccurrences(of: "@media print", with: "@media all") }
+        let probe = """
+            <script>
+            parent.document.body.setAttribute('data-layout', JSON.stringify({page: document.documentElement.scrollWidth,
+              charts: [...document.querySelectorAll('svg.chart')].map(s => Math.ceil(s.getBoundingClientRect().right)),
+              tables: [...document.querySelectorAll('table.figures')].map(t => [t.scrollWidth, t.clientWidth])}));
+            </script></body>
+            """
+        try text.replacingOccurrences(of: "</body>", with: probe).write(to: folder.appendingPathComponent("page.html"), atomically: true, encoding: .utf8)
+        // A frame, since headless Chromium's window is at least 500 pixels wide.
+        let frame = folder.appendingPathComponent("frame.html")
+        try "<html><body style=\"margin:0\"><iframe src=\"page.html\" style=\"border:0\" width=\"\(width)\" height=\"900\"></iframe></body></html>"
+            .write(to: frame, atomically: true, encoding: .utf8)
+        let r = try CommandLineTests.run(URL(fileURLWithPath: "/usr/bin/env"), [
+            "chromium", "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--allow-file-access-from-files",
+            "--user-data-dir=\(folder.appendingPathComponent("profile").path)", "--window-size=1400,1000", "--virtual-time-budget=5000",
+            "--dump-dom", frame.absoluteString])
+        let attribute = try #require(r.stdout.components(separatedBy: "data-layout=\"").dropFirst().first?.prefix { $0 != "\"" }, "\(r.stderr)")
+        let json = try JSONSerialization.jsonObject(with: Data(attribute.replacingOccurrences(of: "&quot;", with: "\"").utf8)) as! [String: Any]
+        return (json["page"] as! Int, json["charts"] as! [Int], (json["tables"] as! [[Int]]).map { ($0[0], $0[1]) })
+    }
+
+    /// The report fits a phone (390 px: the page never scrolls sideways; a wide table scrolls in
+    /// its own box), a laptop (1280 px: every column of every table shows) and paper (the print
+    /// stylesheet: nothing scrolls, nothing is wider than the page).
+    @Test func fitsAPhoneALaptopAndPaper() throws {
+        let folder = try CommandLineTests.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let run = folder.appendingPathComponent("run.html"), compare = folder.appendingPathComponent("compare.html")
+        #expect(try CommandLineTests.procsim("run", "scenarios/campaign-before-logistics.yaml", "-n", "3", "-q", "--report", run.path).status == 0)
+        #expect(try CommandLineTests.procsim("compare", "scenarios/credit-approval-removed.yaml", "--variants", "base,no-credit-check",
+                                             "-n", "3", "-q", "--report", compare.path).status == 0)
+        for html in [run, compare] {
+            let phone = try Self.layout(html, width: 390)
+            #expect(phone.page <= 390 && !phone.charts.isEmpty && phone.charts.allSatisfy { $0 <= 390 }, "\(html.lastPathComponent) at 390 px: \(phone)")
+            for (width, print) in [(1280, false), (718, true)] {
+                let l = try Self.layout(html, width: width, print: print)
+                #expect(l.page <= width && l.charts.allSatisfy { $0 <= width }, "\(html.lastPathComponent) at \(width) px: \(l)")
+                #expect(l.tables.allSatisfy { $0.content <= $0.box }, "\(html.lastPathComponent) at \(width) px\(print ? ", printed" : ""): a table is cut: \(l.tables)")
+            }
+        }
+    }
+
     /// Chromium (Debian's, installed by the test command) renders the report to a PNG with no
     /// console errors.
     @Test func rendersInAHeadlessBrowser() throws {

@@ -174,7 +174,8 @@ extension Procsim {
                         return .failed((file, ExitStatus.code(of: error), error.description))
                     }
                 }
-                let loaded = try common.load(target.path, variant: target.variant, overrides: overrides.parsed, protecting: outputs, driver: driver)
+                let loaded = try common.load(target.path, variant: target.variant, overrides: overrides.parsed, protecting: outputs, driver: driver,
+                                             jsonDiagnostics: false)
                 if loaded.expectations.isEmpty && recorded == nil {
                     if target.baselineOptional { return .nothing }
                     throw ValidationError("\(scenario) has no 'expect:' section and no --baseline was given: nothing to check")

@@ -116,7 +116,7 @@ extension Procsim {
                     }
                     do {
                         // Its warnings were the base's, printed once.
-                        return try common.load(scenario, overrides: overrides, protecting: outputs, warnings: false).model
+                        return try common.load(scenario, overrides: overrides, protecting: outputs, warnings: false, jsonDiagnostics: false).model
                     } catch let error as OverrideError {
                         throw ValidationError("--vary: " + error.reason)
                     } catch let error as ScenarioError {

@@ -90,31 +90,8 @@ extension Procsim {
         }
 
         func json(_ diagnostics: [Diagnostic], errors: Int, hash: String?, seed: UInt64) -> JSONValue {
-            .object([
-                ("schema", .string("procsim.validate/1")),
-                ("provenance", .object([
-                    ("procsim_version", .string(Procsim.version)),
-                    ("scenario", .string(scenario)),
-                    ("scenario_hash", hash.map { .string($0) } ?? .null),
-                    ("seed", .unsigned(seed)),
-                    ("replications", .integer(common.replications)),
-                    ("variant", overrides.variant.map { .string($0) } ?? .null),
-                    ("overrides", .array(overrides.arguments.map { .string($0) })),
-                ])),
-                ("valid", .bool(errors == 0)),
-                ("errors", .integer(errors)),
-                ("warnings", .integer(diagnostics.count - errors)),
-                ("diagnostics", .array(diagnostics.map { d in
-                    .object([
-                        ("severity", .string(d.severity.rawValue)),
-                        ("file", .string(d.file)),
-                        ("line", d.line.map { .integer($0) } ?? .null),
-                        ("column", d.column.map { .integer($0) } ?? .null),
-                        ("path", .string(d.path)),
-                        ("message", .string(d.message)),
-                    ])
-                })),
-            ])
+            ValidationReport.json(diagnostics, scenario: scenario, hash: hash, seed: seed, replications: common.replications,
+                                  variant: overrides.variant, overrides: overrides.arguments, procsimVersion: Procsim.version)
         }
     }
 }

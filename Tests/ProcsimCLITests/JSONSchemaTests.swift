@@ -23,6 +23,19 @@ import Testing
         try Self.expectValid(run.stdout, schema: "validate", label: scenario)
     }
 
+    /// Every command asked for JSON prints JSON on an invalid scenario too: the validate
+    /// document, with the diagnostics and their positions, and the exit code 65.
+    @Test(arguments: [["run"], ["baseline", "-o", "/dev/null"], ["plan", "--target", "p95(lead_time) <= 1d", "--vary", "areas.desk.staff=1..2"]])
+    func invalidScenariosAreReportedAsJSON(command: [String]) throws {
+        let file = "Tests/SimScenarioTests/Fixtures/invalid/many-problems.yaml"
+        let r = try CommandLineTests.procsim([command[0], file, "--json"] + command.dropFirst())
+        #expect(r.status == 65)
+        try Self.expectValid(r.stdout, schema: "validate", label: command[0])
+        let document = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as! [String: Any]
+        let diagnostics = document["diagnostics"] as! [[String: Any]]
+        #expect(document["valid"] as? Bool == false && diagnostics.count > 1 && diagnostics.allSatisfy { $0["line"] is Int })
+    }
+
     @Test func compareOutputMatchesTheSchema() throws {
         let run = try CommandLineTests.procsim("compare", "scenarios/credit-approval-removed.yaml", "--variants", "base,second-controller,no-credit-check", "-n", "3", "--json", "--quiet")
         #expect(run.status == 0)

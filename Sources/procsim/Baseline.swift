@@ -13,7 +13,7 @@ extension Procsim {
             commandName: "baseline",
             abstract: "Record a baseline for `procsim check --baseline`: the seed, the resolved scenario and every figure of every replication.")
 
-        @Argument(help: "The scenario file (YAML).")
+        @Argument(help: "The scenario file (YAML).", completion: .file(extensions: ["yaml", "yml"]))
         var scenario: String
 
         @OptionGroup var common: CommonOptions

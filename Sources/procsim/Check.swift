@@ -21,7 +21,7 @@ extension Procsim {
                 Given a folder, every scenario in it with expectations or a baseline is checked: <baselines>/<stem>.json for the scenario itself and <baselines>/<stem>.<variant>.json for a variant. The exit code is the most serious, in the order 70, 66, 65, 73, 1, 2, 0.
                 """)
 
-        @Argument(help: "The scenario file (YAML), or a folder of them.")
+        @Argument(help: "The scenario file (YAML), or a folder of them.", completion: .file(extensions: ["yaml", "yml"]))
         var scenario: String
 
         @OptionGroup var common: CommonOptions

@@ -18,10 +18,11 @@ extension Procsim {
                 names, so the same customers bring the same work to every design.
                 """)
 
-        @Argument(help: "One scenario file with --variants, or several files (the first is the base).")
+        @Argument(help: "One scenario file with --variants, or several files (the first is the base).", completion: .file(extensions: ["yaml", "yml"]))
         var scenarios: [String]
 
-        @Option(help: ArgumentHelp("Designs of one file, comma-separated; 'base' is the file as written.", valueName: "names"))
+        @Option(help: ArgumentHelp("Designs of one file, comma-separated; 'base' is the file as written.", valueName: "names"),
+                completion: .custom { words, _, prefix in VariantCompletion.list(in: words, after: prefix) })
         var variants: String?
 
         @OptionGroup var common: CommonOptions

@@ -20,7 +20,7 @@ extension Procsim {
                 --vary areas.NAME.staff@PERIOD plans staff for a period the scenario names: a campaign (the area's total staff during it) or one of the area's shifts (that shift's staff). --max-demand NAME instead finds the highest rate of a demand type (or multiplier of a campaign) that the current staffing serves within the targets.
                 """)
 
-        @Argument(help: "The scenario file (YAML).")
+        @Argument(help: "The scenario file (YAML).", completion: .file(extensions: ["yaml", "yml"]))
         var scenario: String
 
         @Option(help: ArgumentHelp("A target in the expression language, such as \"p95(lead_time) <= 3d\" or \"on_time >= 95%\" (repeatable).", valueName: "target"))

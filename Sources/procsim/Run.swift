@@ -16,7 +16,7 @@ extension Procsim {
             commandName: "run",
             abstract: "Run a scenario as a Monte Carlo experiment and report lead times, utilisation and queues.")
 
-        @Argument(help: "The scenario file (YAML).")
+        @Argument(help: "The scenario file (YAML).", completion: .file(extensions: ["yaml", "yml"]))
         var scenario: String
 
         @OptionGroup var common: CommonOptions
@@ -210,7 +210,8 @@ extension Procsim {
 
 /// `--variant NAME` and `--set KEY=VALUE`, for every command that reads a scenario.
 struct OverrideOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("Run one of the scenario's named variants (its 'variants:' section).", valueName: "name"))
+    @Option(help: ArgumentHelp("Run one of the scenario's named variants (its 'variants:' section).", valueName: "name"),
+            completion: .custom { words, _, _ in VariantCompletion.names(in: words) })
     var variant: String?
 
     @Option(name: .customLong("set"), help: ArgumentHelp(

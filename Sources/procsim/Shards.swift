@@ -95,7 +95,8 @@ extension Procsim {
                 missing are refused (exit 65); a part that cannot be read exits 66.
                 """)
 
-        @Argument(help: ArgumentHelp("The partial results, one per shard, in any order; '-' reads one from standard input.", valueName: "part"))
+        @Argument(help: ArgumentHelp("The partial results, one per shard, in any order; '-' reads one from standard input.", valueName: "part"),
+                  completion: .file(extensions: ["json"]))
         var parts: [String] = []
 
         /// A partial result holds a few kilobytes per replication; a million replications fit.

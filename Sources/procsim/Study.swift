@@ -19,7 +19,7 @@ extension Procsim {
                 change of the figure across the factor's whole range, with a 95% interval.
                 """)
 
-        @Argument(help: "The scenario file (YAML).")
+        @Argument(help: "The scenario file (YAML).", completion: .file(extensions: ["yaml", "yml"]))
         var scenario: String
 
         @Option(help: ArgumentHelp("A factor and its range, PATH=LOW..HIGH, with the file's dotted path and units (repeatable).", valueName: "path=low..high"))

@@ -12,7 +12,7 @@ extension Procsim {
             abstract: "Check a scenario file and print every problem found, without simulating.",
             discussion: "Exits 0 when there are only warnings, 65 when there are errors (with --strict, warnings count as errors).")
 
-        @Argument(help: "The scenario file (YAML).")
+        @Argument(help: "The scenario file (YAML).", completion: .file(extensions: ["yaml", "yml"]))
         var scenario: String
 
         @OptionGroup var common: CommonOptions

@@ -67,6 +67,20 @@ import Testing
         }
     }
 
+    /// Shell completion offers scenario files by their extension, and a file's own variants for
+    /// `--variant` and `--variants` (asked as the generated scripts ask: `---completion`).
+    @Test func completionOffersScenarioFilesAndTheirVariants() throws {
+        for shell in ["bash", "zsh", "fish"] {
+            let script = try Self.procsim("--generate-completion-script", shell)
+            #expect(script.status == 0 && script.stdout.contains("yaml") && script.stdout.contains("---completion"), "\(shell)")
+        }
+        let file = "scenarios/credit-approval-removed.yaml"
+        let variants = try Self.procsim("---completion", "run", "--", "--variant", "4", "0", "procsim", "run", file, "--variant", "")
+        #expect(variants.stdout.split(separator: "\n") == ["no-credit-check", "second-controller"], "\(variants.stdout)")
+        let list = try Self.procsim("---completion", "compare", "--", "--variants", "4", "5", "procsim", "compare", file, "--variants", "base,")
+        #expect(list.stdout.split(separator: "\n").contains("base,second-controller"), "\(list.stdout)")
+    }
+
     @Test func runPrintsTheReportAndTheSeed() throws {
         let r = try Self.procsim("run", "scenarios/order-to-delivery.yaml", "--replications", "3")
         #expect(r.status == 0, "\(r.stderr)")

@@ -47,8 +47,10 @@ public enum HTMLReport {
         body += percentileTable(designs)
         body += flowSection(designs)
         let colours = areaColours(report.results)
+        // One scale for every design's queues: charts side by side are read against each other.
+        let queueMax = niceCeiling(max(report.results.flatMap(\.areaQueueMean).max() ?? 0, 1))
         for (name, result) in designs {
-            body += "<h2>\(escape(name))</h2>\n" + areaSeriesSection(result, level: 3, calendar: calendar, colours: colours) + stepSection(result, level: 3)
+            body += "<h2>\(escape(name))</h2>\n" + areaSeriesSection(result, level: 3, calendar: calendar, colours: colours, queueMax: queueMax) + stepSection(result, level: 3)
         }
         return document(title: "procsim compare · \(report.results[0].model.name)", body: body, data: report.json, charts: chartData(designs))
     }
@@ -115,6 +117,10 @@ public enum HTMLReport {
             + "<p class=\"meta\">procsim \(escape(p.procsimVersion)) · seed \(p.seed) · \(p.replications) replication\(p.replications == 1 ? "" : "s") · stream keying v\(StreamKeying.version) · scenario \(escape(p.scenarioHash))</p>\n"
     }
 
+    /// Designs (in compare's lead-time charts): not the areas' colours, which mean areas in the
+    /// charts below.
+    static let designPalette = ["#222222", "#e08214", "#1b9e77", "#7570b3", "#b2182b", "#4393c3"]
+
     static let palette = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#8c564b", "#e377c2",
                           "#7f7f7f", "#bcbd22", "#393b79", "#ad494a", "#637939", "#843c39", "#5254a3", "#e7969c"]
 
@@ -170,7 +176,7 @@ public enum HTMLReport {
             return d.shares.indices.filter { $0 + 1 < d.edges.count }.compactMap { b in (d.shares[b].ci95?.high ?? d.shares[b].estimate).map { $0 / width(d, b) } }.max() ?? 0
         }.max()!)
         for (i, design) in withDistribution {
-            let d = design.result.leadTimeDistribution!, colour = palette[i % palette.count]
+            let d = design.result.leadTimeDistribution!, colour = withDistribution.count > 1 ? designPalette[i % designPalette.count] : palette[0]
             let overlay = withDistribution.count > 1
             for (b, share) in d.shares.enumerated() {
                 guard let raw = share.estimate, b + 1 < d.edges.count, d.edges[b + 1] > low else { continue }
@@ -234,7 +240,8 @@ public enum HTMLReport {
     }
 
     /// Utilisation and queue length per area over time (means over replications of samples).
-    static func areaSeriesSection(_ r: ExperimentResult, level: Int = 2, calendar: Calendar? = nil, colours: [String: String] = [:]) -> String {
+    static func areaSeriesSection(_ r: ExperimentResult, level: Int = 2, calendar: Calendar? = nil, colours: [String: String] = [:],
+                                  queueMax: Double? = nil) -> String {
         let areas = r.model.areas.count, times = r.areaSeriesTimes
         guard areas > 0, times.count > 1, r.areaBusyMean.count >= times.count * areas else { return "" }
         let span = times.last! - times.first!
@@ -243,7 +250,7 @@ public enum HTMLReport {
         let suffix = "\(r.settings.seed)-\(slug(r.model.name))-\(r.model.areas.count)-\(Int(r.model.horizon ?? 0))"
         var util = Chart(id: "utilisation-\(suffix)", title: "Utilisation per area (staff busy / staff on duty, averaged over each interval and the replications)", yMax: 1)
         var queue = Chart(id: "queue-\(suffix)", title: "Items waiting per area (averaged over each interval and the replications)", yMax: 0)
-        queue.yMax = niceCeiling(max((0..<times.count).flatMap { t in (0..<areas).map { r.areaQueueMean[t * areas + $0] } }.max() ?? 0, 1))
+        queue.yMax = queueMax ?? niceCeiling(max((0..<times.count).flatMap { t in (0..<areas).map { r.areaQueueMean[t * areas + $0] } }.max() ?? 0, 1))
         let xScale = LinearScale(low: times.first!, high: times.last!)
         // The end of the warm-up: what lies before it is not in the figures.
         if r.model.warmup > times.first!, r.model.warmup < times.last! {
@@ -264,7 +271,9 @@ public enum HTMLReport {
         }
         for a in 0..<areas {
             let colour = colours[r.model.areas[a].name] ?? palette[a % palette.count]
-            var u = "", q = ""
+            // Utilisation is undefined while nobody is on duty (nights, weekends): the line stops
+            // there and starts again, rather than drawing across the gap as if someone worked.
+            var segments: [String] = [], u = "", q = ""
             for t in 0..<times.count {
                 let x = util.x(xScale, times[t])
                 let staff = r.areaStaffMean[t * areas + a], busy = r.areaBusyMean[t * areas + a]
@@ -272,14 +281,20 @@ public enum HTMLReport {
                     let v = min(busy / staff, 1)
                     u += "\(num(x)),\(num(util.y(v))) "
                     util.marks += "<circle class=\"mark point\" data-series=\"\(a)\" data-sample=\"\(t)\" data-value=\"\(exact(v))\" cx=\"\(num(x))\" cy=\"\(num(util.y(v)))\" r=\"0.8\" fill=\"\(colour)\"/>\n"
+                } else if !u.isEmpty {
+                    segments.append(u)
+                    u = ""
                 }
                 let w = r.areaQueueMean[t * areas + a]
                 q += "\(num(x)),\(num(queue.y(w))) "
                 queue.marks += "<circle class=\"mark point\" data-series=\"\(a)\" data-sample=\"\(t)\" data-value=\"\(exact(w))\" cx=\"\(num(x))\" cy=\"\(num(queue.y(w)))\" r=\"0.8\" fill=\"\(colour)\"/>\n"
             }
-            if !u.isEmpty { util.marks += "<polyline class=\"line\" points=\"\(u)\" fill=\"none\" stroke=\"\(colour)\" stroke-width=\"1.2\"/>\n" }
+            if !u.isEmpty { segments.append(u) }
+            for segment in segments {
+                util.marks += "<polyline class=\"line\" data-series=\"\(a)\" points=\"\(segment)\" fill=\"none\" stroke=\"\(colour)\" stroke-width=\"1.2\"/>\n"
+            }
             queue.marks += "<polyline class=\"line\" points=\"\(q)\" fill=\"none\" stroke=\"\(colour)\" stroke-width=\"1.2\"/>\n"
-            if !u.isEmpty { util.legend.append((r.model.areas[a].name, colour)) }
+            if !segments.isEmpty { util.legend.append((r.model.areas[a].name, colour)) }
             queue.legend.append((r.model.areas[a].name, colour))
         }
         // "2 Mar": by hand, since Foundation's DateFormatter traps on Linux where the machine has

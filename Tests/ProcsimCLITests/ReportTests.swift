@@ -57,6 +57,38 @@ import Testing
         #expect(!long.isEmpty && long.allSatisfy { $0.truncatingRemainder(dividingBy: 10) == 0 }, "\(long)")
     }
 
+    /// Areas on office hours have nobody on duty at night and at weekends: their utilisation
+    /// line stops there (several segments per area) instead of being drawn across the gap.
+    @Test func utilisationLinesStopWhereNobodyIsOnDuty() throws {
+        let folder = try CommandLineTests.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let html = folder.appendingPathComponent("run.html")
+        #expect(try CommandLineTests.procsim("run", "scenarios/campaign-before-logistics.yaml", "-n", "2", "-q", "--report", html.path).status == 0)
+        let page = try Page(html)
+        let chart = try #require(try page.document.nodes(forXPath: "//*[local-name()='svg'][starts-with(@id, 'utilisation-')]").first as? XMLElement)
+        let lines = try chart.nodes(forXPath: ".//*[local-name()='polyline']").compactMap { $0 as? XMLElement }
+        let perArea = Dictionary(grouping: lines, by: { Self.string($0, "data-series") ?? "" })
+        #expect(perArea.count >= 3 && perArea.values.allSatisfy { $0.count > 10 }, "segments per area: \(perArea.mapValues(\.count))")
+    }
+
+    /// In a comparison, every design's queue chart has the same scale (they are read against each
+    /// other), and the designs' colours are not the areas' (which mean areas in the charts below).
+    @Test func compareChartsShareTheirScaleAndKeepColoursApart() throws {
+        let folder = try CommandLineTests.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let html = folder.appendingPathComponent("compare.html")
+        #expect(try CommandLineTests.procsim("compare", "scenarios/credit-approval-removed.yaml", "--variants", "base,no-credit-check",
+                                             "-n", "2", "-q", "--report", html.path).status == 0)
+        let page = try Page(html)
+        let queues = try page.document.nodes(forXPath: "//*[local-name()='svg'][starts-with(@id, 'queue-')]").compactMap { $0 as? XMLElement }
+        #expect(queues.count == 2 && Set(queues.map { Self.string($0, "data-max") ?? "" }).count == 1)
+        let bars = try page.marks("lead-time-histogram", "bar")
+        let designColours = Set(bars.compactMap { Self.string($0, "stroke") })
+        let areaColours = Set(try page.document.nodes(forXPath: "//*[local-name()='svg'][starts-with(@id, 'utilisation-')]//*[local-name()='polyline']")
+            .compactMap { ($0 as? XMLElement).flatMap { Self.string($0, "stroke") } })
+        #expect(designColours.count == 2 && !areaColours.isEmpty && designColours.isDisjoint(with: areaColours), "\(designColours) \(areaColours)")
+    }
+
     @Test func runReportMarksMatchTheirData() throws {
         let folder = try CommandLineTests.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }

@@ -424,6 +424,8 @@ struct ModelBuilder {
     var periods: [Period] = []
     /// `mode: terminating`: the run starts empty and observes everything (no warm-up).
     var terminating = false
+    /// Campaigns whose `demand:` names the types they multiply (the others multiply every type).
+    var namedDemands: Set<String> = []
     /// Each demand type's `rate`, as written (per second), before patterns and campaigns.
     var rates: [String: Double] = [:]
     /// The attributes items may carry (read ahead: journeys' conditions name them).
@@ -654,6 +656,13 @@ struct ModelBuilder {
                 }
             } else if fields["pattern"] != nil {
                 reader.error(fields.keyNode("pattern"), "\(path).pattern", "a pattern shapes a Poisson 'rate'; it cannot apply to \(given.first == "arrivals" ? "a list of arrivals" : "gaps from a distribution")")
+            } else if case .triggered = current {
+                // Items made by other items (complaints, late contacts): a campaign over every
+                // demand type multiplies their causes, and so them; only one that names this type
+                // deserves a word.
+                if let named = campaigns.first(where: { namedDemands.contains($0.name) }) {
+                    reader.warning(nodes["campaigns.\(named.name)"], path, "campaign '\(named.name)' names demand type '\(name)', which has no arrivals of its own (its items are made by other items' complaints or contacts): the campaign multiplies their causes, not it")
+                }
             } else {
                 reader.warning(culprit, path, "campaign '\(campaigns[0].name)' multiplies a Poisson 'rate'; demand type '\(name)' has \(given.first == "arrivals" ? "a list of arrivals" : "gaps from a distribution") and is left unchanged")
             }

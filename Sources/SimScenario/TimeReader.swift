@@ -256,6 +256,7 @@ extension ModelBuilder {
             }
             var targets = Array(demandNames.names.indices)
             if let d = f["demand"] {
+                namedDemands.insert(name)
                 let items: [Node] = d.sequence.map(Array.init) ?? [d]
                 targets = []
                 for (i, item) in items.enumerated() {

@@ -140,3 +140,31 @@ import Testing
         #expect(s.model.demands[0].promiseClock == .business)
     }
 }
+
+/// A campaign over every demand type multiplies the causes of the types made only by other
+/// items (complaints), and so them: no warning; one that names such a type is warned about
+/// (the fixture `campaign-names-a-complaint-type`).
+@Suite struct CampaignOverComplaintTests {
+    @Test func aCampaignOverEveryTypeSaysNothingOfComplaintTypes() throws {
+        let yaml = """
+            version: 1
+            horizon: 30d
+            areas:
+              desk: {staff: 2}
+            demand:
+              calls: {rate: 20/day, journey: j}
+              complaints: {journey: j}
+            journeys:
+              j:
+                steps:
+                  - name: handle
+                    area: desk
+                    duration: {dist: exponential, mean: 1h}
+                    failure: {p: 5%, complaint: {demand: complaints, p: 50%, delay: 1d}, customer_told: false}
+            campaigns:
+              sale: {start: 5d, duration: 5d, multiplier: 2}
+            """
+        let scenario = try ScenarioLoader.parse(yaml: yaml, file: "c.yaml")
+        #expect(scenario.warnings.isEmpty, "\(scenario.warnings)")
+    }
+}

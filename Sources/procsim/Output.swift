@@ -299,10 +299,15 @@ extension Terminal {
         let red = ["VIOLATED", "NOT MET", "FAILED", "WORSE", "misses", "UNSTABLE", "INVALID", "UNREADABLE", "NO design", "NO demand"]
         let yellow = ["INCONCLUSIVE", "UNDECIDED", "undecided"]
         let green = ["met", "passed", "better", "meets"]
+        // Only a word that stands as a verdict: a table cell (two spaces or a line's edge either
+        // side), or a line's leading status ("FAILED: …"). The same word inside a name the
+        // scenario gives ("desk that passed review") or inside a sentence is left alone.
         var out = text
         for (words, code) in [(red, "31"), (yellow, "33"), (green, "32")] {
             for w in words {
-                out = out.replacingOccurrences(of: "(?<![A-Za-z_\\-])\(NSRegularExpression.escapedPattern(for: w))(?![A-Za-z_\\-])", with: "\u{1B}[\(code)m$0\u{1B}[0m", options: .regularExpression)
+                let pattern = "(^|  |\\()(\(NSRegularExpression.escapedPattern(for: w)))(?=$|  |:|\\))"
+                let regex = try! NSRegularExpression(pattern: pattern, options: [.anchorsMatchLines])
+                out = regex.stringByReplacingMatches(in: out, range: NSRange(out.startIndex..., in: out), withTemplate: "$1\u{1B}[\(code)m$2\u{1B}[0m")
             }
         }
         return out

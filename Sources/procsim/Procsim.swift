@@ -86,15 +86,24 @@ struct CommonOptions: ParsableArguments {
     /// `--root`, resolved; `nil` (the scenario's own folder) when not given.
     var readRoot: ReadRoot? { root.flatMap { ReadRoot(folder: $0) } }
 
-    @Flag(help: "No colour, even on a terminal (colour is never used when the output is not a terminal, or when NO_COLOR is set).")
+    @Flag(help: "No colour, even on a terminal (the same as --color never).")
     var noColor = false
 
-    /// Colour for verdicts: only on a terminal, never in JSON, never when NO_COLOR is set.
+    @Option(name: .customLong("color"), help: ArgumentHelp("Colour verdicts: auto (on a terminal, unless NO_COLOR is set), always (a CI log that renders colour), or never.", valueName: "when"))
+    var colorWhen = "auto"
+
+    /// Colour for verdicts: never in JSON; `--color always` anywhere; by default only on a
+    /// terminal and never when NO_COLOR is set.
     var colour: Bool {
-        !noColor && !json && isatty(STDOUT_FILENO) != 0 && ProcessInfo.processInfo.environment["NO_COLOR"].map(\.isEmpty) ?? true
+        if json || noColor || colorWhen == "never" { return false }
+        if colorWhen == "always" { return true }
+        return isatty(STDOUT_FILENO) != 0 && ProcessInfo.processInfo.environment["NO_COLOR"].map(\.isEmpty) ?? true
     }
 
     func validate() throws {
+        guard ["auto", "always", "never"].contains(colorWhen) else {
+            throw ValidationError("--color expects auto, always or never, found '\(colorWhen)'")
+        }
         guard (1...1_000_000).contains(replications) else {
             throw ValidationError("--replications must be between 1 and 1,000,000, found \(replications)")
         }

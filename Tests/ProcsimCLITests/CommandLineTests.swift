@@ -81,6 +81,25 @@ import Testing
         #expect(list.stdout.split(separator: "\n").contains("base,second-controller"), "\(list.stdout)")
     }
 
+    /// `--color always` colours verdicts in a log that is not a terminal, and only verdicts: the
+    /// same word in a name the analyst chose (a file "desk that passed review") stays plain;
+    /// `--color never` and JSON have no colour at all.
+    @Test func colourMarksVerdictsOnly() throws {
+        let folder = try Self.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let file = folder.appendingPathComponent("desk that passed review.yaml")
+        try FileManager.default.copyItem(at: Self.root.appendingPathComponent("scenarios/missed-deliveries.yaml"), to: file)
+        let coloured = try Self.procsim("check", file.path, "--max-replications", "20", "-q", "--color", "always")
+        #expect(coloured.status == 1)
+        #expect(coloured.stdout.contains("\u{1B}[31mVIOLATED\u{1B}[0m") && coloured.stdout.contains("\u{1B}[32mmet\u{1B}[0m"))
+        #expect(coloured.stdout.contains("desk that passed review.yaml"), "the name is left as written")
+        let plain = try Self.procsim("check", file.path, "--max-replications", "20", "-q", "--color", "never")
+        #expect(!plain.stdout.contains("\u{1B}") && plain.stdout == coloured.stdout.replacingOccurrences(of: "\u{1B}\\[[0-9]+m", with: "", options: .regularExpression))
+        let json = try Self.procsim("check", file.path, "--max-replications", "20", "-q", "--color", "always", "--json")
+        #expect(!json.stdout.contains("\u{1B}"))
+        #expect(try Self.procsim("run", file.path, "--color", "sometimes").status == 64)
+    }
+
     @Test func runPrintsTheReportAndTheSeed() throws {
         let r = try Self.procsim("run", "scenarios/order-to-delivery.yaml", "--replications", "3")
         #expect(r.status == 0, "\(r.stderr)")

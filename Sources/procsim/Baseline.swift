@@ -11,7 +11,9 @@ extension Procsim {
             // Named here rather than derived from the type: deriving it costs a dynamic cast
             // per subcommand at every start-up.
             commandName: "baseline",
-            abstract: "Record a baseline for `procsim check --baseline`: the seed, the resolved scenario and every figure of every replication.")
+            abstract: "Record a baseline for `procsim check --baseline`: the seed, the resolved scenario and every figure of every replication.",
+            // Short: the generated one lists every option (180 to 230 characters).
+            usage: "procsim baseline [<options>] <scenario> -o <file>")
 
         @Argument(help: "The scenario file (YAML).", completion: .file(extensions: ["yaml", "yml"]))
         var scenario: String

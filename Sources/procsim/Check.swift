@@ -13,6 +13,8 @@ extension Procsim {
             // per subcommand at every start-up.
             commandName: "check",
             abstract: "A CI gate: check a scenario's expectations (expect:) and compare it with a recorded baseline. Exit 0 passed, 1 failed, 2 inconclusive.",
+            // Short: the generated one lists every option (180 to 230 characters).
+            usage: "procsim check [<options>] <scenario-or-folder>",
             discussion: """
                 A verdict is declared only when an expectation's interval lies on one side of its threshold. While something is undecided, replications are added in batches of --batch, up to --max-replications. Each look tests at level α/K, with K the number of looks the cap allows (Bonferroni over the looks), so the chance that a verdict is wrong stays below α (--alpha, 1%) however many looks are taken.
 

@@ -11,6 +11,8 @@ extension Procsim {
             // per subcommand at every start-up.
             commandName: "compare",
             abstract: "Compare designs on common random numbers: paired differences with intervals and Holm's correction.",
+            // Short: the generated one lists every option (180 to 230 characters).
+            usage: "procsim compare [<options>] <scenario> --variants <names> | <scenario> <scenario>...",
             discussion: """
                 procsim compare FILE --variants base,no-credit-check     (base: the file as written)
                 procsim compare BEFORE.yaml AFTER.yaml                   (the first file is the base)

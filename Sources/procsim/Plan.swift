@@ -12,6 +12,8 @@ extension Procsim {
             // per subcommand at every start-up.
             commandName: "plan",
             abstract: "Find the cheapest staffing that meets every target, or the most demand a staffing serves. Exit 0 found, 1 infeasible, 2 undecided.",
+            // Short: the generated one lists every option (180 to 230 characters).
+            usage: "procsim plan [<options>] <scenario> --target <target>... (--vary <factor>... | --max-demand <name>)",
             discussion: """
                 procsim plan FILE --target "p95(lead_time) <= 3d" --vary areas.logistics.staff=1..8 --vary areas.sales.staff=2..6 --cost logistics=3200/month --cost sales=2900/month
 

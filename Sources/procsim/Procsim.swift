@@ -35,7 +35,9 @@ struct Procsim: ParsableCommand {
             // Bad usage found while running: the subcommand's usage, not the root's.
             let type = Swift.type(of: command)
             let name = type.configuration.commandName ?? String(describing: type).lowercased()
-            FileHandle.standardError.write(Data("Error: \(error.message)\nUsage: procsim \(type.usageString())\n  See 'procsim \(name) --help' for more information.\n".utf8))
+            // A command's own `usage:` names procsim already; a generated one does not.
+            let usage = type.usageString().hasPrefix("procsim ") ? type.usageString() : "procsim " + type.usageString()
+            FileHandle.standardError.write(Data("Error: \(error.message)\nUsage: \(usage)\n  See 'procsim \(name) --help' for more information.\n".utf8))
             Foundation.exit(64)
         } catch {
             exit(withError: error)

@@ -14,7 +14,9 @@ extension Procsim {
             // Named here rather than derived from the type: deriving it costs a dynamic cast
             // per subcommand at every start-up.
             commandName: "run",
-            abstract: "Run a scenario as a Monte Carlo experiment and report lead times, utilisation and queues.")
+            abstract: "Run a scenario as a Monte Carlo experiment and report lead times, utilisation and queues.",
+            // Short: the generated one lists every option (180 to 230 characters).
+            usage: "procsim run [<options>] <scenario>")
 
         @Argument(help: "The scenario file (YAML).", completion: .file(extensions: ["yaml", "yml"]))
         var scenario: String

@@ -8,6 +8,8 @@ extension Procsim {
             // per subcommand at every start-up.
             commandName: "schema",
             abstract: "Print the JSON Schema of the scenario format, for editors (YAML language server).",
+            // Short: the generated one lists every option (180 to 230 characters).
+            usage: "procsim schema [-o <file>]",
             discussion: """
                 Save it and point your editor at it, or add this first line to a scenario file:
                   # yaml-language-server: $schema=../docs/schemas/scenario.schema.json

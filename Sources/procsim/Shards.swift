@@ -82,6 +82,8 @@ extension Procsim {
         static let configuration = CommandConfiguration(
             commandName: "merge",
             abstract: "Combine the partial results of a sharded command into the report it would give in one process.",
+            // Short: the generated one lists every option (180 to 230 characters).
+            usage: "procsim merge <part>...",
             discussion: """
                 procsim run order.yaml -n 400 --shard 1/4 --partial part-1.json   (and 2/4, 3/4, 4/4, anywhere)
                 procsim merge part-*.json

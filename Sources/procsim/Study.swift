@@ -12,6 +12,8 @@ extension Procsim {
         static let configuration = CommandConfiguration(
             commandName: "study",
             abstract: "Run a designed experiment over factors and fit a metamodel: which factor moves each figure most.",
+            // Short: the generated one lists every option (180 to 230 characters).
+            usage: "procsim study [<options>] <scenario> --vary <path=low..high>...",
             discussion: """
                 procsim study FILE --vary areas.logistics.staff=2..5 --vary demand.orders.rate=10/day..30/day
                 Every design point runs on common random numbers (the same seed). The metamodel is

@@ -10,6 +10,8 @@ extension Procsim {
             // per subcommand at every start-up.
             commandName: "validate",
             abstract: "Check a scenario file and print every problem found, without simulating.",
+            // Short: the generated one lists every option (180 to 230 characters).
+            usage: "procsim validate [<options>] <scenario>",
             discussion: "Exits 0 when there are only warnings, 65 when there are errors (with --strict, warnings count as errors).")
 
         @Argument(help: "The scenario file (YAML).", completion: .file(extensions: ["yaml", "yml"]))

@@ -33,6 +33,17 @@ import Testing
         }
     }
 
+    /// Editors with the YAML language server find the schema through the file's first line.
+    @Test(arguments: files)
+    func namesTheSchemaForEditors(file: String) throws {
+        let url = Self.root.appendingPathComponent(file)
+        let first = try String(contentsOf: url, encoding: .utf8).prefix { $0 != "\n" }
+        let prefix = "# yaml-language-server: $schema="
+        #expect(first.hasPrefix(prefix), "\(file): \(first)")
+        let schema = url.deletingLastPathComponent().appendingPathComponent(String(first.dropFirst(prefix.count))).standardizedFileURL
+        #expect(schema.path == Self.root.appendingPathComponent("docs/schemas/scenario.schema.json").standardizedFileURL.path, "\(file)")
+    }
+
     @Test(arguments: files)
     func loadsCleanly(file: String) throws {
         let scenario = try ScenarioLoader.load(path: Self.root.appendingPathComponent(file).path)

@@ -579,9 +579,18 @@ struct ModelBuilder {
 
         // A demand type without arrivals of its own must be created by something.
         var created = Set<Int>()
-        for journey in journeys { for step in journey.steps { if let c = step.failure?.complaint, !(step.failure?.customerTold ?? true) { created.insert(c.demand) } } }
+        // The complaint of a failure the customer is told of (`customer_told: true`, as a variant
+        // may set it) is switched off, not missing: its demand type gets no items, which the
+        // failure's own warning says; removing the type by hand must not be needed.
+        var switchedOff = Set<Int>()
+        for journey in journeys {
+            for step in journey.steps {
+                guard let failure = step.failure, let c = failure.complaint else { continue }
+                if failure.customerTold { switchedOff.insert(c.demand) } else { created.insert(c.demand) }
+            }
+        }
         for d in demands { if let c = d.lateContact { created.insert(c.demand) } }
-        for (d, demand) in demands.enumerated() where demands.count == demandNames.count && demand.arrivals == .triggered && !created.contains(d) {
+        for (d, demand) in demands.enumerated() where demands.count == demandNames.count && demand.arrivals == .triggered && !created.contains(d) && !switchedOff.contains(d) {
             reader.error(nodes["demand.\(demand.name)"], "demand.\(demand.name)", "demand type '\(demand.name)' never arrives: give it 'rate' (such as 20/day), 'interarrival' (a gap distribution) or 'arrivals' (a CSV file), or make it the complaint of a step's failure or of a late delivery")
         }
         if horizon == nil && top["horizon"] == nil && !demands.isEmpty && demands.contains(where: { $0.maxArrivals == nil && !$0.isScheduled && $0.arrivals != .triggered }) {

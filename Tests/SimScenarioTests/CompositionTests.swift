@@ -168,3 +168,38 @@ import Testing
         #expect(scenario.warnings.isEmpty, "\(scenario.warnings)")
     }
 }
+
+/// A variant that tells the customer of a failure (`customer_told: true`) switches its complaint
+/// off: the complaint's demand type then gets no items, with the failure's warning, and the
+/// variant is valid without removing that type by hand.
+@Suite struct ToldCustomerVariantTests {
+    @Test func tellingTheCustomerSwitchesTheComplaintOff() throws {
+        let yaml = """
+            version: 1
+            horizon: 30d
+            areas:
+              desk: {staff: 2}
+            demand:
+              calls: {rate: 20/day, journey: j}
+              complaints: {journey: j}
+            journeys:
+              j:
+                steps:
+                  - name: handle
+                    area: desk
+                    duration: {dist: exponential, mean: 1h}
+                    failure: {p: 5%, complaint: {demand: complaints, p: 50%, delay: 1d}, customer_told: false}
+            variants:
+              tell-them:
+                set:
+                  journeys.j.steps.handle.failure.customer_told: true
+            """
+        let told = try ScenarioLoader.parse(yaml: yaml, file: "told.yaml", variant: "tell-them")
+        #expect(told.warnings.map(\.message).contains { $0.contains("nobody complains") })
+        #expect(told.warnings.allSatisfy { $0.severity == .warning })
+        // With nothing making them, a type without arrivals is still an error.
+        let orphan = yaml.replacingOccurrences(of: "failure: {p: 5%, complaint: {demand: complaints, p: 50%, delay: 1d}, customer_told: false}", with: "")
+            .replacingOccurrences(of: "variants:\n  tell-them:\n    set:\n      journeys.j.steps.handle.failure.customer_told: true\n", with: "")
+        #expect(throws: ScenarioError.self) { _ = try ScenarioLoader.parse(yaml: orphan, file: "orphan.yaml") }
+    }
+}

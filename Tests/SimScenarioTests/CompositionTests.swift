@@ -141,29 +141,32 @@ import Testing
     }
 }
 
+/// Calls whose handling fails 5% of the time; an untold customer complains, a demand type
+/// of its own made only by those complaints.
+let complaintsScenario = """
+    version: 1
+    horizon: 30d
+    areas:
+      desk: {staff: 2}
+    demand:
+      calls: {rate: 20/day, journey: j}
+      complaints: {journey: j}
+    journeys:
+      j:
+        steps:
+          - name: handle
+            area: desk
+            duration: {dist: exponential, mean: 1h}
+            failure: {p: 5%, complaint: {demand: complaints, p: 50%, delay: 1d}, customer_told: false}
+
+    """
+
 /// A campaign over every demand type multiplies the causes of the types made only by other
 /// items (complaints), and so them: no warning; one that names such a type is warned about
 /// (the fixture `campaign-names-a-complaint-type`).
 @Suite struct CampaignOverComplaintTests {
     @Test func aCampaignOverEveryTypeSaysNothingOfComplaintTypes() throws {
-        let yaml = """
-            version: 1
-            horizon: 30d
-            areas:
-              desk: {staff: 2}
-            demand:
-              calls: {rate: 20/day, journey: j}
-              complaints: {journey: j}
-            journeys:
-              j:
-                steps:
-                  - name: handle
-                    area: desk
-                    duration: {dist: exponential, mean: 1h}
-                    failure: {p: 5%, complaint: {demand: complaints, p: 50%, delay: 1d}, customer_told: false}
-            campaigns:
-              sale: {start: 5d, duration: 5d, multiplier: 2}
-            """
+        let yaml = complaintsScenario + "campaigns:\n  sale: {start: 5d, duration: 5d, multiplier: 2}\n"
         let scenario = try ScenarioLoader.parse(yaml: yaml, file: "c.yaml")
         #expect(scenario.warnings.isEmpty, "\(scenario.warnings)")
     }
@@ -174,32 +177,12 @@ import Testing
 /// variant is valid without removing that type by hand.
 @Suite struct ToldCustomerVariantTests {
     @Test func tellingTheCustomerSwitchesTheComplaintOff() throws {
-        let yaml = """
-            version: 1
-            horizon: 30d
-            areas:
-              desk: {staff: 2}
-            demand:
-              calls: {rate: 20/day, journey: j}
-              complaints: {journey: j}
-            journeys:
-              j:
-                steps:
-                  - name: handle
-                    area: desk
-                    duration: {dist: exponential, mean: 1h}
-                    failure: {p: 5%, complaint: {demand: complaints, p: 50%, delay: 1d}, customer_told: false}
-            variants:
-              tell-them:
-                set:
-                  journeys.j.steps.handle.failure.customer_told: true
-            """
+        let yaml = complaintsScenario + "variants:\n  tell-them:\n    set:\n      journeys.j.steps.handle.failure.customer_told: true\n"
         let told = try ScenarioLoader.parse(yaml: yaml, file: "told.yaml", variant: "tell-them")
         #expect(told.warnings.map(\.message).contains { $0.contains("nobody complains") })
         #expect(told.warnings.allSatisfy { $0.severity == .warning })
         // With nothing making them, a type without arrivals is still an error.
-        let orphan = yaml.replacingOccurrences(of: "failure: {p: 5%, complaint: {demand: complaints, p: 50%, delay: 1d}, customer_told: false}", with: "")
-            .replacingOccurrences(of: "variants:\n  tell-them:\n    set:\n      journeys.j.steps.handle.failure.customer_told: true\n", with: "")
+        let orphan = complaintsScenario.replacingOccurrences(of: "failure: {p: 5%, complaint: {demand: complaints, p: 50%, delay: 1d}, customer_told: false}", with: "")
         #expect(throws: ScenarioError.self) { _ = try ScenarioLoader.parse(yaml: orphan, file: "orphan.yaml") }
     }
 }

@@ -25,15 +25,18 @@ import Testing
 
     /// Every command asked for JSON prints JSON on an invalid scenario too: the validate
     /// document, with the diagnostics and their positions, and the exit code 65.
-    @Test(arguments: [["run"], ["baseline", "-o", "/dev/null"], ["plan", "--target", "p95(lead_time) <= 1d", "--vary", "areas.desk.staff=1..2"]])
+    @Test(arguments: [["run"], ["baseline", "-o", "{folder}/baseline.json"], ["plan", "--target", "p95(lead_time) <= 1d", "--vary", "areas.desk.staff=1..2"]])
     func invalidScenariosAreReportedAsJSON(command: [String]) throws {
+        let folder = try CommandLineTests.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
         let file = "Tests/SimScenarioTests/Fixtures/invalid/many-problems.yaml"
-        let r = try CommandLineTests.procsim([command[0], file, "--json"] + command.dropFirst())
+        let r = try CommandLineTests.procsim([command[0], file, "--json"] + command.dropFirst().map { $0.replacingOccurrences(of: "{folder}", with: folder.path) })
         #expect(r.status == 65)
         try Self.expectValid(r.stdout, schema: "validate", label: command[0])
         let document = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as! [String: Any]
         let diagnostics = document["diagnostics"] as! [[String: Any]]
         #expect(document["valid"] as? Bool == false && diagnostics.count > 1 && diagnostics.allSatisfy { $0["line"] is Int })
+        #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("baseline.json").path), "nothing is written for an invalid scenario")
     }
 
     @Test func compareOutputMatchesTheSchema() throws {

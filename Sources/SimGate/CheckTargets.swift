@@ -1,5 +1,4 @@
 import Foundation
-import SimKernel
 import SimScenario
 
 /// One thing `check` checks: a scenario file, or one of its variants, with the baseline it is
@@ -28,9 +27,7 @@ public struct CheckTarget: Sendable, Equatable {
     /// The fingerprint of the baseline's bytes, so that a merge can tell that it reads the
     /// baseline the shards read; `nil` without one (or when it cannot be read: the check says why).
     public var baselineHash: String? {
-        guard let baseline, let bytes = try? InputFile.read(baseline, limit: BaselineDocument.maxBytes) else { return nil }
-        let hex = String(StreamKeying.fnv1a(bytes), radix: 16)
-        return "fnv1a64:" + String(repeating: "0", count: 16 - hex.count) + hex
+        baseline.flatMap { ScenarioLoader.inputFingerprint(path: $0, limit: BaselineDocument.maxBytes) }
     }
 }
 

@@ -139,8 +139,10 @@ public enum ScenarioLoader {
     /// The fingerprint of a file a scenario was made from (`Scenario.inputFiles`: the file, the
     /// files it extends, its order books), so that a merge can tell it reads the very files its
     /// shards read; `nil` when it can no longer be read.
-    public static func inputFingerprint(path: String) -> String? {
-        guard let bytes = try? InputFile.read(path, limit: max(Composition.maxBytes, NodeReader.maxArrivalBytes)) else { return nil }
+    /// `limit`: the most bytes such a file may have (default: a scenario's or an order book's;
+    /// a baseline's is larger).
+    public static func inputFingerprint(path: String, limit: Int? = nil) -> String? {
+        guard let bytes = try? InputFile.read(path, limit: limit ?? max(Composition.maxBytes, NodeReader.maxArrivalBytes)) else { return nil }
         return fnv1a64Hex(bytes)
     }
 

@@ -85,7 +85,7 @@ public struct EventLog: Sendable {
         var time = Timestamps(start: start, zone: timeZone)
         var out: [UInt8] = []
         out.reserveCapacity(records.count * 140 + 200)
-        out.append(contentsOf: "case:concept:name,concept:name,org:resource,start_timestamp,time:timestamp,lifecycle:transition,demand,caused_by\n".utf8)
+        out.append(contentsOf: "case:concept:name,concept:name,org:resource,start_timestamp,time:timestamp,lifecycle:transition,case:demand,case:caused_by\n".utf8)
         let comma = UInt8(ascii: ",")
         for r in records {
             Self.appendCase(r.item, to: &out)

@@ -264,8 +264,9 @@ import Testing
 /// Event logs, imported by pm4py (installed by the test command into .build/pm4py): the cases,
 /// the events and the directly-follows relations must be the journey's.
 @Suite struct EventLogTests {
-    /// Runs pm4py on a log: cases, events and the directly-follows pairs it discovers.
-    static func mine(_ file: URL) throws -> (cases: Int, events: Int, pairs: Set<[String]>) {
+    /// Runs pm4py on a log: cases, events, the directly-follows pairs it discovers, and the case
+    /// attributes it sees (`case:…` columns).
+    static func mine(_ file: URL) throws -> (cases: Int, events: Int, pairs: Set<[String]>, caseColumns: [String]) {
         let python = CommandLineTests.root.appendingPathComponent(".build/pm4py/bin/python").path
         let process = Process()
         process.executableURL = URL(fileURLWithPath: python)
@@ -280,7 +281,8 @@ import Testing
                 log["start_timestamp"] = pandas.to_datetime(log["start_timestamp"], utc=True)
             dfg, starts, ends = pm4py.discover_dfg(log)
             print(json.dumps({"cases": int(log["case:concept:name"].nunique()), "events": int(len(log)),
-                              "pairs": sorted([a, b] for (a, b) in dfg)}))
+                              "pairs": sorted([a, b] for (a, b) in dfg),
+                              "case_columns": sorted(c for c in log.columns if c.startswith("case:"))}))
             """, file.path]
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
@@ -291,7 +293,7 @@ import Testing
         process.waitUntilExit()
         try #require(process.terminationStatus == 0, "pm4py failed: \(message)")
         let json = try JSONSerialization.jsonObject(with: data.split(separator: UInt8(ascii: "\n")).last.map { Data($0) } ?? data) as! [String: Any]
-        return (json["cases"] as! Int, json["events"] as! Int, Set((json["pairs"] as! [[String]])))
+        return (json["cases"] as! Int, json["events"] as! Int, Set((json["pairs"] as! [[String]])), json["case_columns"] as! [String])
     }
 
     /// 200 orders through three steps, every one finished (no horizon): 200 cases, 1,000 events
@@ -318,14 +320,21 @@ import Testing
                   - {name: pick, area: warehouse, duration: {dist: exponential, mean: 40m}}
                   - {name: ship, area: logistics, duration: {dist: exponential, mean: 20m}}
             """.write(to: scenario, atomically: true, encoding: .utf8)
+        var caseColumns: [String: [String]] = [:]
         for ext in ["csv", "xes"] {
             let log = folder.appendingPathComponent("log.\(ext)")
             let run = try CommandLineTests.procsim("run", scenario.path, "-n", "2", "-q", "--event-log", log.path)
             #expect(run.status == 0, "\(run.stderr)")
             let mined = try Self.mine(log)
+            caseColumns[ext] = mined.caseColumns
             #expect(mined.cases == 200 && mined.events == 1000, "\(ext): \(mined.cases) cases, \(mined.events) events")
             #expect(mined.pairs == [["[arrive]", "quote"], ["quote", "pick"], ["pick", "ship"], ["ship", "[deliver]"]], "\(ext): \(mined.pairs)")
         }
+        // The case attributes have the names whichever the format: the CSV prefixes them `case:`
+        // as pm4py names the XES trace attributes (`caused_by` is in the XES only where a case
+        // has a cause; the CSV's column is there, empty, for every case).
+        let csvColumns = Set(caseColumns["csv"] ?? []), xesColumns = Set(caseColumns["xes"] ?? [])
+        #expect(xesColumns.contains("case:demand") && xesColumns.isSubset(of: csvColumns) && csvColumns == ["case:concept:name", "case:demand", "case:caused_by"], "\(caseColumns)")
         // Real dates in the scenario's time zone: the first order arrives after 08:00 on
         // 27 March 2026 in Berlin (UTC+1), and the clocks go forward on the 29th (UTC+2).
         let csv = try String(contentsOf: folder.appendingPathComponent("log.csv"), encoding: .utf8)

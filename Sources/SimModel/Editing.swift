@@ -110,8 +110,9 @@ extension Area {
         return area
     }
 
-    /// `schedule` and `roster` from `shifts` (or from `staff` when the area has none).
-    mutating func resolveShifts(horizon: Double?) {
+    /// `schedule` and `roster` from `shifts` (or from `staff` when the area has none): the loader
+    /// and every edit derive them here, so that they cannot disagree.
+    public mutating func resolveShifts(horizon: Double?) {
         if shifts.isEmpty {
             schedule = nil
             roster = staff.map { [Hire(staff: $0, from: 0, until: horizon ?? .infinity)] } ?? []

@@ -495,7 +495,6 @@ struct ModelBuilder {
             var callIn: CallIn?
             var setup: Distribution?
             var cost: Double?
-            var roster: [Area.Hire] = []
             var shifts: [Shift] = []
             if let fields = reader.mapping(node, path, allowed: Format.areaKeys, required: Format.required(Format.area), what: "area '\(name)'") {
                 if let s = fields["staff"] {
@@ -515,8 +514,7 @@ struct ModelBuilder {
                     }
                 }
                 if !staffInvalid {
-                    schedule = staffSchedule(fields, path, staff: staff, horizon: horizon, clock: clock, calendars: calendars, roster: &roster, shiftList: &shifts)
-                    if let staff { roster.insert(Area.Hire(staff: staff, from: 0, until: horizon ?? .infinity), at: 0) }
+                    schedule = staffSchedule(fields, path, staff: staff, horizon: horizon, clock: clock, calendars: calendars, shiftList: &shifts)
                 }
                 if let c = fields["cost"] {
                     if let x = Quantities.costRate(NodeReader.scalarText(c)), x >= 0 {
@@ -535,8 +533,9 @@ struct ModelBuilder {
             area.callIn = callIn
             area.setup = setup
             area.costPerSecond = cost
-            area.roster = roster
             area.shifts = shifts
+            // Who is employed when follows from the shifts, as it does for a plan's edits.
+            area.resolveShifts(horizon: horizon)
             areas.append(area)
         }
         if top["areas"] != nil && areaEntries.isEmpty && !reader.hasErrors {

@@ -162,7 +162,7 @@ extension ModelBuilder {
     /// `nil` when the staff never change.
     mutating func staffSchedule(
         _ fields: Entries, _ path: String, staff: Int?, horizon: Double?, clock: LocalClock,
-        calendars: [String: WeeklyHours], roster: inout [Area.Hire], shiftList: inout [Shift]
+        calendars: [String: WeeklyHours], shiftList: inout [Shift]
     ) -> StaffSchedule? {
         let calendarNode = fields["calendar"], shiftsNode = fields["shifts"]
         if calendarNode == nil && shiftsNode == nil { return nil }
@@ -221,7 +221,6 @@ extension ModelBuilder {
                 }
                 if let count {
                     shifts.append(Shift(name: shiftName, staff: count, open: open(hours, from: from, until: until), from: from, until: min(until, horizon)))
-                    roster.append(Area.Hire(staff: count, from: from, until: min(until, horizon)))
                 }
             }
         }
